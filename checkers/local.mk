@@ -1,0 +1,1 @@
+# checkers: rules to come

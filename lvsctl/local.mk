@@ -1,0 +1,1 @@
+# lvsctl: rules to come

@@ -1,0 +1,201 @@
+/* The configuration model: one generation of a parsed, validated lvsd.yaml.
+ *
+ * A struct conf owns everything in it; conf_free() releases it as a whole.
+ * A reload builds a second struct conf beside the running one and swaps
+ * only when conf_load() succeeded, so a bad file never touches the running
+ * configuration.  Every object remembers where it was written (struct
+ * conf_pos) so that conflicts found after parsing still name a line.
+ */
+#ifndef LVSD_CONF_H
+#define LVSD_CONF_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONF_NAME_MAX 64
+#define CONF_PATH_MAX 256
+#define CONF_ERR_MAX 512
+
+struct conf_pos {
+	unsigned line; /* 1-based; 0 when the value was filled in by default */
+	unsigned col;  /* 1-based */
+};
+
+/* An IPv4 or IPv6 address, with a prefix length when written as a CIDR. */
+struct conf_addr {
+	int family; /* AF_INET or AF_INET6; 0 when unset */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} u;
+	uint8_t prefix; /* 32/128 for a plain address */
+};
+
+/* A socket address: an address and a port (metrics, report listener). */
+struct conf_sockaddr {
+	struct conf_addr addr;
+	uint16_t port;
+};
+
+enum conf_proto { CONF_PROTO_TCP, CONF_PROTO_UDP, CONF_PROTO_SCTP };
+enum conf_fwd { CONF_FWD_TUNNEL, CONF_FWD_DR, CONF_FWD_NAT };
+enum conf_tun { CONF_TUN_IPIP, CONF_TUN_GUE, CONF_TUN_GRE };
+enum conf_check_type { CONF_CHECK_NONE, CONF_CHECK_TCP, CONF_CHECK_HTTP, CONF_CHECK_HTTPS,
+		       CONF_CHECK_SCRIPT };
+enum conf_policy { CONF_POLICY_STATIC, CONF_POLICY_PAPER1, CONF_POLICY_PAPER2,
+		   CONF_POLICY_DAMPED };
+enum conf_key_type { CONF_KEY_ED25519, CONF_KEY_HMAC };
+
+struct conf_global {
+	char director_id[CONF_NAME_MAX];   /* default: the host name */
+	char control_socket[CONF_PATH_MAX]; /* default: /run/lvsd/lvsd.sock */
+	bool metrics_enabled;
+	struct conf_sockaddr metrics;     /* default: 127.0.0.1:9642 when enabled */
+	char user[CONF_NAME_MAX];         /* unprivileged user of weight/checkers: nobody */
+	/* The IPVS connection-sync daemon; runs when sync_interface is set. */
+	char sync_interface[CONF_NAME_MAX];
+	uint8_t sync_id;                  /* default 0 */
+	struct conf_pos pos;
+};
+
+/* A key an agent signs its reports with: an Ed25519 public key or an HMAC secret. */
+struct conf_key {
+	char name[CONF_NAME_MAX];
+	enum conf_key_type type;
+	char file[CONF_PATH_MAX];
+	struct conf_pos pos;
+};
+
+struct conf_reports {
+	bool enabled;
+	struct conf_sockaddr listen; /* default 0.0.0.0:7946 */
+	uint32_t max_skew_ms;        /* default 30s */
+	struct conf_pos pos;
+};
+
+struct conf_vrrp {
+	char name[CONF_NAME_MAX];
+	char interface[CONF_NAME_MAX];
+	uint8_t vrid;               /* 1..255 */
+	uint8_t version;            /* 2 or 3; default 3 */
+	uint8_t priority;           /* 1..255; default 100 */
+	uint32_t advert_interval_ms; /* default 1s; v2: whole seconds; v3: 10ms..40.95s */
+	bool preempt;               /* default true */
+	uint32_t preempt_delay_ms;  /* default 0 */
+	struct conf_addr *vips;
+	size_t n_vips;
+	struct conf_addr *unicast_peers;
+	size_t n_unicast_peers;
+	char (*track_interfaces)[CONF_NAME_MAX];
+	size_t n_track_interfaces;
+	char notify[CONF_PATH_MAX]; /* script run on every state change; "" when unset */
+	struct conf_pos pos;
+};
+
+struct conf_check {
+	enum conf_check_type type;  /* default tcp */
+	uint32_t interval_ms;       /* default 2s */
+	uint32_t timeout_ms;        /* default 1s; must be below interval */
+	uint16_t rise;              /* default 2 */
+	uint16_t fall;              /* default 3 */
+	uint16_t port;              /* 0: the real server's port */
+	char path[CONF_PATH_MAX];   /* http(s): default "/" */
+	uint16_t status;            /* http(s): default 200 */
+	char digest[65];            /* http(s): hex SHA-256 of the body; "" when unset */
+	char script[CONF_PATH_MAX]; /* script: the command */
+	struct conf_pos pos;
+};
+
+struct conf_policy_params {
+	enum conf_policy type;      /* default damped */
+	uint32_t mem_per_proc_kb;   /* paper-1/2: default 3500 */
+	uint32_t conns_per_min;     /* paper-2: default 0 (floor K = 0) */
+	uint32_t max_step;          /* damped: largest change per update, default 10 (percent) */
+	uint32_t smoothing;         /* damped: EWMA weight of a new report, percent, default 30 */
+	uint32_t band;              /* damped: clamp to [median/band, median*band], default 4 */
+	uint32_t write_threshold;   /* damped: skip kernel writes below, percent, default 5 */
+	uint32_t warmup_ms;         /* ramp-in time of a new server, default 60s */
+	uint32_t stale_after_ms;    /* default 3 report intervals: 180s */
+	uint32_t expire_after_ms;   /* default 10 minutes */
+	struct conf_pos pos;
+};
+
+struct conf_rs {
+	struct conf_addr addr;
+	uint16_t port;              /* default: the service's port; 0 for fwmark services */
+	uint32_t weight;            /* static weight, 0..65535; default 1 */
+	uint32_t u_threshold;       /* upper connection threshold, 0 = none */
+	uint32_t l_threshold;       /* lower connection threshold, 0 = none */
+	int key;                    /* index into conf.keys, -1 when none */
+	bool has_check;             /* check overrides the service's */
+	struct conf_check check;
+	struct conf_pos pos;
+};
+
+struct conf_service {
+	char name[CONF_NAME_MAX];   /* default "ADDR:PORT" or "fwmark N" */
+	uint32_t fwmark;            /* non-zero: a fwmark service (no address/port) */
+	int family;                 /* AF_INET/AF_INET6; for fwmark services, from the rs */
+	struct conf_addr addr;
+	uint16_t port;
+	enum conf_proto proto;      /* default tcp */
+	char scheduler[16];         /* default wrr */
+	enum conf_fwd forwarding;   /* default tunnel */
+	enum conf_tun tunnel_type;  /* default ipip */
+	bool persistent;
+	uint32_t persistence_timeout_s; /* default 300 when persistent */
+	struct conf_addr persistence_netmask; /* default /32 or /128 */
+	struct conf_check check;    /* default for its real servers */
+	struct conf_policy_params policy;
+	struct conf_rs *rs;
+	size_t n_rs;
+	struct conf_pos pos;
+};
+
+struct conf {
+	char file[CONF_PATH_MAX];
+	struct conf_global global;
+	struct conf_reports reports;
+	struct conf_key *keys;
+	size_t n_keys;
+	struct conf_vrrp *vrrp;
+	size_t n_vrrp;
+	struct conf_service *services;
+	size_t n_services;
+};
+
+/* Where and why loading failed: "FILE:LINE:COL: message". */
+struct conf_error {
+	char file[CONF_PATH_MAX];
+	unsigned line;
+	unsigned col;
+	char msg[CONF_ERR_MAX];
+};
+
+/* Parse and validate a YAML file.  Returns 0 and sets *out (owned by the
+ * caller, release with conf_free) or a negative errno and fills *err. */
+int conf_load(const char *path, struct conf **out, struct conf_error *err);
+/* The same from a buffer; name is what error messages call it. */
+int conf_load_buffer(const char *name, const char *buf, size_t len, struct conf **out,
+		     struct conf_error *err);
+void conf_free(struct conf *c);
+
+/* Write the effective configuration, defaults filled in, as YAML that
+ * loads back to an equal struct conf. */
+int conf_dump(const struct conf *c, FILE *f);
+
+/* Format an error as "file:line:col: message" into buf. */
+void conf_error_format(const struct conf_error *err, char *buf, size_t len);
+
+/* Helpers other roles use to name things in logs. */
+const char *conf_addr_str(const struct conf_addr *a, char *buf, size_t len);
+const char *conf_proto_name(enum conf_proto p);
+const char *conf_fwd_name(enum conf_fwd f);
+const char *conf_policy_name(enum conf_policy p);
+const char *conf_check_type_name(enum conf_check_type t);
+
+#define CONF_ADDRSTRLEN (INET6_ADDRSTRLEN + 4)
+
+#endif

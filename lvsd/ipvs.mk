@@ -1,0 +1,1 @@
+# lvsd: rules to come

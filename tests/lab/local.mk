@@ -1,0 +1,1 @@
+# tests/lab: rules to come

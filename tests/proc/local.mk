@@ -1,0 +1,1 @@
+# tests/proc: rules to come

@@ -1,0 +1,1 @@
+# vrrp: rules to come

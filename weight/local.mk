@@ -1,0 +1,1 @@
+# weight: rules to come
