@@ -1,1 +1,2 @@
-# doc: rules to come
+# doc: manual pages.
+dist_man_MANS += doc/lvsd.yaml.5

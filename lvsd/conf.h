@@ -18,6 +18,11 @@
 #define CONF_PATH_MAX 256
 #define CONF_ERR_MAX 512
 
+#define CONF_DEFAULT_CONTROL_SOCKET "/run/lvsd/lvsd.sock"
+#define CONF_DEFAULT_METRICS_PORT 9642
+#define CONF_DEFAULT_REPORTS_PORT 7946
+#define CONF_DEFAULT_USER "nobody"
+
 struct conf_pos {
 	unsigned line; /* 1-based; 0 when the value was filled in by default */
 	unsigned col;  /* 1-based */
@@ -139,6 +144,7 @@ struct conf_service {
 	uint32_t fwmark;            /* non-zero: a fwmark service (no address/port) */
 	int family;                 /* AF_INET/AF_INET6; for fwmark services, from the rs */
 	struct conf_addr addr;
+	struct conf_pos addr_pos;   /* where address (or fwmark) was written */
 	uint16_t port;
 	enum conf_proto proto;      /* default tcp */
 	char scheduler[16];         /* default wrr */
@@ -195,6 +201,10 @@ const char *conf_proto_name(enum conf_proto p);
 const char *conf_fwd_name(enum conf_fwd f);
 const char *conf_policy_name(enum conf_policy p);
 const char *conf_check_type_name(enum conf_check_type t);
+const char *conf_tun_name(enum conf_tun t);
+const char *conf_key_type_name(enum conf_key_type t);
+/* True when a and b are the same address (family and bytes; prefix ignored). */
+bool conf_addr_same(const struct conf_addr *a, const struct conf_addr *b);
 
 #define CONF_ADDRSTRLEN (INET6_ADDRSTRLEN + 4)
 

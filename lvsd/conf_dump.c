@@ -1,0 +1,239 @@
+/* The effective configuration as YAML, every default written out, in the
+ * form conf_load_buffer() reads back to an equal struct conf. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "lvsd/conf_int.h"
+
+/* A string as a plain scalar when that is unambiguous, else double-quoted. */
+static void
+put_str(FILE *f, const char *s)
+{
+	bool plain = isalnum((unsigned char)s[0]) || s[0] == '/' || s[0] == '_' || s[0] == '.';
+
+	for (const char *p = s; plain && *p; p++)
+		plain = isalnum((unsigned char)*p) || strchr("_./+@=-", *p);
+	/* YAML's null words would read back as "no value" */
+	if (!strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
+		plain = false;
+	if (plain) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void
+put_kv(FILE *f, int indent, const char *key, const char *val)
+{
+	fprintf(f, "%*s%s: ", indent, "", key);
+	put_str(f, val);
+	fputc('\n', f);
+}
+
+static void
+put_ms(FILE *f, int indent, const char *key, uint64_t ms)
+{
+	char b[32];
+
+	conf_fmt_ms(ms, b, sizeof(b));
+	fprintf(f, "%*s%s: %s\n", indent, "", key, b);
+}
+
+static void
+put_addrs(FILE *f, int indent, const char *key, const struct conf_addr *a, size_t n)
+{
+	char b[CONF_ADDRSTRLEN];
+
+	fprintf(f, "%*s%s: [", indent, "", key);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "", conf_addr_str(&a[i], b, sizeof(b)));
+	fputs("]\n", f);
+}
+
+static void
+dump_global(const struct conf *c, FILE *f)
+{
+	const struct conf_global *g = &c->global;
+	char b[CONF_ADDRSTRLEN + 8];
+
+	fputs("global:\n", f);
+	put_kv(f, 2, "director_id", g->director_id);
+	put_kv(f, 2, "control_socket", g->control_socket);
+	if (g->metrics_enabled)
+		fprintf(f, "  metrics: \"%s\"\n", conf_sockaddr_str(&g->metrics, b, sizeof(b)));
+	else
+		fputs("  metrics: false\n", f);
+	put_kv(f, 2, "user", g->user);
+	if (g->sync_interface[0])
+		put_kv(f, 2, "sync_interface", g->sync_interface);
+	fprintf(f, "  sync_id: %u\n", g->sync_id);
+}
+
+static void
+dump_keys_reports(const struct conf *c, FILE *f)
+{
+	char b[CONF_ADDRSTRLEN + 8];
+
+	fputs(c->n_keys ? "keys:\n" : "keys: {}\n", f);
+	for (size_t i = 0; i < c->n_keys; i++) {
+		fputs("  ", f);
+		put_str(f, c->keys[i].name);
+		fprintf(f, ":\n    type: %s\n", conf_key_type_name(c->keys[i].type));
+		put_kv(f, 4, "file", c->keys[i].file);
+	}
+	if (!c->reports.enabled) {
+		fputs("reports: false\n", f);
+		return;
+	}
+	fprintf(f, "reports:\n  listen: \"%s\"\n",
+		conf_sockaddr_str(&c->reports.listen, b, sizeof(b)));
+	put_ms(f, 2, "max_skew", c->reports.max_skew_ms);
+}
+
+static void
+dump_vrrp(const struct conf_vrrp *v, FILE *f)
+{
+	fputs("  - name: ", f);
+	put_str(f, v->name);
+	fputc('\n', f);
+	put_kv(f, 4, "interface", v->interface);
+	fprintf(f, "    vrid: %u\n    version: %u\n    priority: %u\n", v->vrid, v->version,
+		v->priority);
+	put_ms(f, 4, "advert_interval", v->advert_interval_ms);
+	fprintf(f, "    preempt: %s\n", v->preempt ? "true" : "false");
+	put_ms(f, 4, "preempt_delay", v->preempt_delay_ms);
+	put_addrs(f, 4, "virtual_addresses", v->vips, v->n_vips);
+	put_addrs(f, 4, "unicast_peers", v->unicast_peers, v->n_unicast_peers);
+	fputs("    track_interfaces: [", f);
+	for (size_t i = 0; i < v->n_track_interfaces; i++) {
+		fputs(i ? ", " : "", f);
+		put_str(f, v->track_interfaces[i]);
+	}
+	fputs("]\n", f);
+	if (v->notify[0])
+		put_kv(f, 4, "notify", v->notify);
+}
+
+static void
+dump_check(const struct conf_check *k, int in, FILE *f)
+{
+	bool http = k->type == CONF_CHECK_HTTP || k->type == CONF_CHECK_HTTPS;
+
+	fprintf(f, "%*scheck:\n%*stype: %s\n", in, "", in + 2, "", conf_check_type_name(k->type));
+	put_ms(f, in + 2, "interval", k->interval_ms);
+	put_ms(f, in + 2, "timeout", k->timeout_ms);
+	fprintf(f, "%*srise: %u\n%*sfall: %u\n", in + 2, "", k->rise, in + 2, "", k->fall);
+	if (k->port)
+		fprintf(f, "%*sport: %u\n", in + 2, "", k->port);
+	if (http) {
+		put_kv(f, in + 2, "path", k->path);
+		fprintf(f, "%*sstatus: %u\n", in + 2, "", k->status);
+		if (k->digest[0])
+			put_kv(f, in + 2, "digest", k->digest);
+	}
+	if (k->type == CONF_CHECK_SCRIPT)
+		put_kv(f, in + 2, "script", k->script);
+}
+
+static void
+dump_policy(const struct conf_policy_params *p, FILE *f)
+{
+	fprintf(f, "    weight_policy:\n      type: %s\n", conf_policy_name(p->type));
+	if (p->type == CONF_POLICY_DAMPED)
+		fprintf(f,
+			"      max_step: %u\n      smoothing: %u\n      band: %u\n"
+			"      write_threshold: %u\n",
+			p->max_step, p->smoothing, p->band, p->write_threshold);
+	if (p->type == CONF_POLICY_PAPER1 || p->type == CONF_POLICY_PAPER2)
+		fprintf(f, "      mem_per_process: %u\n", p->mem_per_proc_kb);
+	if (p->type == CONF_POLICY_PAPER2)
+		fprintf(f, "      conns_per_min: %u\n", p->conns_per_min);
+	if (p->type == CONF_POLICY_STATIC)
+		return;
+	put_ms(f, 6, "warmup", p->warmup_ms);
+	put_ms(f, 6, "stale_after", p->stale_after_ms);
+	put_ms(f, 6, "expire_after", p->expire_after_ms);
+}
+
+static void
+dump_rs(const struct conf *c, const struct conf_rs *rs, FILE *f)
+{
+	char b[CONF_ADDRSTRLEN];
+
+	fprintf(f, "      - address: \"%s\"\n", conf_addr_str(&rs->addr, b, sizeof(b)));
+	if (rs->port)
+		fprintf(f, "        port: %u\n", rs->port);
+	fprintf(f, "        weight: %u\n        upper_threshold: %u\n        lower_threshold: %u\n",
+		rs->weight, rs->u_threshold, rs->l_threshold);
+	if (rs->key >= 0 && (size_t)rs->key < c->n_keys)
+		put_kv(f, 8, "agent_key", c->keys[rs->key].name);
+	if (rs->has_check)
+		dump_check(&rs->check, 8, f);
+}
+
+static void
+dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
+{
+	char b[CONF_ADDRSTRLEN];
+
+	fputs("  - name: ", f);
+	put_str(f, s->name);
+	fputc('\n', f);
+	if (s->fwmark)
+		fprintf(f, "    fwmark: %u\n", s->fwmark);
+	else
+		fprintf(f, "    address: \"%s\"\n    port: %u\n",
+			conf_addr_str(&s->addr, b, sizeof(b)), s->port);
+	fprintf(f, "    protocol: %s\n    scheduler: %s\n    forwarding: %s\n",
+		conf_proto_name(s->proto), s->scheduler, conf_fwd_name(s->forwarding));
+	if (s->forwarding == CONF_FWD_TUNNEL)
+		fprintf(f, "    tunnel_type: %s\n", conf_tun_name(s->tunnel_type));
+	if (s->persistent) {
+		struct conf_addr nm = s->persistence_netmask;
+
+		nm.prefix = nm.family == AF_INET ? 32 : 128;
+		fprintf(f, "    persistence:\n      timeout: %us\n      netmask: \"%s\"\n",
+			s->persistence_timeout_s, conf_addr_str(&nm, b, sizeof(b)));
+	} else {
+		fputs("    persistence: false\n", f);
+	}
+	dump_check(&s->check, 4, f);
+	dump_policy(&s->policy, f);
+	fputs(s->n_rs ? "    real_servers:\n" : "    real_servers: []\n", f);
+	for (size_t i = 0; i < s->n_rs; i++)
+		dump_rs(c, &s->rs[i], f);
+}
+
+int
+conf_dump(const struct conf *c, FILE *f)
+{
+	fputs("# lvsd effective configuration: every default written out\n", f);
+	dump_global(c, f);
+	dump_keys_reports(c, f);
+	fputs(c->n_vrrp ? "vrrp:\n" : "vrrp: []\n", f);
+	for (size_t i = 0; i < c->n_vrrp; i++)
+		dump_vrrp(&c->vrrp[i], f);
+	fputs(c->n_services ? "services:\n" : "services: []\n", f);
+	for (size_t i = 0; i < c->n_services; i++)
+		dump_service(c, &c->services[i], f);
+	if (fflush(f) == EOF || ferror(f))
+		return -EIO;
+	return 0;
+}

@@ -1,0 +1,540 @@
+/* Key tables of virtual services, their real servers, health checks and
+ * weight policies, with the checks that need only one service. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvsd/conf_int.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* checks */
+
+static int
+parse_path(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_check *chk = obj;
+	int r;
+
+	if ((r = conf_get_str(x, v, "path", CK_NAME, chk->path, sizeof(chk->path))) < 0)
+		return r;
+	if (chk->path[0] != '/')
+		return conf_fail(x, v, "path must start with '/', e.g. /health");
+	return 0;
+}
+
+static int
+parse_digest(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_check *chk = obj;
+	const char *s;
+	int r;
+
+	if ((r = conf_scalar(x, v, "digest", &s)) < 0)
+		return r;
+	if (strlen(s) != 64 || strspn(s, "0123456789abcdefABCDEF") != 64)
+		return conf_fail(x, v,
+				 "digest must be the SHA-256 of the body as 64 hex digits "
+				 "(e.g. from sha256sum)");
+	for (int i = 0; i < 64; i++)
+		chk->digest[i] = (char)tolower((unsigned char)s[i]);
+	chk->digest[64] = '\0';
+	return 0;
+}
+
+enum { CK_TYPE, CK_INTERVAL, CK_TIMEOUT, CK_PATH_I = 6, CK_STATUS, CK_DIGEST, CK_SCRIPT };
+static const struct conf_keydef check_keys[] = {
+    CONF_KENUM("type", struct conf_check, type, conf_check_names),
+    CONF_K("interval", CK_MS, struct conf_check, interval_ms, 10, 3600000),
+    CONF_K("timeout", CK_MS, struct conf_check, timeout_ms, 10, 3600000),
+    CONF_K("rise", CK_U16, struct conf_check, rise, 1, 1000),
+    CONF_K("fall", CK_U16, struct conf_check, fall, 1, 1000),
+    CONF_K("port", CK_U16, struct conf_check, port, 1, 65535),
+    CONF_KFN("path", parse_path),
+    CONF_K("status", CK_U16, struct conf_check, status, 100, 599),
+    CONF_KFN("digest", parse_digest),
+    CONF_KSTR("script", CK_STR, struct conf_check, script),
+};
+
+/* Parse a check mapping over chk (which holds the defaults or inherited values). */
+int
+conf_parse_check(struct conf_ctx *x, yaml_node_t *v, struct conf_check *chk)
+{
+	struct conf_map m;
+	bool http;
+	char a[32], b[32];
+	int r;
+
+	chk->pos = conf_node_pos(v);
+	if ((r = conf_walk(x, v, "a check", check_keys, N(check_keys), chk, &m)) < 0)
+		return r;
+	http = chk->type == CONF_CHECK_HTTP || chk->type == CONF_CHECK_HTTPS;
+	for (int i = CK_PATH_I; i <= CK_DIGEST; i++)
+		if (m.key[i] && !http)
+			return conf_fail(x, m.key[i],
+					 "%s applies only to http and https checks, "
+					 "and this check is %s",
+					 check_keys[i].name, conf_check_type_name(chk->type));
+	if (m.key[CK_SCRIPT] && chk->type != CONF_CHECK_SCRIPT)
+		return conf_fail(x, m.key[CK_SCRIPT],
+				 "script applies only to checks of type "
+				 "script, and this check is %s",
+				 conf_check_type_name(chk->type));
+	if (chk->type == CONF_CHECK_SCRIPT && !chk->script[0])
+		return conf_fail(x, m.key[CK_TYPE] ? m.key[CK_TYPE] : v,
+				 "a check of type script needs 'script': the command to run");
+	if (chk->timeout_ms >= chk->interval_ms) {
+		conf_fmt_ms(chk->timeout_ms, a, sizeof(a));
+		conf_fmt_ms(chk->interval_ms, b, sizeof(b));
+		return conf_fail(x,
+				 m.val[CK_TIMEOUT]    ? m.val[CK_TIMEOUT]
+				 : m.val[CK_INTERVAL] ? m.val[CK_INTERVAL]
+						      : v,
+				 "check timeout (%s) must be shorter than its interval (%s)", a, b);
+	}
+	return 0;
+}
+
+/* weight policies */
+
+enum {
+	WP_TYPE,
+	WP_DAMPED0,
+	WP_DAMPED1 = 4,
+	WP_PAPER0,
+	WP_PAPER1,
+	WP_FEED0,
+	WP_STALE = 8,
+	WP_EXPIRE
+};
+static const struct conf_keydef policy_keys[] = {
+    CONF_KENUM("type", struct conf_policy_params, type, conf_policy_names),
+    CONF_K("max_step", CK_U32, struct conf_policy_params, max_step, 1, 100),
+    CONF_K("smoothing", CK_U32, struct conf_policy_params, smoothing, 1, 100),
+    CONF_K("band", CK_U32, struct conf_policy_params, band, 1, 100),
+    CONF_K("write_threshold", CK_U32, struct conf_policy_params, write_threshold, 0, 100),
+    CONF_K("mem_per_process", CK_U32, struct conf_policy_params, mem_per_proc_kb, 1, 16777216),
+    CONF_K("conns_per_min", CK_U32, struct conf_policy_params, conns_per_min, 0, 100000000),
+    CONF_K("warmup", CK_MS, struct conf_policy_params, warmup_ms, 0, 86400000),
+    CONF_K("stale_after", CK_MS, struct conf_policy_params, stale_after_ms, 1000, 86400000),
+    CONF_K("expire_after", CK_MS, struct conf_policy_params, expire_after_ms, 1000, 604800000),
+};
+
+static int
+policy_applies(int key, enum conf_policy t)
+{
+	if (key >= WP_DAMPED0 && key <= WP_DAMPED1)
+		return t == CONF_POLICY_DAMPED;
+	if (key == WP_PAPER0)
+		return t == CONF_POLICY_PAPER1 || t == CONF_POLICY_PAPER2;
+	if (key == WP_PAPER1)
+		return t == CONF_POLICY_PAPER2;
+	return t != CONF_POLICY_STATIC;
+}
+
+static int
+parse_policy(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	struct conf_policy_params *p = &s->policy;
+	struct conf_map m;
+	int r;
+
+	p->pos = conf_node_pos(v);
+	if (v->type == YAML_SCALAR_NODE && !conf_is_null(v))
+		return conf_get_enum(x, v, "weight_policy", conf_policy_names, (int *)&p->type);
+	if ((r = conf_walk(x, v, "weight_policy", policy_keys, N(policy_keys), p, &m)) < 0)
+		return r;
+	for (int i = 1; i < (int)N(policy_keys); i++)
+		if (m.key[i] && !policy_applies(i, p->type))
+			return conf_fail(x, m.key[i], "%s does not apply to the %s weight policy",
+					 policy_keys[i].name, conf_policy_name(p->type));
+	if (p->expire_after_ms <= p->stale_after_ms)
+		return conf_fail(x,
+				 m.val[WP_EXPIRE]  ? m.val[WP_EXPIRE]
+				 : m.val[WP_STALE] ? m.val[WP_STALE]
+						   : v,
+				 "expire_after must be longer than stale_after");
+	return 0;
+}
+
+/* real servers */
+
+static int svc_shape(struct conf_ctx *x);
+
+static int
+parse_rs_addr(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_rs *rs = obj;
+
+	return conf_get_addr(x, v, "address", false, &rs->addr);
+}
+
+static int
+parse_agent_key(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_rs *rs = obj;
+	char list[256] = "";
+	size_t used = 0;
+	const char *s;
+	int r;
+
+	if ((r = conf_scalar(x, v, "agent_key", &s)) < 0)
+		return r;
+	for (size_t i = 0; i < x->c->n_keys; i++) {
+		if (!strcmp(x->c->keys[i].name, s)) {
+			rs->key = (int)i;
+			return 0;
+		}
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						 i ? ", " : "", x->c->keys[i].name);
+	}
+	if (!x->c->n_keys)
+		return conf_fail(x, v,
+				 "agent_key '%.64s' is not defined: there is no 'keys' "
+				 "section; add one that names it",
+				 s);
+	return conf_fail(x, v, "agent_key '%.64s' is not defined in keys (defined: %s)", s, list);
+}
+
+static int
+parse_rs_check(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_rs *rs = obj;
+
+	rs->has_check = true;
+	rs->check = x->svc->check;
+	return conf_parse_check(x, v, &rs->check);
+}
+
+enum { RS_ADDR, RS_PORT, RS_WEIGHT, RS_UPPER, RS_LOWER };
+static const struct conf_keydef rs_keys[] = {
+    CONF_KFN("address", parse_rs_addr),
+    CONF_K("port", CK_U16, struct conf_rs, port, 1, 65535),
+    CONF_K("weight", CK_U32, struct conf_rs, weight, 0, 65535),
+    CONF_K("upper_threshold", CK_U32, struct conf_rs, u_threshold, 0, UINT32_MAX),
+    CONF_K("lower_threshold", CK_U32, struct conf_rs, l_threshold, 0, UINT32_MAX),
+    CONF_KFN("agent_key", parse_agent_key),
+    CONF_KFN("check", parse_rs_check),
+};
+
+/* What one real server must agree on with its service. */
+static int
+rs_fits(struct conf_ctx *x, yaml_node_t *v, struct conf_map *m, struct conf_rs *rs)
+{
+	struct conf_service *s = x->svc;
+	char a[CONF_ADDRSTRLEN];
+	int family = s->fwmark ? (s->n_rs > 1 ? s->rs[0].addr.family : 0) : s->addr.family;
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (family && rs->addr.family != family)
+		return conf_fail(x, m->val[RS_ADDR],
+				 "real server %s is %s but the service%s is %s; "
+				 "%s forwarding cannot mix address families",
+				 a, rs->addr.family == AF_INET ? "IPv4" : "IPv6",
+				 s->fwmark ? "'s first real server" : "",
+				 family == AF_INET ? "IPv4" : "IPv6", conf_fwd_name(s->forwarding));
+	if (!s->fwmark && m->val[RS_PORT] && rs->port != s->port && s->forwarding != CONF_FWD_NAT)
+		return conf_fail(x, m->val[RS_PORT],
+				 "real server port %u differs from the service "
+				 "port %u, which only nat forwarding can do "
+				 "(%s keeps the port)",
+				 rs->port, s->port, conf_fwd_name(s->forwarding));
+	if (!m->val[RS_PORT])
+		rs->port = s->fwmark ? 0 : s->port;
+	if (rs->u_threshold && rs->l_threshold >= rs->u_threshold)
+		return conf_fail(x, m->val[RS_LOWER],
+				 "lower_threshold (%u) must be below "
+				 "upper_threshold (%u)",
+				 rs->l_threshold, rs->u_threshold);
+	(void)v;
+	return 0;
+}
+
+static int
+parse_rs_one(struct conf_ctx *x, yaml_node_t *v, struct conf_rs *rs)
+{
+	struct conf_map m;
+	int r;
+
+	rs->pos = conf_node_pos(v);
+	rs->weight = 1;
+	rs->key = -1;
+	if ((r = conf_walk(x, v, "a real server", rs_keys, N(rs_keys), rs, &m)) < 0)
+		return r;
+	if (!m.val[RS_ADDR])
+		return conf_fail(x, v, "a real server needs 'address'");
+	return rs_fits(x, v, &m, rs);
+}
+
+static int
+parse_real_servers(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	yaml_node_item_t *items;
+	size_t n;
+	int r;
+
+	if ((r = svc_shape(x)) < 0 || (r = conf_seq(x, v, "real_servers", &items, &n)) < 0)
+		return r;
+	s->rs = calloc(n ? n : 1, sizeof(*s->rs));
+	if (!s->rs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		s->n_rs = i + 1;
+		if ((r = parse_rs_one(x, conf_node(x, items[i]), &s->rs[i])) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* services */
+
+static int
+parse_svc_addr(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	int r;
+
+	if ((r = conf_get_addr(x, v, "address", false, &s->addr)) < 0)
+		return r;
+	s->family = s->addr.family;
+	s->addr_pos = conf_node_pos(v);
+	return 0;
+}
+
+static int
+parse_scheduler(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	int i, r;
+
+	if ((r = conf_get_enum(x, v, "scheduler", conf_schedulers, &i)) < 0)
+		return r;
+	snprintf(s->scheduler, sizeof(s->scheduler), "%s", conf_schedulers[i]);
+	return 0;
+}
+
+/* A mask address (255.255.255.0, ffff:ffff::) or "/N"; the family is
+ * checked once the service's family is known. */
+static int
+parse_netmask(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	struct conf_addr *nm = &s->persistence_netmask;
+	const char *str, *why;
+	uint64_t n;
+	int r, prefix;
+
+	if ((r = conf_scalar(x, v, "netmask", &str)) < 0)
+		return r;
+	if (str[0] == '/') {
+		if (!str[1] || strlen(str) > 4 || strspn(str + 1, "0123456789") != strlen(str + 1))
+			return conf_fail(x, v, "netmask: '%.64s' is not a prefix length like /24",
+					 str);
+		n = strtoul(str + 1, NULL, 10);
+		if (n > 128)
+			return conf_fail(x, v, "netmask: /%lu is longer than /128",
+					 (unsigned long)n);
+		memset(nm, 0, sizeof(*nm));
+		nm->prefix = (uint8_t)n;
+		return 0;
+	}
+	if (conf_parse_addr(str, false, nm, &why) < 0)
+		return conf_fail(x, v, "netmask: '%.64s' %s", str, why);
+	if ((prefix = conf_mask_prefix(nm)) < 0)
+		return conf_fail(x, v, "netmask %.64s is not contiguous (e.g. 255.255.255.0)", str);
+	nm->prefix = (uint8_t)prefix;
+	return 0;
+}
+
+static int
+parse_persist_timeout(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	uint64_t ms;
+	int r;
+
+	if ((r = conf_get_ms(x, v, "timeout", 1000, 2592000000u, &ms)) < 0)
+		return r;
+	if (ms % 1000)
+		return conf_fail(x, v, "persistence timeout must be whole seconds");
+	s->persistence_timeout_s = (uint32_t)(ms / 1000);
+	return 0;
+}
+
+static const struct conf_keydef persist_keys[] = {
+    CONF_KFN("timeout", parse_persist_timeout),
+    CONF_KFN("netmask", parse_netmask),
+};
+
+static int
+parse_persistence(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	struct conf_map m;
+
+	if (v->type == YAML_SCALAR_NODE && !conf_is_null(v))
+		return conf_get_bool(x, v, "persistence", &s->persistent);
+	s->persistent = true;
+	return conf_walk(x, v, "persistence", persist_keys, N(persist_keys), s, &m);
+}
+
+static int
+parse_svc_check(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+
+	return conf_parse_check(x, v, &s->check);
+}
+
+enum { SV_NAME, SV_FWMARK, SV_ADDR, SV_PORT, SV_PROTO, SV_SCHED, SV_FWD, SV_TUN, SV_PERSIST };
+static const struct conf_keydef svc_keys[] = {
+    CONF_KSTR("name", CK_NAME, struct conf_service, name),
+    CONF_K("fwmark", CK_U32, struct conf_service, fwmark, 1, UINT32_MAX),
+    CONF_KFN("address", parse_svc_addr),
+    CONF_K("port", CK_U16, struct conf_service, port, 1, 65535),
+    CONF_KENUM("protocol", struct conf_service, proto, conf_proto_names),
+    CONF_KFN("scheduler", parse_scheduler),
+    CONF_KENUM("forwarding", struct conf_service, forwarding, conf_fwd_names),
+    CONF_KENUM("tunnel_type", struct conf_service, tunnel_type, conf_tun_names),
+    CONF_KFN("persistence", parse_persistence),
+    CONF_KFN("check", parse_svc_check),
+    CONF_KFN("weight_policy", parse_policy),
+    CONF_KFN("real_servers", parse_real_servers),
+};
+
+/* Checks of what must be there and what may not go together.  Runs from
+ * the real_servers handler (they rely on address, port and forwarding) or
+ * after the walk when there are none. */
+static int
+svc_shape(struct conf_ctx *x)
+{
+	struct conf_map *m = x->svc_map;
+	struct conf_service *s = x->svc;
+
+	if (x->svc_shaped)
+		return 0;
+	x->svc_shaped = true;
+	if (m->val[SV_FWMARK] && (m->val[SV_ADDR] || m->val[SV_PORT]))
+		return conf_fail(x, m->key[m->val[SV_ADDR] ? SV_ADDR : SV_PORT],
+				 "a fwmark service has no %s: use either fwmark or address and "
+				 "port",
+				 m->val[SV_ADDR] ? "address" : "port");
+	if (!m->val[SV_FWMARK] && !m->val[SV_ADDR])
+		return conf_fail(x, x->svc_node,
+				 "a service needs 'address' and 'port' (or 'fwmark')");
+	if (m->val[SV_ADDR] && !m->val[SV_PORT])
+		return conf_fail(x, x->svc_node, "service at %s needs 'port'",
+				 (const char *)m->val[SV_ADDR]->data.scalar.value);
+	if (m->val[SV_TUN] && s->forwarding != CONF_FWD_TUNNEL)
+		return conf_fail(x, m->key[SV_TUN],
+				 "tunnel_type applies only to forwarding: "
+				 "tunnel, and this service uses %s",
+				 conf_fwd_name(s->forwarding));
+	if (s->fwmark)
+		s->addr_pos = conf_node_pos(m->val[SV_FWMARK]);
+	return 0;
+}
+
+static void
+svc_default_name(struct conf_service *s)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	if (s->fwmark)
+		snprintf(s->name, sizeof(s->name), "fwmark %u", s->fwmark);
+	else if (s->family == AF_INET6)
+		snprintf(s->name, sizeof(s->name), "[%s]:%u", conf_addr_str(&s->addr, a, sizeof(a)),
+			 s->port);
+	else
+		snprintf(s->name, sizeof(s->name), "%s:%u", conf_addr_str(&s->addr, a, sizeof(a)),
+			 s->port);
+}
+
+/* The persistence netmask, once the family is known. */
+static int
+svc_netmask(struct conf_ctx *x, struct conf_map *m, struct conf_service *s)
+{
+	struct conf_addr *nm = &s->persistence_netmask;
+	yaml_node_t *node;
+	unsigned max = s->family == AF_INET ? 32 : 128;
+
+	if (!s->persistent)
+		return 0;
+	node = m->val[SV_PERSIST] ? conf_map_find(x, m->val[SV_PERSIST], "netmask") : NULL;
+	if (!node) {
+		conf_prefix_mask(s->family, max, nm);
+		return 0;
+	}
+	if (!nm->family) {
+		if (nm->prefix > max)
+			return conf_fail(x, node,
+					 "netmask /%u is too long for an IPv4 service "
+					 "(at most /32)",
+					 nm->prefix);
+		conf_prefix_mask(s->family, nm->prefix, nm);
+		return 0;
+	}
+	if (nm->family != s->family)
+		return conf_fail(x, node, "persistence netmask is %s but the service is %s",
+				 nm->family == AF_INET ? "IPv4" : "IPv6",
+				 s->family == AF_INET ? "IPv4" : "IPv6");
+	return 0;
+}
+
+static int
+parse_service_one(struct conf_ctx *x, yaml_node_t *v, struct conf_service *s)
+{
+	struct conf_map m;
+	int r;
+
+	s->pos = conf_node_pos(v);
+	s->family = AF_INET;
+	snprintf(s->scheduler, sizeof(s->scheduler), "wrr");
+	conf_check_defaults(&s->check);
+	conf_policy_defaults(&s->policy);
+	s->persistence_timeout_s = 300;
+	x->svc = s;
+	x->svc_map = &m;
+	x->svc_node = v;
+	x->svc_shaped = false;
+	if ((r = conf_walk(x, v, "a service", svc_keys, N(svc_keys), s, &m)) < 0)
+		return r;
+	if ((r = svc_shape(x)) < 0)
+		return r;
+	if (s->fwmark && s->n_rs)
+		s->family = s->rs[0].addr.family;
+	if ((r = svc_netmask(x, &m, s)) < 0)
+		return r;
+	if (!m.val[SV_NAME])
+		svc_default_name(s);
+	return 0;
+}
+
+int
+conf_parse_services(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf *c = obj;
+	yaml_node_item_t *items;
+	size_t n;
+	int r;
+
+	if ((r = conf_seq(x, v, "services", &items, &n)) < 0)
+		return r;
+	c->services = calloc(n ? n : 1, sizeof(*c->services));
+	if (!c->services)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		c->n_services = i + 1;
+		if ((r = parse_service_one(x, conf_node(x, items[i]), &c->services[i])) < 0)
+			return r;
+	}
+	x->svc = NULL;
+	x->svc_map = NULL;
+	return 0;
+}
