@@ -1,0 +1,491 @@
+/* The IPVS generic netlink socket: family resolution, dumps and a batching
+ * sender.  libnl-genl connects and resolves the family and its struct
+ * nl_msg carries the requests (ipvs_msg.c); the round trips themselves are
+ * plain sendto/recv on the socket so that many requests go out in one
+ * sendmsg and every ack is matched to its request by sequence number. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <linux/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+#include "lvsd/ipvs.h"
+
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+#define IPVS_NL_RBUF (128 * 1024)    /* one dump part or a run of acks */
+#define IPVS_NL_SBUF_MAX (64 * 1024) /* bytes of requests per sendmsg */
+#define IPVS_NL_BATCH_MAX 1024	     /* requests per sendmsg, at most */
+#define IPVS_NL_RCVBUF (4 * 1024 * 1024)
+#define IPVS_NL_ACK_COST 1024 /* receive buffer one queued ack may take */
+#define IPVS_NL_TIMEOUT_S 10
+#define IPVS_NL_MAX_RECVS 1000000 /* bound on recv calls per dump */
+
+struct ipvs_nl {
+	struct nl_sock *sk;
+	int fd;
+	int family;
+	uint32_t seq;
+	size_t batch_max;
+	uint8_t *rbuf;
+	uint8_t *sbuf;
+};
+
+static void
+setup_buffers(struct ipvs_nl *nl)
+{
+	int one = 1, sz = IPVS_NL_RCVBUF, got = 0;
+	socklen_t gl = sizeof(got);
+	struct timeval tv = {.tv_sec = IPVS_NL_TIMEOUT_S};
+
+	/* acks of failed requests without the request's payload */
+	(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	(void)setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (getsockopt(nl->fd, SOL_SOCKET, SO_RCVBUF, &got, &gl) < 0 || got <= 0)
+		got = 200 * 1024;
+	nl->batch_max = (size_t)got / IPVS_NL_ACK_COST;
+	if (nl->batch_max < 16)
+		nl->batch_max = 16;
+	if (nl->batch_max > IPVS_NL_BATCH_MAX)
+		nl->batch_max = IPVS_NL_BATCH_MAX;
+}
+
+int
+ipvs_nl_open(struct ipvs_nl **out)
+{
+	struct ipvs_nl *nl = calloc(1, sizeof(*nl));
+	int r;
+
+	if (!nl || !(nl->rbuf = malloc(IPVS_NL_RBUF)) || !(nl->sbuf = malloc(IPVS_NL_SBUF_MAX)) ||
+	    !(nl->sk = nl_socket_alloc())) {
+		ipvs_nl_close(nl);
+		return -ENOMEM;
+	}
+	if ((r = genl_connect(nl->sk)) < 0) {
+		ipvs_nl_close(nl);
+		return r == -NLE_PERM ? -EPERM : -EPROTONOSUPPORT;
+	}
+	r = genl_ctrl_resolve(nl->sk, IPVS_GENL_NAME);
+	if (r < 0) {
+		ipvs_nl_close(nl);
+		return r == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+	}
+	nl->family = r;
+	nl->fd = nl_socket_get_fd(nl->sk);
+	nl->seq = (uint32_t)time(NULL);
+	setup_buffers(nl);
+	*out = nl;
+	return 0;
+}
+
+void
+ipvs_nl_close(struct ipvs_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl->rbuf);
+	free(nl->sbuf);
+	free(nl);
+}
+
+int
+ipvs_nl_family(const struct ipvs_nl *nl)
+{
+	return nl->family;
+}
+
+static int
+send_raw(struct ipvs_nl *nl, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	ssize_t r;
+
+	do
+		r = sendto(nl->fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return (size_t)r == len ? 0 : -EIO;
+}
+
+/* One datagram into nl->rbuf: its length or -errno. */
+static ssize_t
+recv_raw(struct ipvs_nl *nl)
+{
+	ssize_t r;
+
+	do
+		r = recv(nl->fd, nl->rbuf, IPVS_NL_RBUF, MSG_TRUNC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+	if (r > IPVS_NL_RBUF)
+		return -EMSGSIZE;
+	return r;
+}
+
+/* ------------------------------------------------------ requests and dumps */
+
+typedef int (*ipvs_nl_cb)(const void *buf, size_t len, void *arg);
+
+/* Handle one message of a transaction: 1 when it ended it, 0 to go on. */
+static int
+transact_msg(struct ipvs_nl *nl, const struct nlmsghdr *h, uint32_t seq, ipvs_nl_cb cb, void *arg,
+	     int *first_err)
+{
+	uint32_t s;
+	int e;
+
+	if (h->nlmsg_seq != seq)
+		return 0; /* a late ack of an earlier batch */
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		if (ipvs_parse_ack(h, h->nlmsg_len, &s, &e) < 0)
+			e = -EBADMSG;
+		if (!*first_err)
+			*first_err = e;
+		return 1;
+	}
+	if (h->nlmsg_type == NLMSG_DONE) {
+		if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+			memcpy(&e, NLMSG_DATA(h), sizeof(e));
+			if (e < 0 && !*first_err)
+				*first_err = e;
+		}
+		return 1;
+	}
+	if (h->nlmsg_type == nl->family) {
+		e = cb(h, h->nlmsg_len, arg);
+		if (e < 0 && !*first_err)
+			*first_err = e;
+		return (h->nlmsg_flags & NLM_F_MULTI) ? 0 : 1;
+	}
+	return 0;
+}
+
+/* Send one request and feed every reply message to cb until the
+ * transaction ends (NLMSG_DONE, an error, or the single reply). */
+static int
+transact(struct ipvs_nl *nl, struct nl_msg *msg, ipvs_nl_cb cb, void *arg)
+{
+	struct nlmsghdr *req = nlmsg_hdr(msg);
+	uint32_t seq = req->nlmsg_seq;
+	int first_err = 0, r;
+
+	if ((r = send_raw(nl, req, req->nlmsg_len)) < 0)
+		return r;
+	for (long i = 0; i < IPVS_NL_MAX_RECVS; i++) {
+		ssize_t n = recv_raw(nl);
+		int rem;
+
+		if (n < 0)
+			return (int)n;
+		rem = (int)n;
+		for (struct nlmsghdr *h = (void *)nl->rbuf; NLMSG_OK(h, rem);
+		     h = NLMSG_NEXT(h, rem))
+			if (transact_msg(nl, h, seq, cb, arg, &first_err))
+				return first_err;
+	}
+	return -ETIMEDOUT;
+}
+
+struct vec {
+	void *items;
+	size_t n, cap, size;
+};
+
+static void *
+vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 16;
+		void *p = realloc(v->items, cap * v->size);
+
+		if (!p)
+			return NULL;
+		v->items = p;
+		v->cap = cap;
+	}
+	return (uint8_t *)v->items + v->size * v->n++;
+}
+
+static int
+collect_service(const void *buf, size_t len, void *arg)
+{
+	struct ipvs_service s, *p;
+	int r = ipvs_parse_service(buf, len, &s);
+
+	if (r < 0)
+		return r;
+	if (!(p = vec_push(arg)))
+		return -ENOMEM;
+	*p = s;
+	return 0;
+}
+
+struct dest_ctx {
+	struct vec v;
+	uint16_t af;
+};
+
+static int
+collect_dest(const void *buf, size_t len, void *arg)
+{
+	struct dest_ctx *c = arg;
+	struct ipvs_dest d, *p;
+	int r = ipvs_parse_dest(buf, len, c->af, &d);
+
+	if (r < 0)
+		return r;
+	if (!(p = vec_push(&c->v)))
+		return -ENOMEM;
+	*p = d;
+	return 0;
+}
+
+static int
+collect_info(const void *buf, size_t len, void *arg)
+{
+	return ipvs_parse_info(buf, len, arg);
+}
+
+static int
+collect_daemon(const void *buf, size_t len, void *arg)
+{
+	struct ipvs_daemon d, *p;
+	int r = ipvs_parse_daemon(buf, len, &d);
+
+	if (r < 0)
+		return r;
+	if (!(p = vec_push(arg)))
+		return -ENOMEM;
+	*p = d;
+	return 0;
+}
+
+int
+ipvs_nl_info(struct ipvs_nl *nl, struct ipvs_info *out)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct ipvs_info i = {0};
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = ipvs_msg_get_info(msg, nl->family, ++nl->seq);
+	if (r == 0)
+		r = transact(nl, msg, collect_info, &i);
+	nlmsg_free(msg);
+	if (r == 0)
+		*out = i;
+	return r;
+}
+
+int
+ipvs_nl_list_services(struct ipvs_nl *nl, struct ipvs_service **out, size_t *n)
+{
+	struct vec v = {.size = sizeof(struct ipvs_service)};
+	struct nl_msg *msg = nlmsg_alloc();
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = ipvs_msg_get_services(msg, nl->family, ++nl->seq);
+	if (r == 0)
+		r = transact(nl, msg, collect_service, &v);
+	nlmsg_free(msg);
+	if (r < 0) {
+		free(v.items);
+		return r;
+	}
+	*out = v.items;
+	*n = v.n;
+	return 0;
+}
+
+int
+ipvs_nl_list_dests(struct ipvs_nl *nl, const struct ipvs_service *svc, struct ipvs_dest **out,
+		   size_t *n)
+{
+	struct dest_ctx c = {.v = {.size = sizeof(struct ipvs_dest)}, .af = svc->af};
+	struct nl_msg *msg = nlmsg_alloc();
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = ipvs_msg_get_dests(msg, nl->family, ++nl->seq, svc);
+	if (r == 0)
+		r = transact(nl, msg, collect_dest, &c);
+	nlmsg_free(msg);
+	if (r < 0) {
+		free(c.v.items);
+		return r;
+	}
+	*out = c.v.items;
+	*n = c.v.n;
+	return 0;
+}
+
+int
+ipvs_nl_list_daemons(struct ipvs_nl *nl, struct ipvs_daemon out[2], size_t *n)
+{
+	struct vec v = {.size = sizeof(struct ipvs_daemon)};
+	struct nl_msg *msg = nlmsg_alloc();
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = ipvs_msg_get_daemons(msg, nl->family, ++nl->seq);
+	if (r == 0)
+		r = transact(nl, msg, collect_daemon, &v);
+	nlmsg_free(msg);
+	if (r == 0 && v.n > 2)
+		r = -EOVERFLOW;
+	if (r == 0) {
+		if (v.n)
+			memcpy(out, v.items, v.n * sizeof(*out));
+		*n = v.n;
+	}
+	free(v.items);
+	return r;
+}
+
+/* ------------------------------------------------------------- the sender */
+
+/* Append ops[0..] to nl->sbuf with sequence numbers seq0 + i; stops at the
+ * batch or buffer limit.  Requests that cannot be built get their error
+ * at once.  Returns how many ops were consumed; *len the bytes to send. */
+static size_t
+batch_fill(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, uint32_t seq0, size_t *len,
+	   uint8_t *sent)
+{
+	size_t i, used = 0;
+
+	for (i = 0; i < n && i < nl->batch_max; i++) {
+		struct nl_msg *msg = nlmsg_alloc();
+		struct nlmsghdr *h;
+		int r;
+
+		sent[i] = 0;
+		if (!msg) {
+			ops[i].err = -ENOMEM;
+			continue;
+		}
+		r = ipvs_msg_op(msg, nl->family, seq0 + (uint32_t)i, &ops[i]);
+		h = nlmsg_hdr(msg);
+		if (r == 0 && used + NLMSG_ALIGN(h->nlmsg_len) > IPVS_NL_SBUF_MAX && used > 0) {
+			nlmsg_free(msg);
+			break;
+		}
+		if (r == 0 && NLMSG_ALIGN(h->nlmsg_len) > IPVS_NL_SBUF_MAX)
+			r = -EMSGSIZE;
+		if (r == 0) {
+			memcpy(nl->sbuf + used, h, h->nlmsg_len);
+			memset(nl->sbuf + used + h->nlmsg_len, 0,
+			       NLMSG_ALIGN(h->nlmsg_len) - h->nlmsg_len);
+			used += NLMSG_ALIGN(h->nlmsg_len);
+			sent[i] = 1;
+			ops[i].err = -EIO; /* until its ack arrives */
+		} else {
+			ops[i].err = r;
+		}
+		nlmsg_free(msg);
+	}
+	*len = used;
+	return i;
+}
+
+/* Receive acks until every sent request of the batch has one. */
+static int
+batch_acks(struct ipvs_nl *nl, struct ipvs_op *ops, size_t k, uint32_t seq0, uint8_t *sent,
+	   size_t pending)
+{
+	while (pending > 0) {
+		ssize_t n = recv_raw(nl);
+		int rem;
+
+		if (n < 0)
+			return (int)n;
+		rem = (int)n;
+		for (struct nlmsghdr *h = (void *)nl->rbuf; NLMSG_OK(h, rem);
+		     h = NLMSG_NEXT(h, rem)) {
+			uint32_t seq, idx;
+			int err;
+
+			if (h->nlmsg_type != NLMSG_ERROR ||
+			    ipvs_parse_ack(h, h->nlmsg_len, &seq, &err) < 0)
+				continue;
+			idx = seq - seq0;
+			if (idx >= k || sent[idx] != 1)
+				continue;
+			sent[idx] = 2;
+			ops[idx].err = err;
+			pending--;
+		}
+	}
+	return 0;
+}
+
+int
+ipvs_nl_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n)
+{
+	uint8_t sent[IPVS_NL_BATCH_MAX];
+	size_t i = 0, failed = 0;
+
+	while (i < n) {
+		uint32_t seq0 = nl->seq + 1;
+		size_t len, pending = 0;
+		size_t k = batch_fill(nl, ops + i, n - i, seq0, &len, sent);
+		int r = 0;
+
+		nl->seq += (uint32_t)k;
+		for (size_t j = 0; j < k; j++)
+			pending += sent[j] == 1;
+		if (len > 0)
+			r = send_raw(nl, nl->sbuf, len);
+		if (r == 0)
+			r = batch_acks(nl, ops + i, k, seq0, sent, pending);
+		if (r < 0) {
+			for (size_t j = i + k; j < n; j++)
+				ops[j].err = -EIO;
+			return r;
+		}
+		i += k;
+	}
+	for (i = 0; i < n; i++)
+		failed += ops[i].err != 0;
+	return (int)failed;
+}
+
+int
+ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d)
+{
+	struct ipvs_op op = {.cmd = IPVS_CMD_NEW_DAEMON, .daemon = *d};
+	int r = ipvs_nl_send(nl, &op, 1);
+
+	return r < 0 ? r : op.err;
+}
+
+int
+ipvs_nl_daemon_stop(struct ipvs_nl *nl, uint32_t state)
+{
+	struct ipvs_op op = {.cmd = IPVS_CMD_DEL_DAEMON, .daemon = {.state = state}};
+	int r = ipvs_nl_send(nl, &op, 1);
+
+	return r < 0 ? r : op.err;
+}

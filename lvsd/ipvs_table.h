@@ -1,0 +1,80 @@
+/* The desired IPVS table, the difference to the kernel's, and reconcile.
+ *
+ * Ownership rule.  lvsd owns exactly the services whose key (af + protocol +
+ * address + port, or af + fwmark) is in its current configuration or in the
+ * previous one (the generation a reload replaced).  ipvs_table_diff never
+ * emits an operation for a kernel service outside that set, whatever else is
+ * in the kernel.  Inside an owned service lvsd owns every destination:
+ * destinations the configuration does not list are deleted.  An owned
+ * service present in the kernel but no longer in the configuration is
+ * deleted; a service of the configuration that someone else created first
+ * is adopted and edited into shape.  Nothing is ever flushed.  After a
+ * restart there is no previous generation, so services removed from the
+ * file while lvsd was down are left in the kernel (the caller may pass
+ * a remembered previous table to cover that).
+ *
+ * Operations come in a safe order: service deletions and edits, service
+ * additions, then per service destination deletions, edits and additions.
+ */
+#ifndef LVSD_IPVS_TABLE_H
+#define LVSD_IPVS_TABLE_H
+
+#include "lvsd/conf.h"
+#include "lvsd/ipvs.h"
+
+struct ipvs_table_svc {
+	struct ipvs_service svc;
+	struct ipvs_dest *dests;
+	size_t n_dests;
+};
+
+struct ipvs_table {
+	struct ipvs_table_svc *svcs;
+	size_t n;
+};
+
+/* A list of operations, each with its result after ipvs_table_apply. */
+struct ipvs_ops {
+	struct ipvs_op *ops;
+	size_t n, cap;
+};
+
+/* Effective weight of real server rs_idx of service svc_idx (indices into
+ * conf.services and its rs array), given its static weight: the parent
+ * returns 0 while it is down or drained, else the proposed weight. */
+typedef uint32_t (*ipvs_weight_fn)(void *arg, size_t svc_idx, size_t rs_idx,
+				   uint32_t static_weight);
+
+/* Desired table from a configuration with static weights. */
+int ipvs_table_from_conf(const struct conf *c, struct ipvs_table *out);
+/* The same with weights from fn (NULL: static weights). */
+int ipvs_table_from_conf_w(const struct conf *c, ipvs_weight_fn fn, void *arg,
+			   struct ipvs_table *out);
+/* The ipvs_service of conf service i (key and options, no dests). */
+int ipvs_service_from_conf(const struct conf_service *s, struct ipvs_service *out);
+void ipvs_table_free(struct ipvs_table *t);
+const struct ipvs_table_svc *ipvs_table_find(const struct ipvs_table *t,
+					     const struct ipvs_service *key);
+
+/* The operations that turn have (the kernel) into want for the services
+ * lvsd owns: the keys of want and of prev (may be NULL).  Pure. */
+int ipvs_table_diff(const struct ipvs_table *want, const struct ipvs_table *prev,
+		    const struct ipvs_table *have, struct ipvs_ops *out);
+void ipvs_ops_free(struct ipvs_ops *ops);
+
+/* Read the kernel's table (every service and its dests). */
+int ipvs_table_read(struct ipvs_nl *nl, struct ipvs_table *out);
+/* Send every operation; each keeps its own result in ops[i].err.  Returns
+ * the number of refused operations or a negative errno (socket failure). */
+int ipvs_table_apply(struct ipvs_nl *nl, struct ipvs_ops *ops);
+/* Read, diff and apply.  out receives the operations with their results so
+ * the caller can log each refusal. */
+int ipvs_table_reconcile(struct ipvs_nl *nl, const struct ipvs_table *want,
+			 const struct ipvs_table *prev, struct ipvs_ops *out);
+
+/* Sync daemon from the configuration: start as master or backup when
+ * global.sync_interface is set (state IP_VS_STATE_MASTER/BACKUP). */
+int ipvs_sync_start(struct ipvs_nl *nl, const struct conf *c, uint32_t state);
+int ipvs_sync_stop(struct ipvs_nl *nl, uint32_t state);
+
+#endif
