@@ -1,1 +1,3 @@
-# lvsctl: rules to come
+# lvsctl: the command-line client of lvsd's control socket.
+sbin_PROGRAMS += lvsctl/lvsctl
+lvsctl_lvsctl_SOURCES = lvsctl/lvsctl.c

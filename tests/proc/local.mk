@@ -1,1 +1,8 @@
-# tests/proc: rules to come
+# tests/proc: lvsd's process tree, control socket and lvsctl (run as root;
+# each test skips itself otherwise).
+PROC_TESTS = tests/proc/status.sh tests/proc/restart.sh tests/proc/reload.sh \
+	tests/proc/stop.sh tests/proc/lvsctl.sh tests/proc/config-check.sh \
+	tests/proc/privdrop.sh
+dist_check_SCRIPTS += $(PROC_TESTS)
+TESTS += $(PROC_TESTS)
+EXTRA_DIST += tests/proc/lib.sh

@@ -1,0 +1,186 @@
+/* lvsctl: talk to lvsd over its control socket.
+ *
+ *   lvsctl [-s SOCKET] status [--json]
+ *   lvsctl [-s SOCKET] reload
+ *
+ * Sends one command line, prints the body of the reply.  The first reply
+ * line is "ok" or "error: REASON"; errors become one line on stderr and a
+ * non-zero exit.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lvsd/conf.h"
+
+#define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
+#define LVSCTL_TIMEOUT_S 10
+
+static int
+lvsctl_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lvsctl [-s SOCKET] status [--json]\n"
+		"       lvsctl [-s SOCKET] reload\n"
+		"  -s, --socket PATH  lvsd's control socket (default %s)\n"
+		"  -v, --version      print the version\n",
+		LVSCTL_DEFAULT_SOCKET);
+	return f == stdout ? 0 : 2;
+}
+
+static int
+lvsctl_connect(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timeval tv = {LVSCTL_TIMEOUT_S, 0};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "lvsctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "lvsctl: socket: %s\n", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	if (errno == ENOENT || errno == ECONNREFUSED)
+		fprintf(stderr, "lvsctl: lvsd is not running (no control socket at %s)\n", path);
+	else if (errno == EACCES || errno == EPERM)
+		fprintf(stderr, "lvsctl: permission denied on %s: lvsctl must run as root\n", path);
+	else
+		fprintf(stderr, "lvsctl: cannot connect to %s: %s\n", path, strerror(errno));
+	close(fd);
+	return -1;
+}
+
+static int
+lvsctl_send(int fd, const char *cmd)
+{
+	size_t len = strlen(cmd), off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, cmd + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(errno));
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* Read the whole reply; NUL-terminated, caller frees. */
+static char *
+lvsctl_read_all(int fd)
+{
+	size_t cap = 8192, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		ssize_t n;
+
+		if (len + 1 == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "lvsctl: no reply from lvsd: %s\n",
+				errno == EAGAIN ? "timed out" : strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (n == 0) {
+			buf[len] = '\0';
+			return buf;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	fprintf(stderr, "lvsctl: out of memory\n");
+	return NULL;
+}
+
+static int
+lvsctl_request(const char *path, const char *cmd)
+{
+	char *reply, *body;
+	int fd = lvsctl_connect(path), rc;
+
+	if (fd < 0)
+		return 1;
+	if (lvsctl_send(fd, cmd) < 0 || !(reply = lvsctl_read_all(fd))) {
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	body = strchr(reply, '\n');
+	if (body)
+		*body++ = '\0';
+	if (!strcmp(reply, "ok")) {
+		fputs(body ? body : "", stdout);
+		rc = 0;
+	} else if (!strncmp(reply, "error: ", 7)) {
+		fprintf(stderr, "lvsctl: %s\n", reply + 7);
+		rc = 1;
+	} else {
+		fprintf(stderr, "lvsctl: unexpected reply from lvsd: %.80s\n",
+			reply[0] ? reply : "(empty)");
+		rc = 1;
+	}
+	free(reply);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"socket", required_argument, NULL, 's'},
+	    {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *path = LVSCTL_DEFAULT_SOCKET;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+s:vh", longopts, NULL)) != -1) {
+		if (c == 's')
+			path = optarg;
+		else if (c == 'v')
+			return printf("lvsctl %s\n", PACKAGE_VERSION) < 0;
+		else
+			return lvsctl_usage(c == 'h' ? stdout : stderr);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 1 && !strcmp(argv[0], "status"))
+		return lvsctl_request(path, "status\n");
+	if (argc == 2 && !strcmp(argv[0], "status") && !strcmp(argv[1], "--json"))
+		return lvsctl_request(path, "status --json\n");
+	if (argc == 1 && !strcmp(argv[0], "reload"))
+		return lvsctl_request(path, "reload\n");
+	return lvsctl_usage(stderr);
+}

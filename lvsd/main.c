@@ -1,0 +1,296 @@
+/* lvsd: options, the first load, reloads, and the parent's event loop. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lvsd/log.h"
+#include "lvsd/lvsd.h"
+#include "lvsd/writer.h"
+
+#define LVSD_DEFAULT_CONF SYSCONFDIR "/lvsd/lvsd.yaml"
+
+enum lvsd_mode { LVSD_RUN, LVSD_TEST, LVSD_DUMP };
+
+struct lvsd_opts {
+	const char *file;
+	bool foreground;
+	bool debug;
+	enum lvsd_mode mode;
+};
+
+static void
+lvsd_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lvsd [-n] [-d] [-f FILE]\n"
+		"       lvsd -t [-f FILE]\n"
+		"       lvsd --dump-config [-f FILE]\n"
+		"  -f, --config FILE  configuration (default %s)\n"
+		"  -n, --foreground   stay in the foreground and log to stderr\n"
+		"  -d, --debug        log debug messages too\n"
+		"  -t, --test         check the configuration, exit 0 if valid, 1 if not\n"
+		"      --dump-config  print the effective configuration as YAML\n"
+		"  -v, --version      print the version\n",
+		LVSD_DEFAULT_CONF);
+}
+
+/* 0 to go on, or 1 + exit code to stop with (after --version, --help, errors). */
+static int
+lvsd_parse_opts(int argc, char **argv, struct lvsd_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'f'}, {"foreground", no_argument, NULL, 'n'},
+	    {"debug", no_argument, NULL, 'd'},	      {"test", no_argument, NULL, 't'},
+	    {"dump-config", no_argument, NULL, 'D'},  {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	o->file = LVSD_DEFAULT_CONF;
+	while ((c = getopt_long(argc, argv, "f:ndtvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'n':
+			o->foreground = true;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 't':
+			o->mode = LVSD_TEST;
+			break;
+		case 'D':
+			o->mode = LVSD_DUMP;
+			break;
+		case 'v':
+			printf("lvsd %s\n", PACKAGE_VERSION);
+			return 1 + 0;
+		case 'h':
+			lvsd_usage(stdout);
+			return 1 + 0;
+		default:
+			lvsd_usage(stderr);
+			return 1 + 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lvsd: unexpected argument '%s'\n", argv[optind]);
+		lvsd_usage(stderr);
+		return 1 + 2;
+	}
+	return 0;
+}
+
+/* What the loader cannot know: the system and the IPC limits.  0, or
+ * -errno with "file:line:col: why" in err. */
+static int
+lvsd_validate(const struct conf *c, char *err, size_t len)
+{
+	if (!getpwnam(c->global.user)) {
+		snprintf(err, len,
+			 "%s:%u:%u: user '%s' does not exist on this system; set "
+			 "global.user to an unprivileged user that does",
+			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
+		return -ENOENT;
+	}
+	return push_fits(c, err, len);
+}
+
+/* -t and --dump-config: load, report, exit. */
+static int
+lvsd_check(const struct lvsd_opts *o)
+{
+	struct conf_error err;
+	struct conf *c = NULL;
+	char msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
+	int r;
+
+	memset(&err, 0, sizeof(err));
+	if (conf_load(o->file, &c, &err) < 0 || lvsd_validate(c, msg, sizeof(msg)) < 0) {
+		if (!c)
+			conf_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		conf_free(c);
+		return 1;
+	}
+	if (o->mode == LVSD_DUMP) {
+		r = conf_dump(c, stdout);
+		if (r < 0 || fflush(stdout) != 0) {
+			fprintf(stderr, "lvsd: cannot write the configuration: %s\n",
+				strerror(r < 0 ? -r : errno));
+			conf_free(c);
+			return 1;
+		}
+	} else {
+		printf("%s: configuration is valid\n", o->file);
+	}
+	conf_free(c);
+	return 0;
+}
+
+/*
+ * The hook every successful load and reload goes through, after the new
+ * configuration is in d->conf and before it is pushed to the children.
+ * This is where the parent makes the kernel match the configuration
+ * (e.g. ipvs_reconcile(d->conf)).
+ */
+static void
+lvsd_apply(struct lvsd *d)
+{
+	log_debug("applying generation %llu", (unsigned long long)d->generation);
+	writer_apply(d->ipvs, d->conf);
+}
+
+static void
+lvsd_installed(struct lvsd *d, struct conf *c)
+{
+	conf_free(d->conf);
+	d->conf = c;
+	d->generation++;
+	d->loaded_at = time(NULL);
+	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
+		 "%zu services",
+		 (unsigned long long)d->generation, d->conf_path, c->n_vrrp, c->n_services);
+	lvsd_apply(d);
+}
+
+int
+lvsd_reload(struct lvsd *d, char *err, size_t len)
+{
+	struct conf_error e;
+	struct conf *c = NULL;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	r = conf_load(d->conf_path, &c, &e);
+	if (r == 0 && (r = lvsd_validate(c, err, len)) < 0)
+		conf_free(c);
+	else if (r < 0)
+		conf_error_format(&e, err, len);
+	if (r < 0) {
+		d->reloads_failed++;
+		snprintf(d->last_reload_error, sizeof(d->last_reload_error), "%s", err);
+		log_err("reload failed, keeping generation %llu: %s",
+			(unsigned long long)d->generation, err);
+		return r;
+	}
+	if (strcmp(c->global.control_socket, d->conf->global.control_socket))
+		log_warn("control_socket changed to %s: takes effect at the next start",
+			 c->global.control_socket);
+	lvsd_installed(d, c);
+	proc_push_all(d);
+	snprintf(err, len, "ok");
+	return 0;
+}
+
+/* libevent's own warnings go where lvsd's go. */
+static void
+lvsd_event_log(int severity, const char *msg)
+{
+	log_msg(severity >= EVENT_LOG_ERR    ? LOG_ERR
+		: severity == EVENT_LOG_WARN ? LOG_WARNING
+					     : LOG_DEBUG,
+		"libevent: %s", msg);
+}
+
+static int
+lvsd_run(struct lvsd *d)
+{
+	int r;
+
+	event_set_log_callback(lvsd_event_log);
+
+	d->base = event_base_new();
+	if (!d->base) {
+		log_err("cannot create the event loop");
+		return 1;
+	}
+	r = control_open(d, d->conf->global.control_socket);
+	if (r < 0) {
+		log_err("control socket %s: %s", d->conf->global.control_socket,
+			r == -EADDRINUSE ? "another lvsd is running there" : strerror(-r));
+		return 1;
+	}
+	lvsd_apply(d);
+	r = proc_init(d);
+	if (r < 0) {
+		log_err("cannot start the children: %s", strerror(-r));
+		proc_stop(d);
+	}
+	log_info("lvsd %s running, pid %d", PACKAGE_VERSION, (int)getpid());
+	event_base_dispatch(d->base);
+	log_info("stopped");
+	return r < 0 ? 1 : 0;
+}
+
+static int
+lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
+{
+	struct conf_error e;
+	char msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(d->conf_path, sizeof(d->conf_path), "%s", o->file);
+	d->foreground = o->foreground;
+	d->debug = o->debug;
+	if (conf_load(d->conf_path, &d->conf, &e) < 0 ||
+	    lvsd_validate(d->conf, msg, sizeof(msg)) < 0) {
+		if (!d->conf)
+			conf_error_format(&e, msg, sizeof(msg));
+		log_err("%s", msg);
+		if (!d->foreground) /* syslog alone would hide it from whoever started us */
+			fprintf(stderr, "lvsd: %s\n", msg);
+		if (d->conf)
+			conf_free(d->conf);
+		return 1;
+	}
+	d->generation = 1;
+	d->loaded_at = time(NULL);
+	log_info("configuration generation 1 loaded from %s", d->conf_path);
+	if (!d->foreground && daemon(0, 0) < 0) {
+		log_err("cannot become a daemon: %s", strerror(errno));
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &d->started);
+	d->ipvs = writer_new();
+	if (!d->ipvs) {
+		log_err("out of memory");
+		conf_free(d->conf);
+		return 1;
+	}
+	rc = lvsd_run(d);
+	control_close(d);
+	proc_free(d);
+	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
+	if (d->base)
+		event_base_free(d->base);
+	conf_free(d->conf);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lvsd_opts o = {0};
+	struct lvsd d;
+	int r = lvsd_parse_opts(argc, argv, &o);
+
+	if (r)
+		return r - 1;
+	if (o.mode != LVSD_RUN)
+		return lvsd_check(&o);
+	log_init("lvsd", o.foreground, o.debug);
+	memset(&d, 0, sizeof(d));
+	return lvsd_start(&d, &o);
+}

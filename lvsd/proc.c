@@ -1,0 +1,456 @@
+/* Supervision: fork the three children, talk to them, restart the ones
+ * that die (with back-off), stop them all on SIGTERM. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lvsd/child.h"
+#include "lvsd/ipc.h"
+#include "lvsd/log.h"
+#include "lvsd/lvsd.h"
+#include "lvsd/privdrop.h"
+
+#define PROC_BACKOFF_FIRST_MS 500
+#define PROC_BACKOFF_MAX_MS 30000
+#define PROC_STABLE_S 10.0  /* up this long: the next death restarts at once */
+#define PROC_STOP_GRACE_S 3 /* SIGTERM, then SIGKILL after this */
+
+static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight"};
+
+static int proc_start(struct lvsd_child *c);
+
+double
+lvsd_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void
+proc_kill(struct lvsd_child *c, int sig)
+{
+	if (c->pid > 0)
+		kill(c->pid, sig);
+}
+
+static void
+proc_on_msg(struct ipc_chan *ch, const struct ipc_msg *msg, void *arg)
+{
+	struct lvsd_child *c = arg;
+
+	switch (msg->type) {
+	case IPC_CONF_ACK:
+		c->acked_generation = msg->body.conf_ack.generation;
+		c->n_objects = msg->body.conf_ack.n_objects;
+		log_debug("%s child installed generation %llu (%u objects)", c->name,
+			  (unsigned long long)c->acked_generation, c->n_objects);
+		break;
+	case IPC_STATUS:
+		if (msg->body.status.pid != c->pid) {
+			log_err("%s child (pid %d) claims pid %d; killing it", c->name, (int)c->pid,
+				(int)msg->body.status.pid);
+			proc_kill(c, SIGKILL);
+			return;
+		}
+		c->status_cookie = msg->body.status.cookie;
+		c->acked_generation = msg->body.status.generation;
+		c->n_objects = msg->body.status.n_objects;
+		control_status_progress(c->d);
+		break;
+	default:
+		log_err("%s child (pid %d) sent an unexpected %s message; killing it", c->name,
+			(int)c->pid, ipc_type_name(msg->type));
+		proc_kill(c, SIGKILL);
+		break;
+	}
+}
+
+static void
+proc_on_close(struct ipc_chan *ch, int err, void *arg)
+{
+	struct lvsd_child *c = arg;
+
+	if (err == -EBADMSG) {
+		log_err("desync on the channel to the %s child (pid %d); killing it", c->name,
+			(int)c->pid);
+		proc_kill(c, SIGKILL);
+	} else if (err) {
+		log_err("channel to the %s child (pid %d) failed: %s", c->name, (int)c->pid,
+			strerror(-err));
+		proc_kill(c, SIGKILL);
+	}
+	ipc_chan_free(c->ch);
+	c->ch = NULL;
+	control_status_progress(c->d);
+}
+
+/* In the new child: forget the parent's event loop and descriptors, drop
+ * privileges where the role needs none, run the role.  Never returns. */
+static void __attribute__((noreturn)) proc_child(struct lvsd_child *c, int fd, const sigset_t *old)
+{
+	const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2};
+	const char *what = NULL;
+	int r;
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	if (dup2(fd, 3) < 0)
+		_exit(1);
+	close_range(4, ~0U, 0);
+	log_set_role(c->name);
+	if (c->role != LVSD_VRRP) {
+		r = privdrop(c->d->conf->global.user, &what);
+		if (r < 0) {
+			log_err("cannot drop privileges to user %s: %s: %s",
+				c->d->conf->global.user, what, strerror(-r));
+			_exit(1);
+		}
+	}
+	switch (c->role) {
+	case LVSD_VRRP:
+		r = vrrp_main(3);
+		break;
+	case LVSD_CHECKERS:
+		r = chk_main(3);
+		break;
+	default:
+		r = wt_main(3);
+		break;
+	}
+	_exit(r);
+}
+
+/* libevent counts the signals one base handles, process-wide; a forked
+ * child that creates its own base must not inherit the parent's count.
+ * So the parent lets go of its signal events around fork(), with every
+ * signal blocked: nothing is lost, a pending one arrives once re-added. */
+static void
+proc_signals_hold(struct lvsd *d, bool hold)
+{
+	struct event *evs[] = {d->ev_chld, d->ev_hup, d->ev_term, d->ev_int};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		if (hold)
+			event_del(evs[i]);
+		else
+			evsignal_add(evs[i], NULL);
+	}
+}
+
+static int
+proc_start(struct lvsd_child *c)
+{
+	sigset_t all, old;
+	int sv[2], r;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	proc_signals_hold(c->d, true);
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		proc_child(c, sv[1], &old);
+	}
+	r = pid < 0 ? -errno : 0;
+	proc_signals_hold(c->d, false);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(sv[1]);
+	if (r < 0) {
+		close(sv[0]);
+		return r;
+	}
+	c->pid = pid;
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	c->acked_generation = 0;
+	c->n_objects = 0;
+	r = ipc_chan_new(c->d->base, sv[0], proc_on_msg, proc_on_close, c, &c->ch);
+	if (r < 0) {
+		close(sv[0]);
+		log_err("%s child (pid %d): no channel: %s; killing it", c->name, (int)pid,
+			strerror(-r));
+		proc_kill(c, SIGKILL);
+		return 0; /* SIGCHLD restarts it */
+	}
+	log_info("started %s child, pid %d", c->name, (int)pid);
+	r = push_conf(c->ch, c->role, c->d->conf, c->d->generation);
+	if (r < 0) {
+		log_err("%s child (pid %d): cannot send the configuration: %s; killing it", c->name,
+			(int)pid, strerror(-r));
+		proc_kill(c, SIGKILL);
+	}
+	return 0;
+}
+
+static void
+proc_schedule_restart(struct lvsd_child *c)
+{
+	struct timeval tv;
+
+	tv.tv_sec = c->backoff_ms / 1000;
+	tv.tv_usec = (c->backoff_ms % 1000) * 1000;
+	if (c->backoff_ms)
+		log_info("restarting the %s child in %u ms", c->name, c->backoff_ms);
+	c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : PROC_BACKOFF_FIRST_MS;
+	if (c->backoff_ms > PROC_BACKOFF_MAX_MS)
+		c->backoff_ms = PROC_BACKOFF_MAX_MS;
+	evtimer_add(c->restart_ev, &tv);
+}
+
+static void
+proc_restart_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct lvsd_child *c = arg;
+	int r;
+
+	if (c->d->stopping || c->pid)
+		return;
+	c->restarts++;
+	r = proc_start(c);
+	if (r < 0) {
+		log_err("cannot start the %s child: %s", c->name, strerror(-r));
+		proc_schedule_restart(c);
+	}
+}
+
+static void
+proc_describe(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status)) {
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status)) {
+		const char *abbrev = sigabbrev_np(WTERMSIG(status));
+
+		if (abbrev)
+			snprintf(buf, len, "killed by signal SIG%s%s", abbrev,
+				 WCOREDUMP(status) ? " (core dumped)" : "");
+		else
+			snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	} else {
+		snprintf(buf, len, "ended with wait status %#x", status);
+	}
+}
+
+static struct lvsd_child *
+proc_find(struct lvsd *d, pid_t pid)
+{
+	for (int i = 0; i < LVSD_N_ROLES; i++)
+		if (d->child[i].pid == pid)
+			return &d->child[i];
+	return NULL;
+}
+
+static bool
+proc_none_left(const struct lvsd *d)
+{
+	for (int i = 0; i < LVSD_N_ROLES; i++)
+		if (d->child[i].pid)
+			return false;
+	return true;
+}
+
+static void
+proc_reaped(struct lvsd *d, struct lvsd_child *c, int status)
+{
+	double up = lvsd_since(&c->started);
+
+	proc_describe(status, c->last_exit, sizeof(c->last_exit));
+	if (d->stopping)
+		log_info("%s child (pid %d) %s", c->name, (int)c->pid, c->last_exit);
+	else
+		log_warn("%s child (pid %d) %s after %.1f s", c->name, (int)c->pid, c->last_exit,
+			 up);
+	c->pid = 0;
+	ipc_chan_free(c->ch);
+	c->ch = NULL;
+	control_status_progress(d);
+	if (d->stopping)
+		return;
+	if (up >= PROC_STABLE_S)
+		c->backoff_ms = 0;
+	proc_schedule_restart(c);
+}
+
+static void
+proc_on_sigchld(evutil_socket_t sig, short what, void *arg)
+{
+	struct lvsd *d = arg;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct lvsd_child *c = proc_find(d, pid);
+
+		if (c)
+			proc_reaped(d, c, status);
+	}
+	if (d->stopping && proc_none_left(d)) {
+		log_info("all children stopped");
+		event_base_loopexit(d->base, NULL);
+	}
+}
+
+static void
+proc_on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct lvsd *d = arg;
+	char err[sizeof(d->last_reload_error)];
+
+	log_info("SIGHUP received: reloading %s", d->conf_path);
+	lvsd_reload(d, err, sizeof(err));
+}
+
+static void
+proc_on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	struct lvsd *d = arg;
+
+	log_info("%s received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	proc_stop(d);
+}
+
+static void
+proc_on_stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct lvsd *d = arg;
+
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		if (d->child[i].pid) {
+			log_warn("%s child (pid %d) ignored SIGTERM; killing it", d->child[i].name,
+				 (int)d->child[i].pid);
+			proc_kill(&d->child[i], SIGKILL);
+		}
+	}
+}
+
+void
+proc_stop(struct lvsd *d)
+{
+	struct timeval grace = {PROC_STOP_GRACE_S, 0};
+
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	control_close(d);
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		evtimer_del(d->child[i].restart_ev);
+		proc_kill(&d->child[i], SIGTERM);
+	}
+	if (proc_none_left(d)) {
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	evtimer_add(d->ev_stop, &grace);
+}
+
+void
+proc_push_all(struct lvsd *d)
+{
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		struct lvsd_child *c = &d->child[i];
+		int r;
+
+		if (!c->ch)
+			continue;
+		r = push_conf(c->ch, c->role, d->conf, d->generation);
+		if (r < 0) {
+			log_err("%s child (pid %d): cannot send the configuration: %s; killing it",
+				c->name, (int)c->pid, strerror(-r));
+			proc_kill(c, SIGKILL);
+		}
+	}
+}
+
+uint32_t
+proc_status_request(struct lvsd *d)
+{
+	struct ipc_status_req req = {0};
+
+	req.cookie = ++d->status_cookie;
+	for (int i = 0; i < LVSD_N_ROLES; i++)
+		if (d->child[i].ch)
+			ipc_send(d->child[i].ch, IPC_STATUS_REQ, &req, sizeof(req));
+	return req.cookie;
+}
+
+bool
+proc_status_complete(const struct lvsd *d, uint32_t cookie)
+{
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		const struct lvsd_child *c = &d->child[i];
+
+		if (c->pid && c->ch && (int32_t)(c->status_cookie - cookie) < 0)
+			return false;
+	}
+	return true;
+}
+
+static int
+proc_signals(struct lvsd *d)
+{
+	d->ev_chld = evsignal_new(d->base, SIGCHLD, proc_on_sigchld, d);
+	d->ev_hup = evsignal_new(d->base, SIGHUP, proc_on_sighup, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, proc_on_sigterm, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, proc_on_sigterm, d);
+	d->ev_stop = evtimer_new(d->base, proc_on_stop_timeout, d);
+	if (!d->ev_chld || !d->ev_hup || !d->ev_term || !d->ev_int || !d->ev_stop)
+		return -ENOMEM;
+	if (evsignal_add(d->ev_chld, NULL) < 0 || evsignal_add(d->ev_hup, NULL) < 0 ||
+	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0)
+		return -EINVAL;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int
+proc_init(struct lvsd *d)
+{
+	int r = proc_signals(d);
+
+	if (r < 0)
+		return r;
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		struct lvsd_child *c = &d->child[i];
+
+		c->d = d;
+		c->role = (enum lvsd_role)i;
+		c->name = proc_names[i];
+		c->restart_ev = evtimer_new(d->base, proc_restart_cb, c);
+		if (!c->restart_ev)
+			return -ENOMEM;
+		r = proc_start(c);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void
+proc_free(struct lvsd *d)
+{
+	struct event *evs[] = {d->ev_chld, d->ev_hup, d->ev_term, d->ev_int, d->ev_stop};
+
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		ipc_chan_free(d->child[i].ch);
+		d->child[i].ch = NULL;
+		if (d->child[i].restart_ev)
+			event_free(d->child[i].restart_ev);
+	}
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+}

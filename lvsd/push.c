@@ -1,0 +1,196 @@
+/* Stream one configuration generation to a child: CONF_BEGIN, the objects
+ * its role needs (by id, never by pointer), CONF_END with the count. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lvsd/ipc.h"
+#include "lvsd/lvsd.h"
+
+static void
+push_addr(struct ipc_addr *dst, const struct conf_addr *a)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->family = (uint8_t)a->family;
+	dst->prefix = a->prefix;
+	if (a->family == AF_INET)
+		memcpy(dst->addr, &a->u.v4, sizeof(a->u.v4));
+	else if (a->family == AF_INET6)
+		memcpy(dst->addr, &a->u.v6, sizeof(a->u.v6));
+}
+
+static void
+push_check(struct ipc_check *dst, const struct conf_check *k)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->type = (uint8_t)k->type;
+	dst->rise = k->rise;
+	dst->fall = k->fall;
+	dst->port = k->port;
+	dst->status = k->status;
+	dst->interval_ms = k->interval_ms;
+	dst->timeout_ms = k->timeout_ms;
+	ipc_strset(dst->path, sizeof(dst->path), k->path);
+	ipc_strset(dst->digest, sizeof(dst->digest), k->digest);
+	ipc_strset(dst->script, sizeof(dst->script), k->script);
+}
+
+static int
+push_vrrp(struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id, uint32_t *n)
+{
+	union ipc_body b;
+	struct ipc_conf_vrrp *m = &b.conf_vrrp;
+	size_t nv = v->n_vips;
+
+	if (nv > IPC_VRRP_MAX_VIPS)
+		return -E2BIG;
+	memset(&b, 0, sizeof(b));
+	m->id = id;
+	ipc_strset(m->name, sizeof(m->name), v->name);
+	ipc_strset(m->interface, sizeof(m->interface), v->interface);
+	m->vrid = v->vrid;
+	m->version = v->version;
+	m->priority = v->priority;
+	m->preempt = v->preempt;
+	m->advert_interval_ms = v->advert_interval_ms;
+	m->preempt_delay_ms = v->preempt_delay_ms;
+	m->n_vips = (uint32_t)nv;
+	for (size_t i = 0; i < nv; i++)
+		push_addr(&m->vips[i], &v->vips[i]);
+	(*n)++;
+	return ipc_send(ch, IPC_CONF_VRRP, m, sizeof(*m) + nv * sizeof(struct ipc_addr));
+}
+
+static int
+push_service(struct ipc_chan *ch, const struct conf_service *s, uint32_t id, uint32_t *n)
+{
+	struct ipc_conf_service m;
+	const struct conf_policy_params *p = &s->policy;
+
+	memset(&m, 0, sizeof(m));
+	m.id = id;
+	ipc_strset(m.name, sizeof(m.name), s->name);
+	m.fwmark = s->fwmark;
+	push_addr(&m.addr, &s->addr);
+	m.port = s->port;
+	m.proto = (uint8_t)s->proto;
+	m.policy = (uint8_t)p->type;
+	m.mem_per_proc_kb = p->mem_per_proc_kb;
+	m.conns_per_min = p->conns_per_min;
+	m.max_step = p->max_step;
+	m.smoothing = p->smoothing;
+	m.band = p->band;
+	m.write_threshold = p->write_threshold;
+	m.warmup_ms = p->warmup_ms;
+	m.stale_after_ms = p->stale_after_ms;
+	m.expire_after_ms = p->expire_after_ms;
+	m.n_rs = (uint32_t)s->n_rs;
+	(*n)++;
+	return ipc_send(ch, IPC_CONF_SERVICE, &m, sizeof(m));
+}
+
+static int
+push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_t id, uint32_t *n)
+{
+	const struct conf_rs *rs = &s->rs[id];
+	struct ipc_conf_rs m;
+
+	memset(&m, 0, sizeof(m));
+	m.service_id = sid;
+	m.id = id;
+	push_addr(&m.addr, &rs->addr);
+	m.port = rs->port;
+	m.weight = rs->weight;
+	m.key = rs->key;
+	push_check(&m.check, rs->has_check ? &rs->check : &s->check);
+	(*n)++;
+	return ipc_send(ch, IPC_CONF_RS, &m, sizeof(m));
+}
+
+static int
+push_key(struct ipc_chan *ch, const struct conf_key *k, uint32_t id, uint32_t *n)
+{
+	struct ipc_conf_key m;
+
+	memset(&m, 0, sizeof(m));
+	m.id = id;
+	m.type = (uint8_t)k->type;
+	ipc_strset(m.name, sizeof(m.name), k->name);
+	ipc_strset(m.file, sizeof(m.file), k->file);
+	(*n)++;
+	return ipc_send(ch, IPC_CONF_KEY, &m, sizeof(m));
+}
+
+static int
+push_reports(struct ipc_chan *ch, const struct conf_reports *rp, uint32_t *n)
+{
+	struct ipc_conf_reports m;
+
+	memset(&m, 0, sizeof(m));
+	m.enabled = rp->enabled;
+	m.port = rp->listen.port;
+	push_addr(&m.addr, &rp->listen.addr);
+	m.max_skew_ms = rp->max_skew_ms;
+	(*n)++;
+	return ipc_send(ch, IPC_CONF_REPORTS, &m, sizeof(m));
+}
+
+/* Services with their real servers; with_keys adds what the weight child needs. */
+static int
+push_services(struct ipc_chan *ch, const struct conf *c, bool with_keys, uint32_t *n)
+{
+	int r = 0;
+
+	if (with_keys) {
+		r = push_reports(ch, &c->reports, n);
+		for (size_t i = 0; r == 0 && i < c->n_keys; i++)
+			r = push_key(ch, &c->keys[i], (uint32_t)i, n);
+	}
+	for (size_t i = 0; r == 0 && i < c->n_services; i++) {
+		r = push_service(ch, &c->services[i], (uint32_t)i, n);
+		for (size_t j = 0; r == 0 && j < c->services[i].n_rs; j++)
+			r = push_rs(ch, &c->services[i], (uint32_t)i, (uint32_t)j, n);
+	}
+	return r;
+}
+
+int
+push_fits(const struct conf *c, char *err, size_t len)
+{
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		if (c->vrrp[i].n_vips > IPC_VRRP_MAX_VIPS) {
+			snprintf(err, len,
+				 "%s:%u:%u: vrrp instance %s has %zu virtual addresses; "
+				 "at most %d fit in a VRRP advertisement",
+				 c->file, c->vrrp[i].pos.line, c->vrrp[i].pos.col, c->vrrp[i].name,
+				 c->vrrp[i].n_vips, IPC_VRRP_MAX_VIPS);
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+int
+push_conf(struct ipc_chan *ch, enum lvsd_role role, const struct conf *c, uint64_t generation)
+{
+	struct ipc_conf_begin b = {generation};
+	struct ipc_conf_end e;
+	uint32_t n = 0;
+	int r;
+
+	r = ipc_send(ch, IPC_CONF_BEGIN, &b, sizeof(b));
+	if (role == LVSD_VRRP)
+		for (size_t i = 0; r == 0 && i < c->n_vrrp; i++)
+			r = push_vrrp(ch, &c->vrrp[i], (uint32_t)i, &n);
+	else if (r == 0)
+		r = push_services(ch, c, role == LVSD_WEIGHT, &n);
+	if (r < 0)
+		return r;
+	memset(&e, 0, sizeof(e));
+	e.generation = generation;
+	e.n_objects = n;
+	return ipc_send(ch, IPC_CONF_END, &e, sizeof(e));
+}

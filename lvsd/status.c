@@ -1,0 +1,198 @@
+/* What `lvsctl status` shows: the processes and the loaded configuration,
+ * as text for people and as JSON for programs. */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "lvsd/json.h"
+#include "lvsd/lvsd.h"
+#include "lvsd/writer.h"
+
+static size_t
+status_n_rs(const struct conf *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		n += c->services[i].n_rs;
+	return n;
+}
+
+static const char *
+status_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	return buf;
+}
+
+static const char *
+status_duration(double s, char *buf, size_t len)
+{
+	unsigned long v = s < 0 ? 0 : (unsigned long)s;
+
+	if (v < 60)
+		snprintf(buf, len, "%lus", v);
+	else if (v < 3600)
+		snprintf(buf, len, "%lum%02lus", v / 60, v % 60);
+	else if (v < 86400)
+		snprintf(buf, len, "%luh%02lum", v / 3600, v / 60 % 60);
+	else
+		snprintf(buf, len, "%lud%02luh", v / 86400, v / 3600 % 24);
+	return buf;
+}
+
+static void
+status_text_child(const struct lvsd_child *c, struct evbuffer *out)
+{
+	char up[32];
+
+	if (c->pid)
+		evbuffer_add_printf(out, "  %-9s %-7d %-8s %-8u %-4llu %-7u %s\n", c->name,
+				    (int)c->pid,
+				    status_duration(lvsd_since(&c->started), up, sizeof(up)),
+				    c->restarts, (unsigned long long)c->acked_generation,
+				    c->n_objects, c->last_exit[0] ? c->last_exit : "-");
+	else
+		evbuffer_add_printf(out, "  %-9s %-7s %-8s %-8u %-4s %-7s %s\n", c->name, "-",
+				    "down", c->restarts, "-", "-",
+				    c->last_exit[0] ? c->last_exit : "-");
+}
+
+static void
+status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
+{
+	struct writer_stats st;
+
+	writer_stats(d->ipvs, &st);
+	if (!st.available)
+		evbuffer_add_printf(out, "  ipvs: not available in this kernel\n");
+	else
+		evbuffer_add_printf(out, "  ipvs: %zu services, %zu destinations programmed; "
+				    "last apply: %u changes, %u refused\n",
+				    st.services, st.dests, st.applied_ops, st.refused);
+}
+
+static void
+status_json_ipvs(const struct lvsd *d, struct json *j)
+{
+	struct writer_stats st;
+
+	writer_stats(d->ipvs, &st);
+	json_object_begin(j, "ipvs");
+	json_bool(j, "available", st.available);
+	json_uint(j, "services", st.services);
+	json_uint(j, "destinations", st.dests);
+	json_uint(j, "applies", st.applies);
+	json_uint(j, "last_changes", st.applied_ops);
+	json_uint(j, "last_refused", st.refused);
+	json_object_end(j);
+}
+
+void
+status_render_text(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char t[64], up[32];
+
+	evbuffer_add_printf(out, "lvsd %s on director %s, pid %d, up %s\n", PACKAGE_VERSION,
+			    c->global.director_id, (int)getpid(),
+			    status_duration(lvsd_since(&d->started), up, sizeof(up)));
+	evbuffer_add_printf(out, "configuration %s\n", d->conf_path);
+	evbuffer_add_printf(out, "  generation %llu, loaded %s\n",
+			    (unsigned long long)d->generation,
+			    status_time(d->loaded_at, t, sizeof(t)));
+	evbuffer_add_printf(out, "  %zu vrrp instances, %zu services, %zu real servers\n",
+			    c->n_vrrp, c->n_services, status_n_rs(c));
+	status_text_ipvs(d, out);
+	if (d->reloads_failed)
+		evbuffer_add_printf(out, "  %u failed reloads, last: %s\n", d->reloads_failed,
+				    d->last_reload_error);
+	evbuffer_add_printf(out, "processes\n  %-9s %-7s %-8s %-8s %-4s %-7s %s\n", "ROLE", "PID",
+			    "UPTIME", "RESTARTS", "GEN", "OBJECTS", "LAST EXIT");
+	evbuffer_add_printf(out, "  %-9s %-7d %-8s %-8s %-4llu %-7s %s\n", "lvsd", (int)getpid(),
+			    up, "-", (unsigned long long)d->generation, "-", "-");
+	for (int i = 0; i < LVSD_N_ROLES; i++)
+		status_text_child(&d->child[i], out);
+}
+
+static void
+status_json_child(const struct lvsd_child *c, struct json *j)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "role", c->name);
+	json_bool(j, "running", c->pid != 0);
+	if (c->pid) {
+		json_int(j, "pid", c->pid);
+		json_double(j, "uptime_s", lvsd_since(&c->started));
+		json_uint(j, "generation", c->acked_generation);
+		json_uint(j, "objects", c->n_objects);
+	} else {
+		json_null(j, "pid");
+		json_null(j, "uptime_s");
+		json_null(j, "generation");
+		json_null(j, "objects");
+	}
+	json_uint(j, "restarts", c->restarts);
+	if (c->last_exit[0])
+		json_string(j, "last_exit", c->last_exit);
+	else
+		json_null(j, "last_exit");
+	json_object_end(j);
+}
+
+static void
+status_json_conf(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	char t[64];
+
+	json_object_begin(j, "config");
+	json_string(j, "file", d->conf_path);
+	json_uint(j, "generation", d->generation);
+	json_string(j, "loaded_at", status_time(d->loaded_at, t, sizeof(t)));
+	json_int(j, "loaded_at_unix", (int64_t)d->loaded_at);
+	json_uint(j, "vrrp_instances", c->n_vrrp);
+	json_uint(j, "services", c->n_services);
+	json_uint(j, "real_servers", status_n_rs(c));
+	json_uint(j, "reloads_failed", d->reloads_failed);
+	if (d->reloads_failed)
+		json_string(j, "last_reload_error", d->last_reload_error);
+	else
+		json_null(j, "last_reload_error");
+	json_object_end(j);
+	status_json_ipvs(d, j);
+}
+
+void
+status_render_json(const struct lvsd *d, struct evbuffer *out)
+{
+	struct json j;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "version", PACKAGE_VERSION);
+	json_string(&j, "director_id", d->conf->global.director_id);
+	json_array_begin(&j, "processes");
+	json_object_begin(&j, NULL);
+	json_string(&j, "role", "lvsd");
+	json_bool(&j, "running", true);
+	json_int(&j, "pid", getpid());
+	json_double(&j, "uptime_s", lvsd_since(&d->started));
+	json_uint(&j, "generation", d->generation);
+	json_null(&j, "objects");
+	json_uint(&j, "restarts", 0);
+	json_null(&j, "last_exit");
+	json_object_end(&j);
+	for (int i = 0; i < LVSD_N_ROLES; i++)
+		status_json_child(&d->child[i], &j);
+	json_array_end(&j);
+	status_json_conf(d, &j);
+	json_object_end(&j);
+}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# lvsd -t exits 0 on a valid file and 1 on a broken one, printing
+# file:line:col: message; --dump-config prints YAML that loads back.
+. "$(dirname "$0")/lib.sh"
+proc_skip_unless_root
+proc_setup
+echo "1..8"
+write_conf dir1
+
+out=$("$LVSD" -t -f "$CONF" 2>&1); rc=$?
+check "lvsd -t on a valid file exits 0 and says so" test "$rc" = 0 -a "$out" = "$CONF: configuration is valid"
+sed -i '4a\  no_such_key: 1' "$CONF"
+out=$("$LVSD" -t -f "$CONF" 2>&1); rc=$?
+echo "$out" | diag
+check "lvsd -t on a broken file exits 1" test "$rc" = 1
+check "and prints file:line:col: message" test -z "${out##"$CONF":5:3:\ *}"
+out=$("$LVSD" -t -f "$T/missing.yaml" 2>&1); rc=$?
+check "lvsd -t on a missing file exits 1 naming it: $out" test "$rc" = 1 -a -z "${out##*missing.yaml*}"
+write_conf dir1
+sed 's/^  user: nobody$/  user: no-such-user-here/' "$CONF" >"$T/user.yaml"
+out=$("$LVSD" -t -f "$T/user.yaml" 2>&1); rc=$?
+check "lvsd -t rejects an unknown user: $out" \
+	test "$rc" = 1 -a -z "${out##"$T"/user.yaml:*user \'no-such-user-here\' does not exist*}"
+
+write_conf dir1
+"$LVSD" --dump-config -f "$CONF" >"$T/dump.yaml"; rc=$?
+check "--dump-config exits 0" test "$rc" = 0
+check "its output is valid for lvsd -t" quiet "$LVSD" -t -f "$T/dump.yaml"
+"$LVSD" --dump-config -f "$T/dump.yaml" >"$T/dump2.yaml"
+check "and dumps back to itself" cmp -s "$T/dump.yaml" "$T/dump2.yaml"
