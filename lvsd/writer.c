@@ -13,6 +13,7 @@ struct writer {
 	struct ipvs_nl *nl;
 	struct ipvs_table prev; /* what the last apply asked for */
 	bool have_prev;
+	bool sync_owned; /* the previous generation asked for the sync daemons */
 	bool said_unavailable;
 	struct writer_stats st;
 };
@@ -116,6 +117,71 @@ writer_count(struct writer *w, const struct ipvs_table *t, const struct ipvs_ops
 	w->st.applies++;
 }
 
+static const char *
+sync_state_name(uint32_t state)
+{
+	return state == IP_VS_STATE_MASTER ? "master" : "backup";
+}
+
+/* Make one sync daemon (master or backup) match the configuration: start
+ * it, restart it when its interface or sync id differ, stop it when the
+ * configuration no longer asks for it and an earlier generation did. */
+static void
+writer_sync_one(struct writer *w, const struct conf *c, const struct ipvs_daemon *have,
+		uint32_t state)
+{
+	const char *ifname = c->global.sync_interface;
+	int r;
+
+	if (!ifname[0]) {
+		if (have && w->sync_owned && (r = ipvs_sync_stop(w->nl, state)) < 0)
+			log_err("ipvs: cannot stop the %s sync daemon: %s",
+				sync_state_name(state), strerror(-r));
+		else if (have && w->sync_owned)
+			log_info("ipvs: %s sync daemon stopped", sync_state_name(state));
+		return;
+	}
+	if (have && !strcmp(have->ifname, ifname) && have->syncid == c->global.sync_id)
+		return;
+	if (have && (r = ipvs_sync_stop(w->nl, state)) < 0) {
+		log_err("ipvs: cannot restart the %s sync daemon: %s", sync_state_name(state),
+			strerror(-r));
+		return;
+	}
+	if ((r = ipvs_sync_start(w->nl, c, state)) < 0)
+		log_err("ipvs: cannot start the %s sync daemon on %s (sync id %u): %s",
+			sync_state_name(state), ifname, c->global.sync_id, strerror(-r));
+	else
+		log_info("ipvs: %s sync daemon running on %s, sync id %u", sync_state_name(state),
+			 ifname, c->global.sync_id);
+}
+
+/* The connection-sync daemons run as master and backup at once on each
+ * director: the one holding the VIPs sends its connections, the other
+ * receives them, and neither needs to know which it is. */
+static void
+writer_sync(struct writer *w, const struct conf *c)
+{
+	struct ipvs_daemon have[2];
+	const struct ipvs_daemon *m = NULL, *b = NULL;
+	size_t n = 0, i;
+	int r;
+
+	if ((r = ipvs_nl_list_daemons(w->nl, have, &n)) < 0) {
+		log_err("ipvs: cannot read the sync daemons: %s", strerror(-r));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (have[i].state == IP_VS_STATE_MASTER)
+			m = &have[i];
+		else if (have[i].state == IP_VS_STATE_BACKUP)
+			b = &have[i];
+	}
+	writer_sync_one(w, c, m, IP_VS_STATE_MASTER);
+	writer_sync_one(w, c, b, IP_VS_STATE_BACKUP);
+	w->sync_owned = c->global.sync_interface[0] != '\0';
+}
+
 int
 writer_apply(struct writer *w, const struct conf *c)
 {
@@ -142,6 +208,7 @@ writer_apply(struct writer *w, const struct conf *c)
 		return r;
 	}
 	writer_log_refusals(&ops);
+	writer_sync(w, c);
 	writer_count(w, &want, &ops, r);
 	log_info("ipvs: %zu services, %zu destinations; %zu changes, %d refused", w->st.services,
 		 w->st.dests, ops.n, r);

@@ -5,5 +5,6 @@ tests_lab_lab_http_SOURCES = tests/lab/lab-http.c
 dist_check_SCRIPTS += tests/lab/lab.sh tests/lab/run-lab tests/lab/guest-init
 TESTS += tests/lab/lab.sh
 LAB_CASE_FILES = tests/lab/cases/ipvs-list.sh tests/lab/cases/ipvs-tun-wrr.sh \
-	tests/lab/cases/ipvs-tun6.sh tests/lab/cases/lab-helpers.sh
+	tests/lab/cases/ipvs-tun6.sh tests/lab/cases/lab-helpers.sh \
+	tests/lab/cases/lvsd-sync.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
