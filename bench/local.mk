@@ -1,1 +1,2 @@
-# bench: rules to come
+# bench: benchmarks run by hand as root (not part of make check); see bench/README.md
+EXTRA_DIST += bench/README.md bench/ipvs/run bench/ipvs/case.sh
