@@ -71,12 +71,17 @@ status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
 	struct writer_stats st;
 
 	writer_stats(d->ipvs, &st);
-	if (!st.available)
+	if (!st.available) {
 		evbuffer_add_printf(out, "  ipvs: not available in this kernel\n");
-	else
-		evbuffer_add_printf(out, "  ipvs: %zu services, %zu destinations programmed; "
-				    "last apply: %u changes, %u refused\n",
-				    st.services, st.dests, st.applied_ops, st.refused);
+		return;
+	}
+	evbuffer_add_printf(out,
+			    "  ipvs: %zu services, %zu destinations programmed; "
+			    "last apply: %u changes, %u refused\n",
+			    st.services, st.dests, st.applied_ops, st.refused);
+	evbuffer_add_printf(out, "  ipvs kernel: version %u.%u.%u, connection table %u\n",
+			    st.version >> 16, (st.version >> 8) & 0xff, st.version & 0xff,
+			    st.conn_tab_size);
 }
 
 static void
@@ -87,6 +92,8 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	writer_stats(d->ipvs, &st);
 	json_object_begin(j, "ipvs");
 	json_bool(j, "available", st.available);
+	json_uint(j, "version", st.version);
+	json_uint(j, "conn_tab_size", st.conn_tab_size);
 	json_uint(j, "services", st.services);
 	json_uint(j, "destinations", st.dests);
 	json_uint(j, "applies", st.applies);

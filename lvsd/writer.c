@@ -39,6 +39,7 @@ writer_free(struct writer *w)
 static int
 writer_open(struct writer *w)
 {
+	struct ipvs_info info;
 	int r;
 
 	if (w->nl)
@@ -56,6 +57,12 @@ writer_open(struct writer *w)
 	if (w->said_unavailable)
 		log_notice("ipvs: the kernel has IPVS now");
 	w->said_unavailable = false;
+	if (ipvs_nl_info(w->nl, &info) == 0) {
+		w->st.version = info.version;
+		w->st.conn_tab_size = info.conn_tab_size;
+		log_info("ipvs: kernel IPVS %u.%u.%u, connection table size %u", info.version >> 16,
+			 (info.version >> 8) & 0xff, info.version & 0xff, info.conn_tab_size);
+	}
 	return 0;
 }
 
@@ -135,8 +142,8 @@ writer_sync_one(struct writer *w, const struct conf *c, const struct ipvs_daemon
 
 	if (!ifname[0]) {
 		if (have && w->sync_owned && (r = ipvs_sync_stop(w->nl, state)) < 0)
-			log_err("ipvs: cannot stop the %s sync daemon: %s",
-				sync_state_name(state), strerror(-r));
+			log_err("ipvs: cannot stop the %s sync daemon: %s", sync_state_name(state),
+				strerror(-r));
 		else if (have && w->sync_owned)
 			log_info("ipvs: %s sync daemon stopped", sync_state_name(state));
 		return;
@@ -210,8 +217,9 @@ writer_apply(struct writer *w, const struct conf *c)
 	writer_log_refusals(&ops);
 	writer_sync(w, c);
 	writer_count(w, &want, &ops, r);
-	log_info("ipvs: %zu services, %zu destinations; %zu changes, %d refused", w->st.services,
-		 w->st.dests, ops.n, r);
+	/* changes = operations the kernel accepted, as lvsctl status counts them */
+	log_info("ipvs: %zu services, %zu destinations; %u changes, %u refused", w->st.services,
+		 w->st.dests, w->st.applied_ops, w->st.refused);
 	ipvs_ops_free(&ops);
 	if (w->have_prev)
 		ipvs_table_free(&w->prev);

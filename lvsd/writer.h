@@ -5,6 +5,8 @@
 #ifndef LVSD_WRITER_H
 #define LVSD_WRITER_H
 
+#include <stdint.h>
+
 #include "lvsd/conf.h"
 
 struct writer;
@@ -23,6 +25,8 @@ int writer_apply(struct writer *w, const struct conf *c);
  * refusals in the last apply, and whether the kernel has IPVS. */
 struct writer_stats {
 	bool available;
+	uint32_t version;	/* the kernel's IPVS version, e.g. 0x010201 */
+	uint32_t conn_tab_size; /* its connection hash table size */
 	size_t services;
 	size_t dests;
 	unsigned refused;
