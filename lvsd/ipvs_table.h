@@ -9,9 +9,9 @@
  * service present in the kernel but no longer in the configuration is
  * deleted; a service of the configuration that someone else created first
  * is adopted and edited into shape.  Nothing is ever flushed.  After a
- * restart there is no previous generation, so services removed from the
- * file while lvsd was down are left in the kernel (the caller may pass
- * a remembered previous table to cover that).
+ * restart the caller passes the last run's table, read from the ownership
+ * record (ipvs_owned.h), so services removed from the file while lvsd was
+ * down are deleted too.
  *
  * Operations come in a safe order: service deletions and edits, service
  * additions, then per service destination deletions, edits and additions.

@@ -233,9 +233,25 @@ lvsd_run(struct lvsd *d)
 	return r < 0 ? 1 : 0;
 }
 
+/* The IPVS ownership record sits beside the control socket:
+ * /run/lvsd/lvsd.sock -> /run/lvsd/lvsd.owned. */
+static const char *
+lvsd_owned_path(const struct lvsd *d, char *buf, size_t len)
+{
+	const char *sock = d->conf->global.control_socket;
+	size_t n = strlen(sock);
+
+	if (n > 5 && !strcmp(sock + n - 5, ".sock"))
+		n -= 5;
+	if (snprintf(buf, len, "%.*s.owned", (int)n, sock) >= (int)len)
+		return NULL;
+	return buf;
+}
+
 static int
 lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 {
+	char owned[CONF_PATH_MAX + 8];
 	struct conf_error e;
 	char msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
 	int rc;
@@ -263,7 +279,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
-	d->ipvs = writer_new();
+	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
 	if (!d->ipvs) {
 		log_err("out of memory");
 		conf_free(d->conf);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lvsd/ipvs.h"
+#include "lvsd/ipvs_owned.h"
 #include "lvsd/ipvs_table.h"
 #include "lvsd/log.h"
 #include "lvsd/writer.h"
@@ -15,13 +16,21 @@ struct writer {
 	bool have_prev;
 	bool sync_owned; /* the previous generation asked for the sync daemons */
 	bool said_unavailable;
+	char *owned_path;  /* the ownership record, or NULL */
+	bool said_unsaved; /* the record could not be written */
 	struct writer_stats st;
 };
 
 struct writer *
-writer_new(void)
+writer_new(const char *owned_path)
 {
-	return calloc(1, sizeof(struct writer));
+	struct writer *w = calloc(1, sizeof(*w));
+
+	if (w && owned_path && !(w->owned_path = strdup(owned_path))) {
+		free(w);
+		return NULL;
+	}
+	return w;
 }
 
 void
@@ -33,7 +42,45 @@ writer_free(struct writer *w)
 		ipvs_nl_close(w->nl);
 	if (w->have_prev)
 		ipvs_table_free(&w->prev);
+	free(w->owned_path);
 	free(w);
+}
+
+/* After a restart, the services the last run owned are the previous
+ * generation: the ones gone from the file meanwhile are deleted. */
+static void
+writer_load_owned(struct writer *w)
+{
+	unsigned line = 0;
+	int r;
+
+	if (w->have_prev || !w->owned_path)
+		return;
+	r = ipvs_owned_load(w->owned_path, &w->prev, &line);
+	if (r == -EBADMSG)
+		log_warn("ipvs: ignoring the ownership record %s: line %u is not a service key",
+			 w->owned_path, line);
+	else if (r < 0 && r != -ENOENT)
+		log_warn("ipvs: cannot read the ownership record %s: %s", w->owned_path,
+			 strerror(-r));
+	else if (r == 0)
+		log_info("ipvs: the last run owned %zu services (%s)", w->prev.n, w->owned_path);
+	w->have_prev = r == 0;
+}
+
+static void
+writer_save_owned(struct writer *w, const struct ipvs_table *t)
+{
+	int r;
+
+	if (!w->owned_path)
+		return;
+	r = ipvs_owned_save(w->owned_path, t);
+	if (r < 0 && !w->said_unsaved)
+		log_warn("ipvs: cannot write the ownership record %s: %s; after a restart, "
+			 "services removed meanwhile stay in the kernel",
+			 w->owned_path, strerror(-r));
+	w->said_unsaved = r < 0;
 }
 
 static int
@@ -204,6 +251,7 @@ writer_apply(struct writer *w, const struct conf *c)
 		log_err("ipvs: cannot compute the table: %s", strerror(-r));
 		return r;
 	}
+	writer_load_owned(w);
 	r = ipvs_table_reconcile(w->nl, &want, w->have_prev ? &w->prev : NULL, &ops);
 	if (r < 0) {
 		/* The socket failed: reopen next time; the kernel keeps its table. */
@@ -221,6 +269,7 @@ writer_apply(struct writer *w, const struct conf *c)
 	log_info("ipvs: %zu services, %zu destinations; %u changes, %u refused", w->st.services,
 		 w->st.dests, w->st.applied_ops, w->st.refused);
 	ipvs_ops_free(&ops);
+	writer_save_owned(w, &want);
 	if (w->have_prev)
 		ipvs_table_free(&w->prev);
 	w->prev = want;

@@ -11,9 +11,10 @@
 
 struct writer;
 
-/* Never fails: a kernel without IPVS is reported once and retried at the
- * next apply. */
-struct writer *writer_new(void);
+/* owned_path names the ownership record (ipvs_owned.h); NULL for none.
+ * A kernel without IPVS is reported once and retried at the next apply.
+ * NULL only when out of memory. */
+struct writer *writer_new(const char *owned_path);
 void writer_free(struct writer *w);
 
 /* Make the kernel's table match c for the services lvsd owns.  Logs each
