@@ -341,6 +341,8 @@ conf_get_str(struct conf_ctx *x, yaml_node_t *v, const char *key, enum conf_vkin
 				 "%s: '%.64s' is not an interface name (1 to 15 characters, "
 				 "no '/', ':' or spaces)",
 				 key, s);
+	if (kind == CK_NAME && len == 0)
+		return conf_fail(x, v, "%s must not be empty", key);
 	if (kind == CK_NAME && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[len - 1])))
 		return conf_fail(x, v, "%s must not start or end with a space", key);
 	memcpy(dst, s, len + 1);

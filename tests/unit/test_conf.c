@@ -81,6 +81,9 @@ static const struct bad bad[] = {
     {"sync_id too large", "global:\n  sync_id: 256\n", 2, 12, "sync_id must be from 0 to 255"},
     {"sync_interface too long", "global:\n  sync_interface: averyveryverylongname0\n", 2, 19,
      "is not an interface name"},
+    {"empty director_id", "global:\n  director_id: \"\"\n", 2, 16,
+     "director_id must not be empty"},
+    {"empty key name", "keys:\n  \"\": {file: /etc/lvsd/k}\n", 2, 3, "must not be empty"},
     {"director_id too long",
      "global:\n  director_id: "
      "a234567890123456789012345678901234567890123456789012345678901234567890\n",
