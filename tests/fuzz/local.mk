@@ -1,0 +1,22 @@
+# tests/fuzz: libFuzzer targets for the pure decoders (see tests/fuzz/README.md).
+# The normal build needs no clang: each target is also linked with replay.c,
+# a main() that runs it over saved inputs, and replay.sh runs the seed
+# corpora through all three under `make check` (and the sanitizer run).
+# tests/fuzz/run builds the real fuzzers with clang and fuzzes for a while.
+FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs
+check_PROGRAMS += $(FUZZ_REPLAY)
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+tests_fuzz_fuzz_conf_LDADD = lvsd/libconf.a $(YAML_LIBS)
+tests_fuzz_fuzz_ipc_SOURCES = tests/fuzz/fuzz_ipc.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_ipc_LDADD = lvsd/libcore.a
+tests_fuzz_fuzz_ipvs_SOURCES = tests/fuzz/fuzz_ipvs.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_ipvs_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
+tests_fuzz_fuzz_ipvs_LDADD = lvsd/libipvs.a $(NL_LIBS)
+
+dist_check_SCRIPTS += tests/fuzz/replay.sh
+TESTS += tests/fuzz/replay.sh
+UNIT_TESTS += tests/fuzz/replay.sh
+# corpus/ and crashes/ are directories: automake copies them whole
+EXTRA_DIST += tests/fuzz/run tests/fuzz/README.md tests/fuzz/conf.dict \
+	tests/fuzz/corpus tests/fuzz/crashes
