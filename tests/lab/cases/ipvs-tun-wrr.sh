@@ -12,6 +12,9 @@ lab_check "service and three tunnel destinations added" lab_in dir1 ipvsadm -R <
 -a -t $svc -r ${LAB_IP[rs3]}:80 -i -w 1
 END
 
+# disjoint client port ranges per round: a reused port would meet the
+# earlier connection's IPVS entry and its real server, whatever the weights
+lab_in cl1 sysctl -qw net.ipv4.ip_local_port_range="20000 39999"
 out=$(lab_get cl1 -n 30 "$svc")
 lab_log "30 requests at 1:1:1:" "$out"
 lab_is "rs1 answered 10 of 30" "$(lab_count "$out" rs1)" 10
@@ -24,7 +27,9 @@ lab_check "weights set to 3:1:0" lab_in dir1 ipvsadm -R <<END
 -e -t $svc -r ${LAB_IP[rs2]}:80 -i -w 1
 -e -t $svc -r ${LAB_IP[rs3]}:80 -i -w 0
 END
+lab_in cl1 sysctl -qw net.ipv4.ip_local_port_range="40000 60999"
 out=$(lab_get cl1 -n 300 "$svc")
+lab_in cl1 sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 lab_log "300 requests at 3:1:0:" "$out"
 rs1=$(lab_count "$out" rs1)
 rs2=$(lab_count "$out" rs2)
