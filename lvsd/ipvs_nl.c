@@ -39,9 +39,28 @@ struct ipvs_nl {
 	int family;
 	uint32_t seq;
 	size_t batch_max;
+	size_t sbuf_max; /* bytes per sendmsg: what the socket's send buffer takes */
 	uint8_t *rbuf;
 	uint8_t *sbuf;
 };
+
+/* Netlink refuses one sendmsg longer than the send buffer less 32 bytes
+ * (EMSGSIZE), and libnl leaves that buffer at 32 KB: ask for room for a
+ * whole batch and size batches by what the kernel granted. */
+static void
+setup_send_buffer(struct ipvs_nl *nl)
+{
+	int sz = IPVS_NL_SBUF_MAX, got = 0;
+	socklen_t gl = sizeof(got);
+
+	if (setsockopt(nl->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(nl->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (getsockopt(nl->fd, SOL_SOCKET, SO_SNDBUF, &got, &gl) < 0 || got <= 4096)
+		got = 4096;
+	nl->sbuf_max = (size_t)got - 32;
+	if (nl->sbuf_max > IPVS_NL_SBUF_MAX)
+		nl->sbuf_max = IPVS_NL_SBUF_MAX;
+}
 
 static void
 setup_buffers(struct ipvs_nl *nl)
@@ -50,6 +69,7 @@ setup_buffers(struct ipvs_nl *nl)
 	socklen_t gl = sizeof(got);
 	struct timeval tv = {.tv_sec = IPVS_NL_TIMEOUT_S};
 
+	setup_send_buffer(nl);
 	/* acks of failed requests without the request's payload */
 	(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
@@ -388,11 +408,11 @@ batch_fill(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, uint32_t seq0, siz
 		}
 		r = ipvs_msg_op(msg, nl->family, seq0 + (uint32_t)i, &ops[i]);
 		h = nlmsg_hdr(msg);
-		if (r == 0 && used + NLMSG_ALIGN(h->nlmsg_len) > IPVS_NL_SBUF_MAX && used > 0) {
+		if (r == 0 && used + NLMSG_ALIGN(h->nlmsg_len) > nl->sbuf_max && used > 0) {
 			nlmsg_free(msg);
 			break;
 		}
-		if (r == 0 && NLMSG_ALIGN(h->nlmsg_len) > IPVS_NL_SBUF_MAX)
+		if (r == 0 && NLMSG_ALIGN(h->nlmsg_len) > nl->sbuf_max)
 			r = -EMSGSIZE;
 		if (r == 0) {
 			memcpy(nl->sbuf + used, h, h->nlmsg_len);

@@ -88,10 +88,14 @@ owned_parse(char *w[3], struct ipvs_service *s)
 	return 0;
 }
 
-static int
-owned_append(struct ipvs_table *t, const struct ipvs_service *s)
+int
+ipvs_owned_add(struct ipvs_table *t, const struct ipvs_service *s)
 {
-	struct ipvs_table_svc *n = realloc(t->svcs, (t->n + 1) * sizeof(*n));
+	struct ipvs_table_svc *n;
+
+	if (ipvs_table_find(t, s))
+		return 0;
+	n = realloc(t->svcs, (t->n + 1) * sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
@@ -121,8 +125,8 @@ ipvs_owned_read(FILE *f, struct ipvs_table *out, unsigned *bad_line)
 		if (w[3] || owned_parse(w, &s) < 0) {
 			*bad_line = no;
 			r = -EBADMSG;
-		} else if (!ipvs_table_find(&t, &s)) {
-			r = owned_append(&t, &s);
+		} else {
+			r = ipvs_owned_add(&t, &s);
 		}
 	}
 	if (r == 0 && ferror(f))

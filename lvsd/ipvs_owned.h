@@ -21,6 +21,9 @@
 
 #include "lvsd/ipvs_table.h"
 
+/* Add one service key (no destinations) to t unless it is there. */
+int ipvs_owned_add(struct ipvs_table *t, const struct ipvs_service *key);
+
 /* Write the keys of t to f. */
 int ipvs_owned_write(const struct ipvs_table *t, FILE *f);
 /* Read keys into *out (services without destinations).  -EBADMSG with the

@@ -236,6 +236,20 @@ writer_sync(struct writer *w, const struct conf *c)
 	w->sync_owned = c->global.sync_interface[0] != '\0';
 }
 
+/* A service whose deletion the kernel refused is still lvsd's: keep it in
+ * the table that becomes "previous", so the next apply tries again. */
+static int
+writer_keep_undeleted(struct ipvs_table *want, const struct ipvs_ops *ops)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < ops->n && r == 0; i++)
+		if (ops->ops[i].cmd == IPVS_CMD_DEL_SERVICE && ops->ops[i].err &&
+		    ops->ops[i].err != -ESRCH)
+			r = ipvs_owned_add(want, &ops->ops[i].svc);
+	return r;
+}
+
 int
 writer_apply(struct writer *w, const struct conf *c)
 {
@@ -268,6 +282,8 @@ writer_apply(struct writer *w, const struct conf *c)
 	/* changes = operations the kernel accepted, as lvsctl status counts them */
 	log_info("ipvs: %zu services, %zu destinations; %u changes, %u refused", w->st.services,
 		 w->st.dests, w->st.applied_ops, w->st.refused);
+	if (writer_keep_undeleted(&want, &ops) < 0)
+		log_err("ipvs: out of memory keeping refused deletions; they are not retried");
 	ipvs_ops_free(&ops);
 	writer_save_owned(w, &want);
 	if (w->have_prev)
