@@ -47,6 +47,8 @@ struct conf_sockaddr {
 enum conf_proto { CONF_PROTO_TCP, CONF_PROTO_UDP, CONF_PROTO_SCTP };
 enum conf_fwd { CONF_FWD_TUNNEL, CONF_FWD_DR, CONF_FWD_NAT };
 enum conf_tun { CONF_TUN_IPIP, CONF_TUN_GUE, CONF_TUN_GRE };
+/* Checksums of gue/gre encapsulation: remcsum is gue only. */
+enum conf_tun_csum { CONF_TUN_CSUM_NONE, CONF_TUN_CSUM_CSUM, CONF_TUN_CSUM_REMCSUM };
 enum conf_check_type { CONF_CHECK_NONE, CONF_CHECK_TCP, CONF_CHECK_HTTP, CONF_CHECK_HTTPS,
 		       CONF_CHECK_SCRIPT };
 enum conf_policy { CONF_POLICY_STATIC, CONF_POLICY_PAPER1, CONF_POLICY_PAPER2,
@@ -129,7 +131,9 @@ struct conf_policy_params {
 
 struct conf_rs {
 	struct conf_addr addr;
-	uint16_t port;              /* default: the service's port; 0 for fwmark services */
+	/* The port IPVS uses: nat may map it; tunnel and dr keep the service's
+	 * port (0 for fwmark services, where only nat may give one). */
+	uint16_t port;
 	uint32_t weight;            /* static weight, 0..65535; default 1 */
 	uint32_t u_threshold;       /* upper connection threshold, 0 = none */
 	uint32_t l_threshold;       /* lower connection threshold, 0 = none */
@@ -158,6 +162,8 @@ struct conf_service {
 	struct conf_rs *rs;
 	size_t n_rs;
 	struct conf_pos pos;
+	uint16_t tun_port;          /* tunnel_port: gue only (required there); else 0 */
+	enum conf_tun_csum tun_csum; /* tunnel_checksum: gue/gre only; default none */
 };
 
 struct conf {
@@ -202,6 +208,7 @@ const char *conf_fwd_name(enum conf_fwd f);
 const char *conf_policy_name(enum conf_policy p);
 const char *conf_check_type_name(enum conf_check_type t);
 const char *conf_tun_name(enum conf_tun t);
+const char *conf_tun_csum_name(enum conf_tun_csum c);
 const char *conf_key_type_name(enum conf_key_type t);
 /* True when a and b are the same address (family and bytes; prefix ignored). */
 bool conf_addr_same(const struct conf_addr *a, const struct conf_addr *b);

@@ -70,6 +70,7 @@ cmp_addr(const struct conf_addr *a, const struct conf_addr *b)
 	return memcmp(&a->u, &b->u, a->family == AF_INET ? sizeof(a->u.v4) : sizeof(a->u.v6));
 }
 
+/* rs->port is the port IPVS uses (see rs_fits), so this is the kernel's key. */
 static int
 cmp_rs(const void *arr, size_t a, size_t b)
 {
@@ -227,11 +228,16 @@ check_rs_dups(struct conf_ctx *x, const struct conf_service *s)
 
 	if ((r = find_dup(s->rs, s->n_rs, cmp_rs, &i, &j)) <= 0)
 		return r;
+	conf_addr_str(&s->rs[i].addr, a, sizeof(a));
+	if (!s->rs[i].port)
+		return conf_fail_pos(x, &s->rs[i].pos,
+				     "real server %s is listed twice in service %s (first at "
+				     "line %u)",
+				     a, s->name, s->rs[j].pos.line);
 	return conf_fail_pos(x, &s->rs[i].pos,
 			     "real server %s port %u is listed twice in service "
 			     "%s (first at line %u)",
-			     conf_addr_str(&s->rs[i].addr, a, sizeof(a)), s->rs[i].port, s->name,
-			     s->rs[j].pos.line);
+			     a, s->rs[i].port, s->name, s->rs[j].pos.line);
 }
 
 /* vips is sorted by address. */

@@ -205,6 +205,10 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 		conf_proto_name(s->proto), s->scheduler, conf_fwd_name(s->forwarding));
 	if (s->forwarding == CONF_FWD_TUNNEL)
 		fprintf(f, "    tunnel_type: %s\n", conf_tun_name(s->tunnel_type));
+	if (s->forwarding == CONF_FWD_TUNNEL && s->tunnel_type == CONF_TUN_GUE)
+		fprintf(f, "    tunnel_port: %u\n", s->tun_port);
+	if (s->forwarding == CONF_FWD_TUNNEL && s->tunnel_type != CONF_TUN_IPIP)
+		fprintf(f, "    tunnel_checksum: %s\n", conf_tun_csum_name(s->tun_csum));
 	if (s->persistent) {
 		struct conf_addr nm = s->persistence_netmask;
 

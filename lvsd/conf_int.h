@@ -120,6 +120,8 @@ int conf_validate(struct conf_ctx *x);
 
 /* conf_util.c: pure parsing and defaults */
 int conf_parse_duration(const char *s, uint64_t *ms, const char **why);
+int conf_parse_bool(const char *s, bool *out);
+bool conf_str_has_control(const char *s, bool allow_tab_nl);
 int conf_parse_addr(const char *s, bool cidr, struct conf_addr *out, const char **why);
 int conf_parse_sockaddr(const char *s, struct conf_sockaddr *out, const char **why);
 int conf_mask_prefix(const struct conf_addr *mask);
@@ -135,6 +137,7 @@ void *conf_grow(void *arr, size_t n, size_t size);
 extern const char *const conf_proto_names[];
 extern const char *const conf_fwd_names[];
 extern const char *const conf_tun_names[];
+extern const char *const conf_tun_csum_names[];
 extern const char *const conf_check_names[];
 extern const char *const conf_policy_names[];
 extern const char *const conf_keytype_names[];

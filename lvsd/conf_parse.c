@@ -23,15 +23,15 @@ parse_metrics(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	const char *s;
 	int r;
 
+	bool on;
+
 	if ((r = conf_scalar(x, v, "metrics", &s)) < 0)
 		return r;
-	if (!strcmp(s, "false") || !strcmp(s, "no")) {
-		g->metrics_enabled = false;
+	if (conf_parse_bool(s, &on) == 0) {
+		g->metrics_enabled = on;
 		return 0;
 	}
 	g->metrics_enabled = true;
-	if (!strcmp(s, "true") || !strcmp(s, "yes"))
-		return 0;
 	return conf_get_sockaddr(x, v, "metrics", &g->metrics);
 }
 
@@ -404,8 +404,9 @@ conf_load_buffer(const char *name, const char *buf, size_t len, struct conf **ou
 	return 0;
 }
 
+/* The whole file into *buf; *why explains the errors strerror() does not. */
 static int
-read_file(const char *path, char **buf, size_t *len)
+read_file(const char *path, char **buf, size_t *len, const char **why)
 {
 	struct stat st;
 	ssize_t n;
@@ -421,6 +422,7 @@ read_file(const char *path, char **buf, size_t *len)
 	}
 	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > CONF_FILE_MAX) {
 		r = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
+		*why = S_ISREG(st.st_mode) ? "larger than 16 MiB" : "not a regular file";
 		goto out;
 	}
 	*buf = malloc((size_t)st.st_size + 1);
@@ -428,8 +430,24 @@ read_file(const char *path, char **buf, size_t *len)
 		r = -ENOMEM;
 		goto out;
 	}
-	while (got < (size_t)st.st_size && (n = read(fd, *buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
+	/* Up to st_size bytes and one more to see the end: a file that is
+	 * shorter or longer than fstat() said is being changed under us. */
+	for (;;) {
+		n = read(fd, *buf + got, (size_t)st.st_size + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			goto out;
+		}
+		if (n == 0 || (got += (size_t)n) > (size_t)st.st_size)
+			break;
+	}
+	if (got != (size_t)st.st_size) {
+		r = -EIO;
+		*why = "its size changed while it was read";
+		goto out;
+	}
 	*len = got;
 out:
 	close(fd);
@@ -439,18 +457,17 @@ out:
 int
 conf_load(const char *path, struct conf **out, struct conf_error *err)
 {
+	const char *why = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int r;
 
-	r = read_file(path, &buf, &len);
+	r = read_file(path, &buf, &len, &why);
 	if (r < 0) {
 		memset(err, 0, sizeof(*err));
 		snprintf(err->file, sizeof(err->file), "%s", path);
 		snprintf(err->msg, sizeof(err->msg), "cannot read the configuration: %s",
-			 r == -EFBIG	? "larger than 16 MiB"
-			 : r == -EINVAL ? "not a regular file"
-					: strerror(-r));
+			 why ? why : strerror(-r));
 		free(buf);
 		return r;
 	}

@@ -238,14 +238,25 @@ rs_fits(struct conf_ctx *x, yaml_node_t *v, struct conf_map *m, struct conf_rs *
 				 a, rs->addr.family == AF_INET ? "IPv4" : "IPv6",
 				 s->fwmark ? "'s first real server" : "",
 				 family == AF_INET ? "IPv4" : "IPv6", conf_fwd_name(s->forwarding));
+	if (s->fwmark && m->val[RS_PORT] && s->forwarding != CONF_FWD_NAT)
+		return conf_fail(x, m->key[RS_PORT],
+				 "a real server of a fwmark service with %s forwarding takes no "
+				 "port: the kernel forwards the packet's own port",
+				 conf_fwd_name(s->forwarding));
 	if (!s->fwmark && m->val[RS_PORT] && rs->port != s->port && s->forwarding != CONF_FWD_NAT)
 		return conf_fail(x, m->val[RS_PORT],
 				 "real server port %u differs from the service "
 				 "port %u, which only nat forwarding can do "
 				 "(%s keeps the port)",
 				 rs->port, s->port, conf_fwd_name(s->forwarding));
+	/* From here rs->port is the port IPVS uses, which duplicates compare. */
 	if (!m->val[RS_PORT])
 		rs->port = s->fwmark ? 0 : s->port;
+	if (rs->l_threshold && !rs->u_threshold)
+		return conf_fail(x, m->val[RS_LOWER],
+				 "lower_threshold (%u) needs an upper_threshold: the kernel "
+				 "refuses a lower threshold without an upper one",
+				 rs->l_threshold);
 	if (rs->u_threshold && rs->l_threshold >= rs->u_threshold)
 		return conf_fail(x, m->val[RS_LOWER],
 				 "lower_threshold (%u) must be below "
@@ -367,6 +378,14 @@ parse_persist_timeout(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return 0;
 }
 
+static int
+parse_tunnel_csum(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+
+	return conf_get_enum(x, v, "tunnel_checksum", conf_tun_csum_names, (int *)&s->tun_csum);
+}
+
 static const struct conf_keydef persist_keys[] = {
     CONF_KFN("timeout", parse_persist_timeout),
     CONF_KFN("netmask", parse_netmask),
@@ -392,7 +411,19 @@ parse_svc_check(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return conf_parse_check(x, v, &s->check);
 }
 
-enum { SV_NAME, SV_FWMARK, SV_ADDR, SV_PORT, SV_PROTO, SV_SCHED, SV_FWD, SV_TUN, SV_PERSIST };
+enum {
+	SV_NAME,
+	SV_FWMARK,
+	SV_ADDR,
+	SV_PORT,
+	SV_PROTO,
+	SV_SCHED,
+	SV_FWD,
+	SV_TUN,
+	SV_TUNPORT,
+	SV_TUNCSUM,
+	SV_PERSIST
+};
 static const struct conf_keydef svc_keys[] = {
     CONF_KSTR("name", CK_NAME, struct conf_service, name),
     CONF_K("fwmark", CK_U32, struct conf_service, fwmark, 1, UINT32_MAX),
@@ -402,11 +433,49 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KFN("scheduler", parse_scheduler),
     CONF_KENUM("forwarding", struct conf_service, forwarding, conf_fwd_names),
     CONF_KENUM("tunnel_type", struct conf_service, tunnel_type, conf_tun_names),
+    CONF_K("tunnel_port", CK_U16, struct conf_service, tun_port, 1, 65535),
+    CONF_KFN("tunnel_checksum", parse_tunnel_csum),
     CONF_KFN("persistence", parse_persistence),
     CONF_KFN("check", parse_svc_check),
     CONF_KFN("weight_policy", parse_policy),
     CONF_KFN("real_servers", parse_real_servers),
 };
+
+/* The tunnel keys: the type needs tunnel forwarding, gue needs a port (the
+ * kernel refuses gue destinations without one), checksums are gue/gre only. */
+static int
+svc_tunnel(struct conf_ctx *x, struct conf_map *m, struct conf_service *s)
+{
+	bool tunnel = s->forwarding == CONF_FWD_TUNNEL;
+	bool gue = tunnel && s->tunnel_type == CONF_TUN_GUE;
+	bool gre = tunnel && s->tunnel_type == CONF_TUN_GRE;
+
+	for (int i = SV_TUN; i <= SV_TUNCSUM; i++)
+		if (m->val[i] && !tunnel)
+			return conf_fail(x, m->key[i],
+					 "%s applies only to forwarding: "
+					 "tunnel, and this service uses %s",
+					 svc_keys[i].name, conf_fwd_name(s->forwarding));
+	if (m->val[SV_TUNPORT] && !gue)
+		return conf_fail(x, m->key[SV_TUNPORT],
+				 "tunnel_port applies only to tunnel_type: gue, and this "
+				 "service uses %s",
+				 conf_tun_name(s->tunnel_type));
+	if (gue && !m->val[SV_TUNPORT])
+		return conf_fail(x, m->key[SV_TUN],
+				 "tunnel_type gue needs 'tunnel_port': the UDP port the real "
+				 "servers receive GUE on (1 to 65535)");
+	if (m->val[SV_TUNCSUM] && !gue && !gre)
+		return conf_fail(x, m->key[SV_TUNCSUM],
+				 "tunnel_checksum applies only to tunnel_type gue or gre, and "
+				 "this service uses %s",
+				 conf_tun_name(s->tunnel_type));
+	if (s->tun_csum == CONF_TUN_CSUM_REMCSUM && !gue)
+		return conf_fail(x, m->val[SV_TUNCSUM],
+				 "tunnel_checksum remcsum needs tunnel_type gue; gre "
+				 "takes none or csum");
+	return 0;
+}
 
 /* Checks of what must be there and what may not go together.  Runs from
  * the real_servers handler (they rely on address, port and forwarding) or
@@ -416,6 +485,7 @@ svc_shape(struct conf_ctx *x)
 {
 	struct conf_map *m = x->svc_map;
 	struct conf_service *s = x->svc;
+	int r;
 
 	if (x->svc_shaped)
 		return 0;
@@ -431,11 +501,8 @@ svc_shape(struct conf_ctx *x)
 	if (m->val[SV_ADDR] && !m->val[SV_PORT])
 		return conf_fail(x, x->svc_node, "service at %s needs 'port'",
 				 (const char *)m->val[SV_ADDR]->data.scalar.value);
-	if (m->val[SV_TUN] && s->forwarding != CONF_FWD_TUNNEL)
-		return conf_fail(x, m->key[SV_TUN],
-				 "tunnel_type applies only to forwarding: "
-				 "tunnel, and this service uses %s",
-				 conf_fwd_name(s->forwarding));
+	if ((r = svc_tunnel(x, m, s)) < 0)
+		return r;
 	if (s->fwmark)
 		s->addr_pos = conf_node_pos(m->val[SV_FWMARK]);
 	return 0;
@@ -454,6 +521,18 @@ svc_default_name(struct conf_service *s)
 	else
 		snprintf(s->name, sizeof(s->name), "%s:%u", conf_addr_str(&s->addr, a, sizeof(a)),
 			 s->port);
+}
+
+/* IPVS takes an IPv6 persistence netmask as a prefix length of 1 to 128;
+ * IPv4 masks go to the kernel as they are, 0.0.0.0 included. */
+static int
+svc_netmask_v6(struct conf_ctx *x, yaml_node_t *node, const struct conf_service *s)
+{
+	if (s->family == AF_INET6 && s->persistence_netmask.prefix == 0)
+		return conf_fail(x, node,
+				 "persistence netmask /0 is not allowed for an IPv6 service: "
+				 "the kernel takes /1 to /128");
+	return 0;
 }
 
 /* The persistence netmask, once the family is known. */
@@ -478,13 +557,13 @@ svc_netmask(struct conf_ctx *x, struct conf_map *m, struct conf_service *s)
 					 "(at most /32)",
 					 nm->prefix);
 		conf_prefix_mask(s->family, nm->prefix, nm);
-		return 0;
+		return svc_netmask_v6(x, node, s);
 	}
 	if (nm->family != s->family)
 		return conf_fail(x, node, "persistence netmask is %s but the service is %s",
 				 nm->family == AF_INET ? "IPv4" : "IPv6",
 				 s->family == AF_INET ? "IPv4" : "IPv6");
-	return 0;
+	return svc_netmask_v6(x, node, s);
 }
 
 static int

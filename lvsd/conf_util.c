@@ -15,6 +15,7 @@
 const char *const conf_proto_names[] = {"tcp", "udp", "sctp", NULL};
 const char *const conf_fwd_names[] = {"tunnel", "dr", "nat", NULL};
 const char *const conf_tun_names[] = {"ipip", "gue", "gre", NULL};
+const char *const conf_tun_csum_names[] = {"none", "csum", "remcsum", NULL};
 const char *const conf_check_names[] = {"none", "tcp", "http", "https", "script", NULL};
 const char *const conf_policy_names[] = {"static", "paper-1", "paper-2", "damped", NULL};
 const char *const conf_keytype_names[] = {"ed25519", "hmac", NULL};
@@ -46,6 +47,12 @@ conf_tun_name(enum conf_tun t)
 }
 
 const char *
+conf_tun_csum_name(enum conf_tun_csum c)
+{
+	return name_of(conf_tun_csum_names, 3, c);
+}
+
+const char *
 conf_policy_name(enum conf_policy p)
 {
 	return name_of(conf_policy_names, 4, p);
@@ -61,6 +68,42 @@ const char *
 conf_key_type_name(enum conf_key_type t)
 {
 	return name_of(conf_keytype_names, 2, t);
+}
+
+/* YAML 1.1's words, in lower case, capitalised or upper case. */
+int
+conf_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "True", "Yes", "TRUE", "YES"};
+	static const char *const no[] = {"false", "no", "False", "No", "FALSE", "NO"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
+			*out = !strcmp(s, yes[i]);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* ASCII controls (but tab and newline when allowed), and the UTF-8 that a
+ * YAML reader does not give back as written: C1 controls U+0080..U+009F
+ * (U+0085 is a line break), the line and paragraph separators U+2028/2029,
+ * and the non-characters U+FFFE/FFFF, which libyaml refuses to read. */
+bool
+conf_str_has_control(const char *s, bool allow_tab_nl)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (iscntrl(*p) && !(allow_tab_nl && (*p == '\t' || *p == '\n')))
+			return true;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return true;
+		if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9))
+			return true;
+		if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return true;
+	}
+	return false;
 }
 
 /* "100ms", "5s", "2m", "1h": digits then a unit; nothing else. */

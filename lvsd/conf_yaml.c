@@ -259,6 +259,9 @@ conf_get_uint(struct conf_ctx *x, yaml_node_t *v, const char *key, uint64_t lo, 
 
 	if ((r = conf_scalar(x, v, key, &s)) < 0)
 		return r;
+	if (!*s)
+		return conf_fail(x, v, "%s needs a number from %lu to %lu, not an empty string",
+				 key, (unsigned long)lo, (unsigned long)hi);
 	for (const char *p = s; *p; p++) {
 		if (!isdigit((unsigned char)*p))
 			return conf_fail(x, v,
@@ -278,19 +281,13 @@ conf_get_uint(struct conf_ctx *x, yaml_node_t *v, const char *key, uint64_t lo, 
 int
 conf_get_bool(struct conf_ctx *x, yaml_node_t *v, const char *key, bool *out)
 {
-	static const char *const yes[] = {"true", "yes", "True", "Yes", "TRUE", "YES"};
-	static const char *const no[] = {"false", "no", "False", "No", "FALSE", "NO"};
 	const char *s;
 	int r;
 
 	if ((r = conf_scalar(x, v, key, &s)) < 0)
 		return r;
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (!strcmp(s, yes[i]) || !strcmp(s, no[i])) {
-			*out = !strcmp(s, yes[i]);
-			return 0;
-		}
-	}
+	if (conf_parse_bool(s, out) == 0)
+		return 0;
 	return conf_fail(x, v, "%s must be true or false (or yes/no), not '%.64s'", key, s);
 }
 
@@ -330,9 +327,8 @@ conf_get_str(struct conf_ctx *x, yaml_node_t *v, const char *key, enum conf_vkin
 	if (len >= size)
 		return conf_fail(x, v, "%s is too long (%zu characters, at most %zu)", key, len,
 				 size - 1);
-	for (const char *p = s; *p; p++)
-		if (iscntrl((unsigned char)*p) && (kind != CK_STR || (*p != '\t' && *p != '\n')))
-			return conf_fail(x, v, "%s must not contain control characters", key);
+	if (conf_str_has_control(s, kind == CK_STR))
+		return conf_fail(x, v, "%s must not contain control characters", key);
 	if (kind == CK_PATH && s[0] != '/')
 		return conf_fail(x, v, "%s must be an absolute path (starting with /), not '%.64s'",
 				 key, s);

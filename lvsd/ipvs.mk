@@ -19,7 +19,8 @@ tests_unit_test_ipvs_msg_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ipvs_msg_LDADD = lvsd/libipvs.a $(NL_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_ipvs_table_SOURCES = tests/unit/test_ipvs_table.c
 tests_unit_test_ipvs_table_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_ipvs_table_LDADD = lvsd/libipvs.a $(NL_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_ipvs_table_LDADD = lvsd/libipvs.a lvsd/libconf.a $(NL_LIBS) $(YAML_LIBS) \
+	$(CMOCKA_LIBS)
 
 # unit test of the ownership record
 check_PROGRAMS += tests/unit/test_ipvs_owned

@@ -84,12 +84,40 @@ ipvs_service_from_conf(const struct conf_service *s, struct ipvs_service *out)
 	}
 	prefix = s->persistence_netmask.family ? s->persistence_netmask.prefix
 					       : (v.af == AF_INET ? 32 : 128);
-	if (v.af == AF_INET)
+	/* the kernel takes any IPv4 mask, and IPv6 prefixes of 1 to 128 */
+	if (v.af == AF_INET && prefix <= 32)
 		v.netmask = ipvs_netmask_v4(prefix);
+	else if (v.af == AF_INET6 && prefix >= 1 && prefix <= 128)
+		v.netmask = prefix;
 	else
-		v.netmask = prefix >= 1 && prefix <= 128 ? prefix : 128;
+		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* The encapsulation: gue needs a port (the kernel refuses 0), checksum
+ * flags exist for gue and gre, remote checksum offload for gue only. */
+static int
+tun_from_conf(const struct conf_service *s, struct ipvs_dest *d)
+{
+	d->tun_type = tun_of(s->tunnel_type);
+	if (s->tunnel_type == CONF_TUN_GUE) {
+		if (!s->tun_port)
+			return -EINVAL;
+		d->tun_port = s->tun_port;
+	}
+	switch (s->tun_csum) {
+	case CONF_TUN_CSUM_NONE:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM;
+		return 0;
+	case CONF_TUN_CSUM_CSUM:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM;
+		return s->tunnel_type == CONF_TUN_IPIP ? -EINVAL : 0;
+	case CONF_TUN_CSUM_REMCSUM:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM;
+		return s->tunnel_type == CONF_TUN_GUE ? 0 : -EINVAL;
+	}
+	return -EINVAL;
 }
 
 /* Like ipvsadm, DR and TUN destinations take the service's port. */
@@ -98,6 +126,7 @@ dest_from_conf(const struct conf_service *s, const struct ipvs_service *svc,
 	       const struct conf_rs *rs, uint32_t weight, struct ipvs_dest *out)
 {
 	struct ipvs_dest d = {0};
+	int r;
 
 	d.af = (uint16_t)rs->addr.family;
 	if (d.af != AF_INET && d.af != AF_INET6)
@@ -107,8 +136,8 @@ dest_from_conf(const struct conf_service *s, const struct ipvs_service *svc,
 	copy_addr(&d.addr, &rs->addr);
 	d.fwd = fwd_of(s->forwarding);
 	d.port = d.fwd == IP_VS_CONN_F_MASQ && rs->port ? rs->port : svc->port;
-	if (d.fwd == IP_VS_CONN_F_TUNNEL)
-		d.tun_type = tun_of(s->tunnel_type);
+	if (d.fwd == IP_VS_CONN_F_TUNNEL && (r = tun_from_conf(s, &d)) < 0)
+		return r;
 	d.weight = weight > 65535 ? 65535 : weight;
 	d.u_threshold = rs->u_threshold;
 	d.l_threshold = rs->l_threshold;

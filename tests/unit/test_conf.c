@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -81,8 +83,7 @@ static const struct bad bad[] = {
     {"sync_id too large", "global:\n  sync_id: 256\n", 2, 12, "sync_id must be from 0 to 255"},
     {"sync_interface too long", "global:\n  sync_interface: averyveryverylongname0\n", 2, 19,
      "is not an interface name"},
-    {"empty director_id", "global:\n  director_id: \"\"\n", 2, 16,
-     "director_id must not be empty"},
+    {"empty director_id", "global:\n  director_id: \"\"\n", 2, 16, "director_id must not be empty"},
     {"empty key name", "keys:\n  \"\": {file: /etc/lvsd/k}\n", 2, 3, "must not be empty"},
     {"director_id too long",
      "global:\n  director_id: "
@@ -188,6 +189,35 @@ static const struct bad bad[] = {
      "tunnel_type applies only to forwarding: tunnel, and this service uses dr"},
     {"persistence netmask v6 on v4", SVC "    persistence: {netmask: 'ffff:ffff::'}\n", 4, 28,
      "persistence netmask is IPv6 but the service is IPv4"},
+    {"persistence netmask /0 on v6",
+     "services:\n  - address: 2001:db8::100\n    port: 80\n    persistence: {netmask: /0}\n", 4, 28,
+     "persistence netmask /0 is not allowed for an IPv6 service"},
+    {"persistence netmask :: on v6",
+     "services:\n  - address: 2001:db8::100\n    port: 80\n    persistence: {netmask: '::'}\n", 4,
+     28, "the kernel takes /1 to /128"},
+    {"persistence netmask /0 on v6 fwmark",
+     "services:\n  - fwmark: 2\n    persistence: {netmask: /0}\n"
+     "    real_servers: [{address: 2001:db8::1}]\n",
+     3, 28, "persistence netmask /0 is not allowed for an IPv6 service"},
+    /* tunnel encapsulation */
+    {"gue without tunnel_port", SVC "    tunnel_type: gue\n", 4, 5,
+     "tunnel_type gue needs 'tunnel_port'"},
+    {"tunnel_port 0", SVC "    tunnel_type: gue\n    tunnel_port: 0\n", 5, 18,
+     "tunnel_port must be from 1 to 65535, not 0"},
+    {"tunnel_port with ipip", SVC "    tunnel_port: 6080\n", 4, 5,
+     "tunnel_port applies only to tunnel_type: gue, and this service uses ipip"},
+    {"tunnel_port with gre", SVC "    tunnel_type: gre\n    tunnel_port: 6080\n", 5, 5,
+     "tunnel_port applies only to tunnel_type: gue, and this service uses gre"},
+    {"tunnel_port with nat", SVC "    forwarding: nat\n    tunnel_port: 6080\n", 5, 5,
+     "tunnel_port applies only to forwarding: tunnel, and this service uses nat"},
+    {"tunnel_checksum with ipip", SVC "    tunnel_checksum: csum\n", 4, 5,
+     "tunnel_checksum applies only to tunnel_type gue or gre, and this service uses ipip"},
+    {"tunnel_checksum with dr", SVC "    forwarding: dr\n    tunnel_checksum: none\n", 5, 5,
+     "tunnel_checksum applies only to forwarding: tunnel, and this service uses dr"},
+    {"remcsum with gre", SVC "    tunnel_type: gre\n    tunnel_checksum: remcsum\n", 5, 22,
+     "tunnel_checksum remcsum needs tunnel_type gue"},
+    {"tunnel_checksum unknown", SVC "    tunnel_type: gre\n    tunnel_checksum: yes\n", 5, 22,
+     "tunnel_checksum: unknown value 'yes'; use one of: none, csum, remcsum"},
     {"persistence netmask holes", SVC "    persistence:\n      netmask: 255.0.255.0\n", 5, 16,
      "is not contiguous"},
     {"persistence prefix too long", SVC "    persistence: {netmask: /33}\n", 4, 28,
@@ -277,6 +307,55 @@ static const struct bad bad[] = {
      "      {address: 198.51.100.1, port: 80}, {address: 198.51.100.1, port: 81},\n"
      "      {address: 198.51.100.1, port: 81}]}\n",
      4, 7, "real server 198.51.100.1 port 81 is listed twice"},
+    /* fwmark services with tunnel or dr forward the packet's own port */
+    {"fwmark dr rs with port",
+     "services:\n  - fwmark: 3\n    forwarding: dr\n    real_servers:\n"
+     "      - {address: 198.51.100.1, port: 80}\n",
+     5, 33,
+     "a real server of a fwmark service with dr forwarding takes no port: the kernel "
+     "forwards the packet's own port"},
+    {"fwmark tunnel rs ports 80 and 443",
+     "services:\n  - fwmark: 3\n    real_servers:\n"
+     "      - address: 198.51.100.1\n        port: 80\n"
+     "      - address: 198.51.100.1\n        port: 443\n",
+     5, 9, "fwmark service with tunnel forwarding takes no port"},
+    {"fwmark rs listed twice",
+     "services:\n  - fwmark: 3\n    forwarding: dr\n    real_servers:\n"
+     "      - address: 198.51.100.1\n      - address: 198.51.100.1\n",
+     6, 9, "real server 198.51.100.1 is listed twice in service fwmark 3 (first at line 5)"},
+    {"fwmark nat rs listed twice with the same port",
+     "services:\n  - fwmark: 3\n    forwarding: nat\n    real_servers:\n"
+     "      - {address: 198.51.100.1, port: 80}\n      - {address: 198.51.100.1}\n"
+     "      - {address: 198.51.100.1, port: 80}\n",
+     7, 9, "real server 198.51.100.1 port 80 is listed twice in service fwmark 3"},
+    /* thresholds the kernel refuses */
+    {"rs lower threshold alone",
+     SVC "    real_servers:\n      - address: 198.51.100.11\n"
+	 "        lower_threshold: 5\n",
+     6, 26, "lower_threshold (5) needs an upper_threshold"},
+    {"rs lower threshold with upper 0",
+     SVC "    real_servers:\n      - {address: 198.51.100.11, upper_threshold: 0, "
+	 "lower_threshold: 5}\n",
+     5, 71, "lower_threshold (5) needs an upper_threshold"},
+    /* empty numbers */
+    {"rs weight quoted empty",
+     SVC "    real_servers:\n      - address: 198.51.100.11\n        weight: \"\"\n", 6, 17,
+     "weight needs a number from 0 to 65535, not an empty string"},
+    {"service port quoted empty", "services:\n  - address: 192.0.2.1\n    port: ''\n", 3, 11,
+     "port needs a number"},
+    /* strings the dump could not give back */
+    {"director_id with U+0085", "global:\n  director_id: \"a\\x85b\"\n", 2, 16,
+     "director_id must not contain control characters"},
+    {"user with U+0080", "global:\n  user: \"\\u0080\"\n", 2, 9,
+     "user must not contain control characters"},
+    {"key name with U+009F", "keys:\n  \"k\\u009f\": {file: /k}\n", 2, 3,
+     "must not contain control characters"},
+    {"service name with U+2028", SVC "    name: \"web\\u2028two\"\n", 4, 11,
+     "name must not contain control characters"},
+    {"script with U+2029", SVC "    check: {type: script, script: \"/bin/true \\u2029\"}\n", 4, 35,
+     "script must not contain control characters"},
+    {"notify with U+FFFE", VR "    notify: \"/x\\uFFFE\"\n", 5, 13,
+     "notify must not contain control characters"},
     {"rs check override bad",
      SVC "    real_servers:\n      - address: 198.51.100.11\n"
 	 "        check: {timeout: 5s}\n",
@@ -445,6 +524,77 @@ test_switches(void **state)
 	conf_free(c);
 }
 
+/* Booleans are one parser: metrics takes True, YES, NO like every other switch. */
+static void
+test_booleans(void **state)
+{
+	static const struct {
+		const char *word;
+		bool on;
+	} w[] = {{"true", true}, {"True", true}, {"YES", true},	  {"Yes", true},
+		 {"no", false},	 {"NO", false},	 {"False", false}};
+	char doc[256];
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		struct conf *c;
+
+		snprintf(doc, sizeof(doc),
+			 "global: {metrics: %s}\nreports: %s\nservices:\n  - {address: "
+			 "192.0.2.1, port: 80, persistence: %s}\n",
+			 w[i].word, w[i].word, w[i].word);
+		c = load_ok(doc);
+		assert_int_equal(c->global.metrics_enabled, w[i].on);
+		assert_int_equal(c->reports.enabled, w[i].on);
+		assert_int_equal(c->services[0].persistent, w[i].on);
+		if (w[i].on)
+			assert_int_equal(c->global.metrics.port, 9642);
+		conf_free(c);
+	}
+}
+
+/* IPv4 persistence masks go to the kernel as they are, 0.0.0.0 included. */
+static void
+test_v4_netmask_zero(void **state)
+{
+	struct conf *c =
+	    load_ok("services:\n  - {address: 192.0.2.1, port: 80, persistence: "
+		    "{netmask: /0}}\n  - {address: 192.0.2.1, port: 81, "
+		    "persistence: {netmask: 0.0.0.0}}\n"
+		    "  - {address: 2001:db8::1, port: 80, persistence: {netmask: /1}}\n");
+
+	assert_int_equal(c->services[0].persistence_netmask.family, AF_INET);
+	assert_int_equal(c->services[0].persistence_netmask.prefix, 0);
+	assert_int_equal(c->services[1].persistence_netmask.prefix, 0);
+	assert_int_equal(c->services[2].persistence_netmask.prefix, 1);
+	conf_free(c);
+}
+
+static void
+test_tunnel_keys(void **state)
+{
+	struct conf *c = load_ok("services:\n"
+				 "  - {address: 192.0.2.1, port: 80, tunnel_type: gue, "
+				 "tunnel_port: 6080, tunnel_checksum: remcsum}\n"
+				 "  - {address: 192.0.2.1, port: 81, tunnel_type: gue, "
+				 "tunnel_port: 65535}\n"
+				 "  - {address: 192.0.2.1, port: 82, tunnel_type: gre, "
+				 "tunnel_checksum: csum}\n"
+				 "  - {address: 192.0.2.1, port: 83}\n");
+
+	assert_int_equal(c->services[0].tunnel_type, CONF_TUN_GUE);
+	assert_int_equal(c->services[0].tun_port, 6080);
+	assert_int_equal(c->services[0].tun_csum, CONF_TUN_CSUM_REMCSUM);
+	assert_int_equal(c->services[1].tun_port, 65535);
+	assert_int_equal(c->services[1].tun_csum, CONF_TUN_CSUM_NONE);
+	assert_int_equal(c->services[2].tunnel_type, CONF_TUN_GRE);
+	assert_int_equal(c->services[2].tun_port, 0);
+	assert_int_equal(c->services[2].tun_csum, CONF_TUN_CSUM_CSUM);
+	assert_int_equal(c->services[3].tun_port, 0);
+	assert_int_equal(c->services[3].tun_csum, CONF_TUN_CSUM_NONE);
+	assert_string_equal(conf_tun_csum_name(CONF_TUN_CSUM_REMCSUM), "remcsum");
+	conf_free(c);
+}
+
 static void
 test_fwmark_and_overrides(void **state)
 {
@@ -543,6 +693,60 @@ test_file_errors(void **state)
 				  "No such file or directory");
 	assert_int_equal(conf_load("/", &c, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "not a regular file"));
+	/* a failed read() is an error, not the end of the file: pagemap refuses
+	 * reads that are not a multiple of 8 bytes */
+	assert_int_equal(conf_load("/proc/self/pagemap", &c, &err), -EINVAL);
+	assert_null(c);
+	assert_string_equal(err.msg, "cannot read the configuration: Invalid argument");
+	/* more bytes than fstat() said (procfs says 0): the file is changing */
+	assert_int_equal(conf_load("/proc/self/status", &c, &err), -EIO);
+	assert_null(c);
+	assert_string_equal(err.msg, "cannot read the configuration: its size changed while "
+				     "it was read");
+}
+
+/* fewer bytes than fstat() said: sysfs attributes say 4096 and hold a few */
+static void
+test_file_short(void **state)
+{
+	static const char *const files[] = {"/sys/kernel/profiling", "/sys/kernel/kexec_loaded",
+					    "/sys/devices/system/cpu/online"};
+	struct conf *c = NULL;
+	struct conf_error err;
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (stat(files[i], &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 4096 ||
+		    access(files[i], R_OK) < 0)
+			continue;
+		assert_int_equal(conf_load(files[i], &c, &err), -EIO);
+		assert_null(c);
+		assert_non_null(strstr(err.msg, "its size changed while it was read"));
+		return;
+	}
+	skip();
+}
+
+/* conf_load() of ordinary files: whole, and empty. */
+static void
+test_file_ok(void **state)
+{
+	static const char doc[] = "services:\n  - {address: 192.0.2.1, port: 80}\n";
+	char path[] = "/tmp/test_conf.XXXXXX";
+	struct conf *c = NULL;
+	struct conf_error err;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(conf_load(path, &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "configuration is empty"));
+	assert_int_equal(write(fd, doc, sizeof(doc) - 1), (ssize_t)sizeof(doc) - 1);
+	assert_int_equal(conf_load(path, &c, &err), 0);
+	assert_int_equal(c->n_services, 1);
+	assert_int_equal(c->services[0].port, 80);
+	conf_free(c);
+	close(fd);
+	unlink(path);
 }
 
 /* Aliases are allowed (a shared check or real server list), but cannot make
@@ -618,10 +822,15 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_switches),
+	    cmocka_unit_test(test_booleans),
+	    cmocka_unit_test(test_v4_netmask_zero),
+	    cmocka_unit_test(test_tunnel_keys),
 	    cmocka_unit_test(test_fwmark_and_overrides),
 	    cmocka_unit_test(test_allowed_neighbours),
 	    cmocka_unit_test(test_durations),
 	    cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_file_short),
+	    cmocka_unit_test(test_file_ok),
 	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_many_real_servers),
 	};

@@ -118,6 +118,8 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 	assert_string_equal(a->scheduler, b->scheduler);
 	assert_int_equal(a->forwarding, b->forwarding);
 	assert_int_equal(a->tunnel_type, b->tunnel_type);
+	assert_int_equal(a->tun_port, b->tun_port);
+	assert_int_equal(a->tun_csum, b->tun_csum);
 	assert_int_equal(a->persistent, b->persistent);
 	assert_int_equal(a->persistence_timeout_s, b->persistence_timeout_s);
 	if (a->persistent)
@@ -342,12 +344,17 @@ static const char rich[] =
     "      - {address: 2001:db8::12, weight: 0, agent_key: b}\n"
     "  - name: marked\n    fwmark: 4294967295\n    forwarding: dr\n    protocol: udp\n"
     "    persistence: {netmask: /24}\n    weight_policy: {type: paper-1, mem_per_process: 1}\n"
-    "    real_servers: [{address: 198.51.100.20}, {address: 198.51.100.21, port: 53}]\n"
+    "    real_servers: [{address: 198.51.100.20}, {address: 198.51.100.21}]\n"
     "  - {address: 192.0.2.10, port: 80, forwarding: nat, weight_policy: static,\n"
     "     check: {type: none},\n"
     "     real_servers: [{address: 198.51.100.30, port: 8080}, {address: 198.51.100.30}]}\n"
     "  - {address: 192.0.2.11, port: 80, weight_policy: {type: paper-2, conns_per_min: 2000},\n"
-    "     real_servers: []}\n";
+    "     real_servers: []}\n"
+    "  - {name: \"gue \u00e9\u00a0\u2027\u00ff\U0001F600\", address: 192.0.2.11, port: 81,\n"
+    "     tunnel_type: gue, tunnel_port: 6080, tunnel_checksum: remcsum,\n"
+    "     real_servers: [{address: 198.51.100.40, upper_threshold: 9, lower_threshold: 1}]}\n"
+    "  - {address: 192.0.2.11, port: 82, tunnel_type: gre, tunnel_checksum: csum}\n"
+    "  - {address: 192.0.2.11, port: 83, tunnel_type: gue, tunnel_port: 1}\n";
 
 static void
 test_rich(void **state)
@@ -370,7 +377,16 @@ test_rich(void **state)
 	assert_int_equal(c->services[1].persistence_netmask.prefix, 24);
 	assert_int_equal(c->services[1].family, AF_INET);
 	assert_int_equal(c->services[1].rs[0].port, 0);
-	assert_int_equal(c->services[1].rs[1].port, 53);
+	assert_int_equal(c->services[1].rs[1].port, 0);
+	assert_string_equal(c->services[4].name, "gue \u00e9\u00a0\u2027\u00ff\U0001F600");
+	assert_int_equal(c->services[4].tun_port, 6080);
+	assert_int_equal(c->services[4].tun_csum, CONF_TUN_CSUM_REMCSUM);
+	assert_int_equal(c->services[5].tun_csum, CONF_TUN_CSUM_CSUM);
+	assert_int_equal(c->services[6].tun_port, 1);
+	assert_int_equal(c->services[6].tun_csum, CONF_TUN_CSUM_NONE);
+	assert_non_null(strstr(d, "    tunnel_type: gue\n    tunnel_port: 6080\n"
+				  "    tunnel_checksum: remcsum\n"));
+	assert_non_null(strstr(d, "    tunnel_type: gre\n    tunnel_checksum: csum\n"));
 	assert_int_equal(c->services[2].rs[1].port, 80);
 	assert_int_equal(c->services[3].n_rs, 0);
 	assert_non_null(strstr(d, "director_id: \"dir #1: main\"\n"));

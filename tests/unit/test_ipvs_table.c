@@ -170,6 +170,46 @@ weights(void *arg, size_t svc, size_t rs, uint32_t static_weight)
 	return static_weight;
 }
 
+/* gue takes its port and checksum flags; an IPv6 netmask of 0 is refused,
+ * never turned into /128; IPv4 masks go as they are. */
+static void
+test_tunnel_and_netmask(void **state)
+{
+	struct ipvs_table t;
+
+	(void)state;
+	services[0].tunnel_type = CONF_TUN_GUE;
+	services[0].tun_port = 6080;
+	services[0].tun_csum = CONF_TUN_CSUM_REMCSUM;
+	services[2].persistence_netmask.prefix = 0;
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), 0);
+	assert_int_equal(t.svcs[0].dests[0].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GUE);
+	assert_int_equal(t.svcs[0].dests[0].tun_port, 6080);
+	assert_int_equal(t.svcs[0].dests[0].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+	assert_int_equal(t.svcs[2].svc.netmask, 0);
+	ipvs_table_free(&t);
+
+	services[0].tunnel_type = CONF_TUN_GRE;
+	services[0].tun_csum = CONF_TUN_CSUM_CSUM;
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), 0);
+	assert_int_equal(t.svcs[0].dests[1].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GRE);
+	assert_int_equal(t.svcs[0].dests[1].tun_port, 0);
+	assert_int_equal(t.svcs[0].dests[1].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_CSUM);
+	ipvs_table_free(&t);
+
+	/* what the kernel would refuse is refused here */
+	services[0].tun_csum = CONF_TUN_CSUM_REMCSUM; /* gue only */
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	services[0].tunnel_type = CONF_TUN_GUE;
+	services[0].tun_port = 0; /* gue needs a port */
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	setup(NULL);
+	services[1].persistence_netmask.prefix = 0;
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	services[1].persistence_netmask.prefix = 129;
+	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+}
+
 static void
 test_from_conf_weights_and_errors(void **state)
 {
@@ -196,6 +236,112 @@ test_from_conf_weights_and_errors(void **state)
 	services[1].forwarding = CONF_FWD_NAT;
 	rs_dns[0].addr = addr("198.51.100.20"); /* mixed families only in tunnel mode */
 	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+}
+
+/* What the loader accepts, ipvs_table_from_conf() can program: every
+ * destination keeps the real server's (effective) port, so the loader's
+ * duplicate check is the kernel's. */
+static void
+table_of_doc(const char *doc)
+{
+	struct conf *c = NULL;
+	struct conf_error err;
+	struct ipvs_table t;
+	char line[1024];
+	int r;
+
+	if (conf_load_buffer("shape.yaml", doc, strlen(doc), &c, &err) < 0) {
+		conf_error_format(&err, line, sizeof(line));
+		print_message("# %s\n%s", line, doc);
+		fail();
+	}
+	r = ipvs_table_from_conf(c, &t);
+	if (r != 0)
+		print_message("# ipvs_table_from_conf: %d for\n%s", r, doc);
+	assert_int_equal(r, 0);
+	assert_int_equal(t.n, c->n_services);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct conf_service *s = &c->services[i];
+
+		assert_int_equal(t.svcs[i].svc.fwmark, s->fwmark);
+		assert_int_equal(t.svcs[i].n_dests, s->n_rs);
+		for (size_t j = 0; j < s->n_rs; j++) {
+			const struct ipvs_dest *d = &t.svcs[i].dests[j];
+
+			assert_int_equal(d->port, s->rs[j].port);
+			assert_int_equal(d->l_threshold, s->rs[j].l_threshold);
+			if (s->forwarding == CONF_FWD_TUNNEL && s->tunnel_type == CONF_TUN_GUE)
+				assert_int_equal(d->tun_port, s->tun_port);
+			else
+				assert_int_equal(d->tun_port, 0);
+		}
+	}
+	ipvs_table_free(&t);
+	conf_free(c);
+}
+
+/* Every fwmark shape: each forwarding and encapsulation, both families,
+ * persistence, no real servers, one, several on one address (nat only). */
+static void
+test_fwmark_shapes(void **state)
+{
+	static const char *const fwd[] = {
+	    "forwarding: tunnel",
+	    "tunnel_type: ipip",
+	    "tunnel_type: gre",
+	    "tunnel_type: gre, tunnel_checksum: csum",
+	    "tunnel_type: gue, tunnel_port: 6080",
+	    "tunnel_type: gue, tunnel_port: 6080, tunnel_checksum: csum",
+	    "tunnel_type: gue, tunnel_port: 6080, tunnel_checksum: remcsum",
+	    "forwarding: dr",
+	    "forwarding: nat",
+	};
+	static const struct {
+		const char *list;
+		bool v6, nat_only;
+	} rs[] = {
+	    {"[]", false, false},
+	    {"[{address: 198.51.100.1}]", false, false},
+	    {"[{address: 198.51.100.1}, {address: 198.51.100.2, weight: 0}]", false, false},
+	    {"[{address: 198.51.100.1, upper_threshold: 10, lower_threshold: 5}]", false, false},
+	    {"[{address: 2001:db8::1}, {address: 2001:db8::2}]", true, false},
+	    {"[{address: 198.51.100.1, port: 80}, {address: 198.51.100.1, port: 443}, "
+	     "{address: 198.51.100.1}]",
+	     false, true},
+	    {"[{address: 2001:db8::1, port: 80}, {address: 2001:db8::1, port: 8080}]", true, true},
+	};
+	static const struct {
+		const char *value;
+		bool v4_only, v6_only;
+	} persist[] = {
+	    {"false", false, false},	      {"true", false, false},
+	    {"{netmask: /24}", false, false}, {"{timeout: 1h, netmask: /0}", true, false},
+	    {"{netmask: /64}", false, true},
+	};
+	char doc[1024];
+	int n = 0;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(fwd) / sizeof(fwd[0]); f++) {
+		bool nat = strstr(fwd[f], "nat") != NULL;
+
+		for (size_t p = 0; p < sizeof(persist) / sizeof(persist[0]); p++) {
+			for (size_t r = 0; r < sizeof(rs) / sizeof(rs[0]); r++) {
+				if ((rs[r].nat_only && !nat) || (persist[p].v4_only && rs[r].v6) ||
+				    (persist[p].v6_only && !rs[r].v6))
+					continue;
+				snprintf(doc, sizeof(doc),
+					 "services:\n  - {%s, fwmark: 9, persistence: %s,\n"
+					 "      real_servers: %s}\n"
+					 "  - {fwmark: 10, forwarding: nat, real_servers: []}\n",
+					 fwd[f], persist[p].value, rs[r].list);
+				table_of_doc(doc);
+				n++;
+			}
+		}
+	}
+	/* each of 9 forwardings: 5 lists x 4 netmasks of their family; nat: 2 more lists */
+	assert_int_equal(n, 9 * 5 * 4 + 2 * 4);
 }
 
 static void
@@ -360,14 +506,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_from_conf, setup),
-		cmocka_unit_test_setup(test_from_conf_weights_and_errors, setup),
-		cmocka_unit_test_setup(test_diff_same_is_empty, setup),
-		cmocka_unit_test_setup(test_diff_weight_change, setup),
-		cmocka_unit_test_setup(test_diff_scheduler_change, setup),
-		cmocka_unit_test_setup(test_diff_rs_removed_and_added, setup),
-		cmocka_unit_test_setup(test_diff_not_owned_untouched, setup),
-		cmocka_unit_test_setup(test_diff_new_service_first, setup),
+	    cmocka_unit_test_setup(test_from_conf, setup),
+	    cmocka_unit_test_setup(test_from_conf_weights_and_errors, setup),
+	    cmocka_unit_test_setup(test_diff_same_is_empty, setup),
+	    cmocka_unit_test_setup(test_diff_weight_change, setup),
+	    cmocka_unit_test_setup(test_diff_scheduler_change, setup),
+	    cmocka_unit_test_setup(test_diff_rs_removed_and_added, setup),
+	    cmocka_unit_test_setup(test_diff_not_owned_untouched, setup),
+	    cmocka_unit_test_setup(test_diff_new_service_first, setup),
+	    cmocka_unit_test(test_fwmark_shapes),
+	    cmocka_unit_test_setup(test_tunnel_and_netmask, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
