@@ -1,7 +1,8 @@
 /* Fuzz the YAML loader: conf_load_buffer() on arbitrary bytes.  Besides
- * crashes and leaks, check the dump invariant: whatever loads dumps to YAML
- * that loads again and dumps to exactly the same text.  A failed load must
- * say why. */
+ * crashes and leaks, check two invariants: whatever loads dumps to YAML
+ * that loads again and dumps to exactly the same text, and whatever loads
+ * becomes an IPVS table (lvsd -t must not accept what the writer cannot
+ * program).  A failed load must say why. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "lvsd/conf.h"
+#include "lvsd/ipvs_table.h"
 #include "tests/fuzz/fuzz.h"
 
 /* libyaml is linear; bigger inputs only slow the fuzzer down */
@@ -36,6 +38,20 @@ fuzz_conf_failed(const struct conf_error *err)
 	FUZZ_ASSERT(line[0] != '\0');
 }
 
+static void
+fuzz_conf_table(const struct conf *c)
+{
+	struct ipvs_table t = {0};
+	int r = ipvs_table_from_conf(c, &t);
+
+	if (r < 0) {
+		fprintf(stderr, "a configuration that loads makes no IPVS table: %s\n",
+			strerror(-r));
+		abort();
+	}
+	ipvs_table_free(&t);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -51,6 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_ASSERT(c != NULL);
+	fuzz_conf_table(c);
 	d1 = fuzz_conf_dump(c, &len1);
 	if (conf_load_buffer("fuzz.yaml", d1, len1, &again, &err) < 0) {
 		char line[CONF_PATH_MAX + CONF_ERR_MAX + 64];

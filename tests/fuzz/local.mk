@@ -6,8 +6,8 @@
 FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs
 check_PROGRAMS += $(FUZZ_REPLAY)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h
-tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
-tests_fuzz_fuzz_conf_LDADD = lvsd/libconf.a $(YAML_LIBS)
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
+tests_fuzz_fuzz_conf_LDADD = lvsd/libipvs.a lvsd/libconf.a $(YAML_LIBS) $(NL_LIBS)
 tests_fuzz_fuzz_ipc_SOURCES = tests/fuzz/fuzz_ipc.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_ipc_LDADD = lvsd/libcore.a
 tests_fuzz_fuzz_ipvs_SOURCES = tests/fuzz/fuzz_ipvs.c tests/fuzz/replay.c tests/fuzz/fuzz.h
