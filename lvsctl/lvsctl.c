@@ -22,7 +22,8 @@
 #include "lvsd/conf.h"
 
 #define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
-#define LVSCTL_TIMEOUT_S 10
+#define LVSCTL_TIMEOUT_S 10	   /* for the reply */
+#define LVSCTL_CONNECT_TIMEOUT_S 5 /* connect and send: bounds a full backlog */
 
 static int
 lvsctl_usage(FILE *f)
@@ -41,6 +42,7 @@ lvsctl_connect(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct timeval tv = {LVSCTL_TIMEOUT_S, 0};
+	struct timeval ctv = {LVSCTL_CONNECT_TIMEOUT_S, 0};
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -53,10 +55,21 @@ lvsctl_connect(const char *path)
 		fprintf(stderr, "lvsctl: socket: %s\n", strerror(errno));
 		return -1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* on a unix socket the send timeout also bounds connect() */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &ctv, sizeof(ctv)) < 0) {
+		fprintf(stderr, "lvsctl: setsockopt: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 		return fd;
-	if (errno == ENOENT || errno == ECONNREFUSED)
+	if (errno == EAGAIN || errno == EINPROGRESS)
+		fprintf(stderr,
+			"lvsctl: timed out after %d s connecting to %s: lvsd is not accepting "
+			"connections\n",
+			LVSCTL_CONNECT_TIMEOUT_S, path);
+	else if (errno == ENOENT || errno == ECONNREFUSED)
 		fprintf(stderr, "lvsctl: lvsd is not running (no control socket at %s)\n", path);
 	else if (errno == EACCES || errno == EPERM)
 		fprintf(stderr, "lvsctl: permission denied on %s: lvsctl must run as root\n", path);
@@ -72,14 +85,12 @@ lvsctl_send(int fd, const char *cmd)
 	size_t len = strlen(cmd), off = 0;
 
 	while (off < len) {
-		ssize_t n = write(fd, cmd + off, len - off);
+		ssize_t n = send(fd, cmd + off, len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(errno));
-			return -1;
-		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
 		off += (size_t)n;
 	}
 	return 0;
@@ -106,6 +117,10 @@ lvsctl_read_all(int fd)
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* lvsd closed without reading our request (it refused us): the
+		 * reply it sent first is whole */
+		if (n < 0 && errno == ECONNRESET && len > 0)
+			n = 0;
 		if (n < 0) {
 			fprintf(stderr, "lvsctl: no reply from lvsd: %s\n",
 				errno == EAGAIN ? "timed out" : strerror(errno));
@@ -127,15 +142,28 @@ static int
 lvsctl_request(const char *path, const char *cmd)
 {
 	char *reply, *body;
-	int fd = lvsctl_connect(path), rc;
+	int fd = lvsctl_connect(path), rc, r;
 
 	if (fd < 0)
 		return 1;
-	if (lvsctl_send(fd, cmd) < 0 || !(reply = lvsctl_read_all(fd))) {
+	r = lvsctl_send(fd, cmd);
+	/* lvsd may have answered and closed already ("too many clients"):
+	 * the reply is still there to read */
+	if (r < 0 && r != -EPIPE && r != -ECONNRESET) {
+		fprintf(stderr, "lvsctl: cannot send the request: %s\n",
+			r == -EAGAIN ? "timed out" : strerror(-r));
 		close(fd);
 		return 1;
 	}
+	reply = lvsctl_read_all(fd);
 	close(fd);
+	if (!reply)
+		return 1;
+	if (r < 0 && !reply[0]) {
+		fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(-r));
+		free(reply);
+		return 1;
+	}
 	body = strchr(reply, '\n');
 	if (body)
 		*body++ = '\0';

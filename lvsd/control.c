@@ -4,7 +4,9 @@
  * creates if missing; peers must also be root (SO_PEERCRED).  Protocol: the
  * client sends one command line ("status", "status --json", "reload");
  * lvsd answers with "ok" or "error: REASON" on the first line, then the
- * body, and closes the connection.
+ * body, and closes the connection.  A connection gets CONTROL_DEADLINE_S
+ * from accept to the end of its reply, and at most CONTROL_CONNS_MAX are
+ * open at once: an idle client cannot hold lvsd's descriptors.
  */
 #include "config.h"
 
@@ -27,11 +29,16 @@
 
 #define CONTROL_LINE_MAX 256
 #define CONTROL_STATUS_WAIT_MS 500
+#define CONTROL_DEADLINE_S 5
+#define CONTROL_CONNS_MAX 16
+#define CONTROL_PAUSE_S 1 /* accept failed (no descriptors left): wait this long */
+#define CONTROL_PAUSE_LOG_S 60.0 /* and say so at most this often */
 
 struct control_conn {
 	struct control *ctl;
 	struct bufferevent *bev;
-	struct event *timer;
+	struct event *timer;    /* waiting for the children's status */
+	struct event *deadline; /* CONTROL_DEADLINE_S after accept */
 	bool json;
 	bool waiting;
 	uint32_t cookie;
@@ -43,6 +50,10 @@ struct control {
 	struct evconnlistener *lis;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct control_conn *conns;
+	unsigned n_conns;
+	struct event *resume; /* re-enables the listener after a pause */
+	struct timespec paused_at; /* CLOCK_MONOTONIC, of the last pause logged */
+	bool paused_logged;
 };
 
 static void
@@ -53,11 +64,14 @@ control_conn_free(struct control_conn *cc)
 	for (pp = &cc->ctl->conns; *pp; pp = &(*pp)->next) {
 		if (*pp == cc) {
 			*pp = cc->next;
+			cc->ctl->n_conns--;
 			break;
 		}
 	}
 	if (cc->timer)
 		event_free(cc->timer);
+	if (cc->deadline)
+		event_free(cc->deadline);
 	bufferevent_free(cc->bev);
 	free(cc);
 }
@@ -82,6 +96,8 @@ control_reply(struct control_conn *cc, const char *head, struct evbuffer *body)
 	struct evbuffer *out = bufferevent_get_output(cc->bev);
 
 	cc->waiting = false;
+	if (cc->timer)
+		evtimer_del(cc->timer);
 	bufferevent_disable(cc->bev, EV_READ);
 	evbuffer_add_printf(out, "%s\n", head);
 	if (body)
@@ -112,6 +128,8 @@ control_status_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct control_conn *cc = arg;
 
+	if (!cc->waiting)
+		return;
 	log_warn("status: a child did not answer within %d ms", CONTROL_STATUS_WAIT_MS);
 	control_status_reply(cc);
 }
@@ -201,14 +219,42 @@ control_conn_read(struct bufferevent *bev, void *arg)
 }
 
 static void
+control_conn_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_conn *cc = arg;
+
+	log_debug("control: closing a client that did not finish within %d s",
+		  CONTROL_DEADLINE_S);
+	control_conn_free(cc);
+}
+
+/* Over the cap: a best-effort line on the new (non-blocking) socket, then close. */
+static void
+control_refuse(evutil_socket_t fd)
+{
+	static const char msg[] = "error: too many clients, try again later\n";
+
+	if (send(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("control: cannot tell a client it is one too many: %s",
+			  strerror(errno));
+	close(fd);
+}
+
+static void
 control_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa, int len,
 	       void *arg)
 {
 	struct control *ctl = arg;
-	struct control_conn *cc = calloc(1, sizeof(*cc));
+	struct timeval tv = {CONTROL_DEADLINE_S, 0};
+	struct control_conn *cc;
 	struct ucred cred;
 	socklen_t cl = sizeof(cred);
 
+	if (ctl->n_conns >= CONTROL_CONNS_MAX) {
+		control_refuse(fd);
+		return;
+	}
+	cc = calloc(1, sizeof(*cc));
 	if (!cc || !(cc->bev = bufferevent_socket_new(ctl->d->base, fd, BEV_OPT_CLOSE_ON_FREE))) {
 		free(cc);
 		close(fd);
@@ -217,6 +263,12 @@ control_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *
 	cc->ctl = ctl;
 	cc->next = ctl->conns;
 	ctl->conns = cc;
+	ctl->n_conns++;
+	cc->deadline = evtimer_new(ctl->d->base, control_conn_expired, cc);
+	if (!cc->deadline || evtimer_add(cc->deadline, &tv) < 0) {
+		control_conn_free(cc);
+		return;
+	}
 	bufferevent_setcb(cc->bev, control_conn_read, NULL, control_conn_event, cc);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
 	    (cred.uid != 0 && cred.uid != geteuid())) {
@@ -227,12 +279,43 @@ control_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *
 	bufferevent_enable(cc->bev, EV_READ);
 }
 
+static void
+control_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct control *ctl = arg;
+
+	evconnlistener_enable(ctl->lis);
+}
+
+/* accept() failed, typically out of descriptors (EMFILE, ENFILE): the
+ * pending connection stays queued and accept would fail again at once, so
+ * stop listening for a moment instead of spinning.  Logged at most once
+ * a minute. */
+static void
+control_accept_error(struct evconnlistener *lis, void *arg)
+{
+	struct control *ctl = arg;
+	struct timeval tv = {CONTROL_PAUSE_S, 0};
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (!ctl->paused_logged || lvsd_since(&ctl->paused_at) >= CONTROL_PAUSE_LOG_S) {
+		log_err("control: cannot accept a connection: %s; pausing the control socket "
+			"for %d s at a time",
+			evutil_socket_error_to_string(err), CONTROL_PAUSE_S);
+		clock_gettime(CLOCK_MONOTONIC, &ctl->paused_at);
+		ctl->paused_logged = true;
+	}
+	evconnlistener_disable(lis);
+	evtimer_add(ctl->resume, &tv);
+}
+
 /* Make the socket's directory when missing (root-only), clear a stale socket. */
 static int
 control_prepare(const char *path)
 {
 	char tmp[CONF_PATH_MAX];
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
 	int fd, r;
 
 	snprintf(tmp, sizeof(tmp), "%s", path);
@@ -246,6 +329,10 @@ control_prepare(const char *path)
 	close(fd);
 	if (r == 0)
 		return -EADDRINUSE; /* another lvsd answers there */
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK; /* never remove what is not a stale socket */
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
@@ -262,11 +349,12 @@ control_bind(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	/* bind creates the file with mode 0600; never chmod or chown through
+	 * a name that could have become a symbolic link */
 	old = umask(0177);
 	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (r < 0 || chmod(path, 0600) < 0 || (geteuid() == 0 && chown(path, 0, 0) < 0) ||
-	    listen(fd, 16) < 0) {
+	if (r < 0 || (geteuid() == 0 && lchown(path, 0, 0) < 0) || listen(fd, 16) < 0) {
 		r = -errno;
 		close(fd);
 		return r;
@@ -295,14 +383,21 @@ control_open(struct lvsd *d, const char *path)
 	}
 	ctl->d = d;
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
+	ctl->resume = evtimer_new(d->base, control_resume, ctl);
 	ctl->lis = evconnlistener_new(d->base, control_accept, ctl,
 				      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
-	if (!ctl->lis) {
-		close(fd);
+	if (!ctl->lis || !ctl->resume) {
+		if (ctl->lis)
+			evconnlistener_free(ctl->lis);
+		else
+			close(fd);
+		if (ctl->resume)
+			event_free(ctl->resume);
 		unlink(path);
 		free(ctl);
 		return -ENOMEM;
 	}
+	evconnlistener_set_error_cb(ctl->lis, control_accept_error);
 	d->ctl = ctl;
 	log_info("control socket %s", path);
 	return 0;
@@ -318,6 +413,7 @@ control_close(struct lvsd *d)
 	while (ctl->conns)
 		control_conn_free(ctl->conns);
 	evconnlistener_free(ctl->lis);
+	event_free(ctl->resume);
 	unlink(ctl->path);
 	free(ctl);
 	d->ctl = NULL;

@@ -50,6 +50,10 @@ ipc_chan_read(struct bufferevent *bev, void *arg)
 		if (want > IPC_MSG_MAX)
 			want = IPC_HDR_LEN; /* let the decoder reject the header */
 		p = evbuffer_pullup(in, (ev_ssize_t)(have < want ? have : want));
+		if (!p) { /* out of memory: the frame cannot be read */
+			ipc_chan_fail(ch, -ENOMEM);
+			return;
+		}
 		r = ipc_decode(p, have < want ? have : want, &msg, &used);
 		if (r < 0) {
 			ipc_chan_fail(ch, r);

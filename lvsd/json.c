@@ -17,19 +17,59 @@ json_init(struct json *j, struct evbuffer *out)
 	j->more[0] = false;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (2 to 4), or 0: no
+ * overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t
+json_utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf) /* also stops at the NUL */
+			return 0;
+	return n;
+}
+
+/* Valid UTF-8 is copied; each byte of an invalid sequence becomes U+FFFD. */
 static void
 json_quote(struct json *j, const char *s)
 {
 	evbuffer_add(j->out, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t n;
+
 		if (*p == '"' || *p == '\\')
 			evbuffer_add_printf(j->out, "\\%c", *p);
 		else if (*p == '\n')
 			evbuffer_add(j->out, "\\n", 2);
 		else if (*p < 0x20 || *p == 0x7f)
 			evbuffer_add_printf(j->out, "\\u%04x", *p);
-		else
+		else if (*p < 0x80)
 			evbuffer_add(j->out, p, 1);
+		else if ((n = json_utf8_len(p)) != 0) {
+			evbuffer_add(j->out, p, n);
+			p += n - 1;
+		} else
+			evbuffer_add(j->out, "\\ufffd", 6);
 	}
 	evbuffer_add(j->out, "\"", 1);
 }

@@ -23,3 +23,11 @@ UNIT_TESTS += tests/unit/test_ipc
 tests_unit_test_ipc_SOURCES = tests/unit/test_ipc.c
 tests_unit_test_ipc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_test_ipc_LDADD = lvsd/libcore.a $(CMOCKA_LIBS) $(EVENT_LIBS)
+
+# unit tests of the status JSON writer
+check_PROGRAMS += tests/unit/test_json
+TESTS += tests/unit/test_json
+UNIT_TESTS += tests/unit/test_json
+tests_unit_test_json_SOURCES = tests/unit/test_json.c lvsd/json.c lvsd/json.h
+tests_unit_test_json_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_test_json_LDADD = $(CMOCKA_LIBS) $(EVENT_LIBS) -lm

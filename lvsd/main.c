@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,12 +97,21 @@ lvsd_parse_opts(int argc, char **argv, struct lvsd_opts *o)
 static int
 lvsd_validate(const struct conf *c, char *err, size_t len)
 {
-	if (!getpwnam(c->global.user)) {
+	const struct passwd *pw = getpwnam(c->global.user);
+
+	if (!pw) {
 		snprintf(err, len,
 			 "%s:%u:%u: user '%s' does not exist on this system; set "
 			 "global.user to an unprivileged user that does",
 			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
 		return -ENOENT;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(err, len,
+			 "%s:%u:%u: global.user must be an unprivileged user, not root "
+			 "(user '%s' has uid 0)",
+			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
+		return -EPERM;
 	}
 	return push_fits(c, err, len);
 }
@@ -218,7 +228,9 @@ lvsd_run(struct lvsd *d)
 	r = control_open(d, d->conf->global.control_socket);
 	if (r < 0) {
 		log_err("control socket %s: %s", d->conf->global.control_socket,
-			r == -EADDRINUSE ? "another lvsd is running there" : strerror(-r));
+			r == -EADDRINUSE  ? "another lvsd is running there"
+			: r == -ENOTSOCK ? "the path exists and is not a socket; not removing it"
+					 : strerror(-r));
 		return 1;
 	}
 	lvsd_apply(d);
@@ -251,13 +263,22 @@ lvsd_owned_path(const struct lvsd *d, char *buf, size_t len)
 static int
 lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 {
-	char owned[CONF_PATH_MAX + 8];
+	char owned[CONF_PATH_MAX + 8], abs[PATH_MAX];
 	struct conf_error e;
 	char msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	snprintf(d->conf_path, sizeof(d->conf_path), "%s", o->file);
+	/* absolute: a daemon works in /, and reloads read the file again */
+	if (!realpath(o->file, abs))
+		snprintf(abs, sizeof(abs), "%s", o->file); /* the load says why */
+	if (strlen(abs) >= sizeof(d->conf_path)) {
+		log_err("configuration path too long: %s", abs);
+		if (!o->foreground)
+			fprintf(stderr, "lvsd: configuration path too long: %s\n", abs);
+		return 1;
+	}
+	memcpy(d->conf_path, abs, strlen(abs) + 1);
 	d->foreground = o->foreground;
 	d->debug = o->debug;
 	if (conf_load(d->conf_path, &d->conf, &e) < 0 ||

@@ -21,34 +21,48 @@ privdrop_fail(const char **what, const char *step, int err)
 	return -err;
 }
 
-/* Empty the bounding set while we still have CAP_SETPCAP; stop at the
- * first capability the kernel does not know. */
+/* Reduce the bounding set to keep while we still have CAP_SETPCAP; stop
+ * at the first capability the kernel does not know.  A drop may fail
+ * (EPERM without CAP_SETPCAP), so read the set back: whatever is left
+ * outside keep is a failure. */
 static int
-privdrop_bounding(void)
+privdrop_bounding(uint64_t keep)
 {
-	for (int cap = 0; cap < 64; cap++) {
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
-			return errno == EINVAL ? 0 : -errno;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
+	int cap, r;
+
+	for (cap = 0; cap < 64; cap++) {
+		r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (r < 0)
+			break;
+		if (r == 1 && !(keep & PRIVDROP_CAP(cap)) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
 			return -errno;
 	}
+	if (cap < 64 && errno != EINVAL)
+		return -errno;
+	for (int i = 0; i < cap; i++)
+		if (!(keep & PRIVDROP_CAP(i)) && prctl(PR_CAPBSET_READ, i, 0, 0, 0) != 0)
+			return -EPERM;
 	return 0;
 }
 
+/* effective = permitted = keep, inheritable empty; read back to be sure. */
 static int
-privdrop_caps(void)
+privdrop_caps(uint64_t keep)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	memset(d, 0, sizeof(d));
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		d[i].effective = d[i].permitted = (uint32_t)(keep >> (32 * i));
 	if (syscall(SYS_capset, &h, d) < 0)
 		return -errno;
-	/* read back: every set must be empty */
 	if (syscall(SYS_capget, &h, d) < 0)
 		return -errno;
 	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
-		if (d[i].effective || d[i].permitted || d[i].inheritable)
+		if (d[i].effective != (uint32_t)(keep >> (32 * i)) ||
+		    d[i].permitted != (uint32_t)(keep >> (32 * i)) || d[i].inheritable)
 			return -EPERM;
 	return 0;
 }
@@ -82,7 +96,7 @@ privdrop(const char *user, const char **what)
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return privdrop_fail(what, "clearing ambient capabilities", errno);
-	r = privdrop_bounding();
+	r = privdrop_bounding(0);
 	if (r < 0)
 		return privdrop_fail(what, "emptying the bounding set", -r);
 	if (geteuid() == 0) {
@@ -90,9 +104,49 @@ privdrop(const char *user, const char **what)
 		if (r < 0)
 			return r;
 	}
-	r = privdrop_caps();
+	r = privdrop_caps(0);
 	if (r < 0)
 		return privdrop_fail(what, "clearing capabilities", -r);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return privdrop_fail(what, "no-new-privs", errno);
+	return 0;
+}
+
+/* The permitted set now: what privdrop_keep() can keep at most. */
+static int
+privdrop_permitted(uint64_t *out)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	*out = 0;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		*out |= (uint64_t)d[i].permitted << (32 * i);
+	return 0;
+}
+
+int
+privdrop_keep(uint64_t keep, const char **what)
+{
+	uint64_t have = 0;
+	int r;
+
+	r = privdrop_permitted(&have);
+	if (r < 0)
+		return privdrop_fail(what, "reading capabilities", -r);
+	keep &= have; /* not root: nothing to keep */
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return privdrop_fail(what, "clearing ambient capabilities", errno);
+	r = privdrop_bounding(keep);
+	if (r < 0)
+		return privdrop_fail(what, "reducing the bounding set", -r);
+	r = privdrop_caps(keep);
+	if (r < 0)
+		return privdrop_fail(what, "reducing capabilities", -r);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return privdrop_fail(what, "no-new-privs", errno);
 	return 0;

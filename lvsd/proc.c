@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,29 +95,63 @@ proc_on_close(struct ipc_chan *ch, int err, void *arg)
 	control_status_progress(c->d);
 }
 
+/* Close every descriptor from first up; 0 or -errno when some may be left. */
+static int
+proc_close_from(int first)
+{
+	struct rlimit rl;
+	long max;
+
+	if (close_range((unsigned)first, ~0U, 0) == 0)
+		return 0;
+	/* no close_range (old kernel, seccomp): one by one up to the limit */
+	max = sysconf(_SC_OPEN_MAX);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+	    (rlim_t)max < rl.rlim_max)
+		max = (long)rl.rlim_max;
+	if (max <= 0 || max > (1L << 20))
+		return -EMFILE;
+	for (long fd = first; fd < max; fd++)
+		close((int)fd);
+	return 0;
+}
+
+/* The role's own privileges: vrrp keeps root with CAP_NET_ADMIN and
+ * CAP_NET_RAW only; the others become the unprivileged user. */
+static int
+proc_child_privs(const struct lvsd_child *c, const char **what)
+{
+	if (c->role == LVSD_VRRP)
+		return privdrop_keep(PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), what);
+	return privdrop(c->d->conf->global.user, what);
+}
+
 /* In the new child: forget the parent's event loop and descriptors, drop
- * privileges where the role needs none, run the role.  Never returns. */
+ * privileges, run the role on its channel, fd 3.  Never returns. */
 static void __attribute__((noreturn)) proc_child(struct lvsd_child *c, int fd, const sigset_t *old)
 {
 	const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2};
 	const char *what = NULL;
 	int r;
 
+	/* syslog's socket may sit on fd 3: let go of it before the channel
+	 * takes that number, so reopening the log cannot close the channel */
+	closelog();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, old, NULL);
-	if (dup2(fd, 3) < 0)
+	if (fd != 3 && dup2(fd, 3) < 0)
 		_exit(1);
-	close_range(4, ~0U, 0);
+	if (proc_close_from(4) < 0)
+		_exit(1);
 	log_set_role(c->name);
-	if (c->role != LVSD_VRRP) {
-		r = privdrop(c->d->conf->global.user, &what);
-		if (r < 0) {
-			log_err("cannot drop privileges to user %s: %s: %s",
-				c->d->conf->global.user, what, strerror(-r));
-			_exit(1);
-		}
+	r = proc_child_privs(c, &what);
+	if (r < 0) {
+		log_err("cannot drop privileges%s%s: %s: %s",
+			c->role == LVSD_VRRP ? "" : " to user ",
+			c->role == LVSD_VRRP ? "" : c->d->conf->global.user, what, strerror(-r));
+		_exit(1);
 	}
 	switch (c->role) {
 	case LVSD_VRRP:
@@ -178,6 +213,7 @@ proc_start(struct lvsd_child *c)
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	c->acked_generation = 0;
 	c->n_objects = 0;
+	c->status_cookie = c->d->status_cookie; /* not asked yet: no answer awaited */
 	r = ipc_chan_new(c->d->base, sv[0], proc_on_msg, proc_on_close, c, &c->ch);
 	if (r < 0) {
 		close(sv[0]);
@@ -347,7 +383,8 @@ proc_stop(struct lvsd *d)
 	d->stopping = true;
 	control_close(d);
 	for (int i = 0; i < LVSD_N_ROLES; i++) {
-		evtimer_del(d->child[i].restart_ev);
+		if (d->child[i].restart_ev)
+			evtimer_del(d->child[i].restart_ev);
 		proc_kill(&d->child[i], SIGTERM);
 	}
 	if (proc_none_left(d)) {
@@ -416,6 +453,9 @@ proc_signals(struct lvsd *d)
 	return 0;
 }
 
+/* Every child's timer exists before the first start, so a stop at any
+ * point finds them all; a child that cannot start is retried with the
+ * usual back-off, like one that died. */
 int
 proc_init(struct lvsd *d)
 {
@@ -432,9 +472,16 @@ proc_init(struct lvsd *d)
 		c->restart_ev = evtimer_new(d->base, proc_restart_cb, c);
 		if (!c->restart_ev)
 			return -ENOMEM;
+	}
+	for (int i = 0; i < LVSD_N_ROLES; i++) {
+		struct lvsd_child *c = &d->child[i];
+
 		r = proc_start(c);
-		if (r < 0)
-			return r;
+		if (r < 0) {
+			log_err("cannot start the %s child: %s", c->name, strerror(-r));
+			c->backoff_ms = PROC_BACKOFF_FIRST_MS;
+			proc_schedule_restart(c);
+		}
 	}
 	return 0;
 }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..8"
+echo "1..9"
 write_conf dir1
 
 out=$("$LVSD" -t -f "$CONF" 2>&1); rc=$?
@@ -21,6 +21,10 @@ sed 's/^  user: nobody$/  user: no-such-user-here/' "$CONF" >"$T/user.yaml"
 out=$("$LVSD" -t -f "$T/user.yaml" 2>&1); rc=$?
 check "lvsd -t rejects an unknown user: $out" \
 	test "$rc" = 1 -a -z "${out##"$T"/user.yaml:*user \'no-such-user-here\' does not exist*}"
+sed 's/^  user: nobody$/  user: root/' "$CONF" >"$T/root.yaml"
+out=$("$LVSD" -t -f "$T/root.yaml" 2>&1); rc=$?
+check "lvsd -t rejects user root at global: $out" \
+	test "$rc" = 1 -a -z "${out##"$T"/root.yaml:2:3: global.user must be an unprivileged user, not root*}"
 
 write_conf dir1
 "$LVSD" --dump-config -f "$CONF" >"$T/dump.yaml"; rc=$?
