@@ -7,7 +7,7 @@ TESTS += tests/lab/lab.sh
 LAB_CASE_FILES = tests/lab/cases/ipvs-list.sh tests/lab/cases/ipvs-tun-wrr.sh \
 	tests/lab/cases/ipvs-tun6.sh tests/lab/cases/lab-helpers.sh \
 	tests/lab/cases/lvsd-sync.sh tests/lab/cases/lvsd-owned.sh \
-	tests/lab/cases/lvsd-large.sh
+	tests/lab/cases/lvsd-large.sh tests/lab/cases/lvsd-tunnels.sh
 LAB_CASE_FILES += tests/lab/cases/ipvs-tool.sh tests/lab/cases/lvsd-features.sh \
 	tests/lab/cases/lvsd-tun-http.sh tests/lab/cases/lvsd-weight-share.sh \
 	tests/lab/cases/lvsd-refusals.sh tests/lab/cases/lvsd-no-flush.sh
