@@ -197,6 +197,17 @@ lab_rs_up() {
 	rm -f "$LAB_RUN/rs/$1.down"
 }
 
+# lvsd's IPVS writer logs one summary per apply: "ipvs: N services, N
+# destinations; N changes, N refused".
+# lab_lvsd_applied NAME N: the log of daemon NAME has at least N of them
+lab_lvsd_applied() {
+	(($(grep -c 'lvsd\[[0-9]*\]: ipvs: [0-9]* services, ' "$LAB_CASE_DIR/$1.log") >= $2))
+}
+# lab_lvsd_last_apply NAME: the last summary in the log of daemon NAME
+lab_lvsd_last_apply() {
+	grep -o 'ipvs: [0-9]* services, .*' "$LAB_CASE_DIR/$1.log" | tail -n 1
+}
+
 # lab_get NS [lab-http get options] HOST[:PORT] [PATH]: requests from NS; prints
 # "NAME COUNT" lines and "failed COUNT" (see lab-http.c)
 lab_get() {

@@ -108,13 +108,6 @@ ipvs_list() {
 foreign() {
 	lab_in dir1 ipvsadm -Sn | grep -e '203\.0\.113\.9:25' -e '^-[Aa] -u 192\.0\.2\.100:80 ' -e '^-[Aa] -f 8 '
 }
-# ipvs_lines N: lvsd logged N "ipvs: ..." summary lines
-ipvs_lines() {
-	(($(grep -c '^.*lvsd\[[0-9]*\]: ipvs: [0-9]* services' "$LAB_CASE_DIR/lvsd.log") >= $1))
-}
-last_summary() {
-	grep -o 'ipvs: [0-9]* services, .*' "$LAB_CASE_DIR/lvsd.log" | tail -n 1
-}
 
 # foreign services: another address, the web VIP and port but UDP, a fwmark
 lab_check "foreign services added by hand" lab_in dir1 ipvsadm -R <<END
@@ -132,8 +125,8 @@ lab_is "three foreign services and three destinations" "$(wc -l <<<"$foreign_bef
 write_conf "$conf" a
 lab_check "lvsd -t accepts the file" lvsd -t -f "$conf"
 lab_daemon dir1 lvsd lvsd -n -f "$conf"
-lab_check "lvsd applied the configuration" lab_wait_for 10 ipvs_lines 1
-lab_is "lvsd's summary: 21 additions, no refusal" "$(last_summary)" \
+lab_check "lvsd applied the configuration" lab_wait_for 10 lab_lvsd_applied lvsd 1
+lab_is "lvsd's summary: 21 additions, no refusal" "$(lab_lvsd_last_apply lvsd)" \
 	"ipvs: 7 services, 14 destinations; 21 changes, 0 refused"
 
 want_a="IP Virtual Server version 1.2.1 (size=4096)
@@ -187,9 +180,9 @@ lab_is "lvsctl status --json: the ipvs object" "$(grep -o '"ipvs":{[^}]*}' <<<"$
 # service mail removed; dns scheduler rr -> wlc
 write_conf "$conf" b
 lab_check "SIGHUP" lab_kill lvsd HUP
-lab_check "lvsd applied the changed file" lab_wait_for 10 ipvs_lines 2
+lab_check "lvsd applied the changed file" lab_wait_for 10 lab_lvsd_applied lvsd 2
 lab_is "lvsd's summary: 5 changes (service del and edit, dest del and 2 edits)" \
-	"$(last_summary)" "ipvs: 6 services, 11 destinations; 5 changes, 0 refused"
+	"$(lab_lvsd_last_apply lvsd)" "ipvs: 6 services, 11 destinations; 5 changes, 0 refused"
 want_b="IP Virtual Server version 1.2.1 (size=4096)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn
@@ -230,8 +223,8 @@ lab_is "foreign services untouched by stop" "$(foreign)" "$foreign_before"
 
 # a restart with the same file has nothing to do
 lab_daemon dir1 lvsd lvsd -n -f "$conf"
-lab_check "restarted lvsd applied the file" lab_wait_for 10 ipvs_lines 1
-lab_is "restart: nothing to change" "$(last_summary)" \
+lab_check "restarted lvsd applied the file" lab_wait_for 10 lab_lvsd_applied lvsd 1
+lab_is "restart: nothing to change" "$(lab_lvsd_last_apply lvsd)" \
 	"ipvs: 6 services, 11 destinations; 0 changes, 0 refused"
 lab_is "restart: the same table" "$(ipvs_list --tun-info)" "$want_b"
 lab_check "restarted lvsd stops on SIGTERM" lab_stop lvsd 5

@@ -21,11 +21,10 @@ conf() { # conf WEIGHT
 dests() { # dests WEIGHT: how many destinations have that weight
 	lab_in dir1 ipvsadm -Ln | awk -v w="$1" '$1 == "->" && $4 == w { n++ } END { print n + 0 }'
 }
-applied() { (($(grep -c 'ipvs: [0-9]* services, ' "$LAB_CASE_DIR/lvsd.log") >= $1)); }
 
 conf 1
 lab_daemon dir1 lvsd lvsd -n -f "$LAB_CASE_DIR/lvsd.yaml"
-lab_check "lvsd applied the table" lab_wait_for 30 applied 1
+lab_check "lvsd applied the table" lab_wait_for 30 lab_lvsd_applied lvsd 1
 lab_is "all 4,005 operations accepted" \
 	"$(grep -o 'ipvs: 5 services, .*' "$LAB_CASE_DIR/lvsd.log" | tail -1)" \
 	"ipvs: 5 services, 4000 destinations; 4005 changes, 0 refused"
@@ -34,7 +33,7 @@ lab_is "ipvsadm lists 4,000 destinations of weight 1" "$(dests 1)" 4000
 
 conf 2
 lab_check "reload" lab_in dir1 lvsctl -s "$sock" reload
-lab_check "lvsd applied the new weights" lab_wait_for 30 applied 2
+lab_check "lvsd applied the new weights" lab_wait_for 30 lab_lvsd_applied lvsd 2
 lab_is "4,000 weight changes accepted" \
 	"$(grep -o 'ipvs: 5 services, .*' "$LAB_CASE_DIR/lvsd.log" | tail -1)" \
 	"ipvs: 5 services, 4000 destinations; 4000 changes, 0 refused"

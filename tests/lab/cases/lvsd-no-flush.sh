@@ -43,14 +43,7 @@ END
 # start_lvsd NAME: start lvsd as daemon NAME, wait for its first apply
 start_lvsd() {
 	lab_daemon dir1 "$1" lvsd -n -f "$conf"
-	lab_wait_for 10 summaries "$1" 1
-}
-# summaries NAME N: lvsd's log NAME has at least N "ipvs: ..." summary lines
-summaries() {
-	(($(grep -c 'lvsd\[[0-9]*\]: ipvs: [0-9]* services' "$LAB_CASE_DIR/$1.log") >= $2))
-}
-last_summary() {
-	grep -o 'ipvs: [0-9]* services, .*' "$LAB_CASE_DIR/$1.log" | tail -n 1
+	lab_wait_for 10 lab_lvsd_applied "$1" 1
 }
 # child_pid LOG ROLE: the pid of the last ROLE child LOG says was started
 child_pid() {
@@ -94,7 +87,7 @@ still() {
 
 write_conf 1 1 1
 start_lvsd lvsd1
-lab_is "lvsd programmed the service" "$(last_summary lvsd1)" \
+lab_is "lvsd programmed the service" "$(lab_lvsd_last_apply lvsd1)" \
 	"ipvs: 1 services, 3 destinations; 4 changes, 0 refused"
 want_table=$(table)
 lab_log "$want_table"
@@ -111,7 +104,7 @@ lab_check "the service counted that one connection" lab_wait_for 5 eval '[[ $(sv
 lab_check "lvsd stops on SIGTERM" lab_stop lvsd1 5
 still "after SIGTERM"
 lab_check "lvsd starts again" start_lvsd lvsd2
-lab_is "restart: nothing to change" "$(last_summary lvsd2)" \
+lab_is "restart: nothing to change" "$(lab_lvsd_last_apply lvsd2)" \
 	"ipvs: 1 services, 3 destinations; 0 changes, 0 refused"
 still "after the restart"
 
@@ -131,14 +124,14 @@ kids_gone() {
 lab_check "its children follow it (parent-death signal)" lab_wait_for 5 kids_gone
 still "after kill -9"
 lab_check "lvsd starts after a kill -9 (stale control socket)" start_lvsd lvsd3
-lab_is "start after kill -9: nothing to change" "$(last_summary lvsd3)" \
+lab_is "start after kill -9: nothing to change" "$(lab_lvsd_last_apply lvsd3)" \
 	"ipvs: 1 services, 3 destinations; 0 changes, 0 refused"
 still "after the start that followed kill -9"
 
 # 3. SIGHUP, unchanged file
 lab_check "SIGHUP, unchanged file" lab_kill lvsd3 HUP
-lab_check "lvsd applied it" lab_wait_for 10 summaries lvsd3 2
-lab_is "unchanged file: nothing to change" "$(last_summary lvsd3)" \
+lab_check "lvsd applied it" lab_wait_for 10 lab_lvsd_applied lvsd3 2
+lab_is "unchanged file: nothing to change" "$(lab_lvsd_last_apply lvsd3)" \
 	"ipvs: 1 services, 3 destinations; 0 changes, 0 refused"
 still "after SIGHUP with the same file"
 
@@ -152,8 +145,8 @@ write_conf 2 3 4 "  - name: other
     real_servers:
       - { address: ${LAB_IP[rs2]} }"
 lab_check "SIGHUP, changed file" lab_kill lvsd3 HUP
-lab_check "lvsd applied it" lab_wait_for 10 summaries lvsd3 3
-lab_is "changed file: 3 weights and a service with its destination" "$(last_summary lvsd3)" \
+lab_check "lvsd applied it" lab_wait_for 10 lab_lvsd_applied lvsd3 3
+lab_is "changed file: 3 weights and a service with its destination" "$(lab_lvsd_last_apply lvsd3)" \
 	"ipvs: 2 services, 4 destinations; 5 changes, 0 refused"
 want_table="-A -t $svc -s wrr
 -a -t $svc -r ${LAB_IP[rs1]}:80 -i -w 2 --tun-type ipip
