@@ -22,52 +22,56 @@ const char *const conf_keytype_names[] = {"ed25519", "hmac", NULL};
 const char *const conf_schedulers[] = {"rr",  "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh",
 				       "sed", "nq",  "fo", "ovf", "mh",	  "twos",  NULL};
 
+/* The name of value v in a NULL-terminated table, "?" past its end. */
 static const char *
-name_of(const char *const *tab, size_t n, unsigned v)
+name_of(const char *const *tab, unsigned v)
 {
-	return v < n ? tab[v] : "?";
+	for (unsigned i = 0; i < v; i++)
+		if (!tab[i])
+			return "?";
+	return tab[v] ? tab[v] : "?";
 }
 
 const char *
 conf_proto_name(enum conf_proto p)
 {
-	return name_of(conf_proto_names, 3, p);
+	return name_of(conf_proto_names, p);
 }
 
 const char *
 conf_fwd_name(enum conf_fwd f)
 {
-	return name_of(conf_fwd_names, 3, f);
+	return name_of(conf_fwd_names, f);
 }
 
 const char *
 conf_tun_name(enum conf_tun t)
 {
-	return name_of(conf_tun_names, 3, t);
+	return name_of(conf_tun_names, t);
 }
 
 const char *
 conf_tun_csum_name(enum conf_tun_csum c)
 {
-	return name_of(conf_tun_csum_names, 3, c);
+	return name_of(conf_tun_csum_names, c);
 }
 
 const char *
 conf_policy_name(enum conf_policy p)
 {
-	return name_of(conf_policy_names, 4, p);
+	return name_of(conf_policy_names, p);
 }
 
 const char *
 conf_check_type_name(enum conf_check_type t)
 {
-	return name_of(conf_check_names, 5, t);
+	return name_of(conf_check_names, t);
 }
 
 const char *
 conf_key_type_name(enum conf_key_type t)
 {
-	return name_of(conf_keytype_names, 2, t);
+	return name_of(conf_keytype_names, t);
 }
 
 /* YAML 1.1's words, in lower case, capitalised or upper case. */
