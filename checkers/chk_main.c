@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lvsd/child.h"
-#include "lvsd/log.h"
+#include "lvsd/core/child.h"
+#include "lvsd/core/log.h"
 
 struct chk_state {
 	uint32_t staged_services;

@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 #define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
 #define LVSCTL_TIMEOUT_S 10	   /* for the reply */

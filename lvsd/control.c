@@ -24,7 +24,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "lvsd/log.h"
+#include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
 
 #define CONTROL_LINE_MAX 256

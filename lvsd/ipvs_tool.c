@@ -23,8 +23,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "lvsd/conf.h"
-#include "lvsd/ipvs_table.h"
+#include "lvsd/conf/conf.h"
+#include "lvsd/table.h"
 
 static int
 open_nl(struct ipvs_nl **nl)
@@ -125,7 +125,7 @@ load_table(const char *path, struct ipvs_table *out)
 		fprintf(stderr, "ipvs-tool: %s\n", msg);
 		return r;
 	}
-	r = ipvs_table_from_conf(c, out);
+	r = table_from_conf(c, out);
 	if (r < 0)
 		fprintf(stderr, "ipvs-tool: %s: %s\n", path, strerror(-r));
 	conf_free(c);

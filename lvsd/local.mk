@@ -1,28 +1,33 @@
-# lvsd: the parent process and what every process role shares.
-noinst_LIBRARIES += lvsd/libcore.a
-lvsd_libcore_a_SOURCES = lvsd/log.c lvsd/log.h \
-	lvsd/ipc.c lvsd/ipc.h lvsd/ipc_ev.c \
-	lvsd/child.c lvsd/child.h \
-	lvsd/privdrop.c lvsd/privdrop.h
-lvsd_libcore_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
-
+# lvsd: the parent process (supervision, control socket, status, the IPVS
+# writer and the mapping from the configuration to the IPVS table).  The
+# folders below it hold what it is built from: core/ (shared by every
+# process), conf/ (the configuration model) and ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
-	lvsd/writer.c lvsd/writer.h
+	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
-# Children are forked from lvsd, so their roles are libraries linked in here.
-# libcore comes after the role libraries: they use its IPC and logging.
-lvsd_lvsd_LDADD = vrrp/libvrrp.a checkers/libchk.a weight/libwt.a lvsd/libcore.a \
-	lvsd/libipvs.a lvsd/libconf.a $(EVENT_LIBS) $(YAML_LIBS) $(NL_LIBS) $(CRYPTO_LIBS) $(NFTNL_LIBS)
+# Children are started from the lvsd binary, so their roles are libraries
+# linked in here.  libcore comes after the role libraries: they use its IPC
+# and logging.
+lvsd_lvsd_LDADD = vrrp/libvrrp.a checkers/libchk.a weight/libwt.a lvsd/core/libcore.a \
+	lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(EVENT_LIBS) $(YAML_LIBS) $(NL_LIBS) \
+	$(CRYPTO_LIBS) $(NFTNL_LIBS)
 
-# unit tests of the IPC framing
-check_PROGRAMS += tests/unit/test_ipc
-TESTS += tests/unit/test_ipc
-UNIT_TESTS += tests/unit/test_ipc
-tests_unit_test_ipc_SOURCES = tests/unit/test_ipc.c
-tests_unit_test_ipc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
-tests_unit_test_ipc_LDADD = lvsd/libcore.a $(CMOCKA_LIBS) $(EVENT_LIBS)
+# ipvs-tool: info, list, apply FILE.yaml, bench-weights N (lab tests, bench/ipvs)
+check_PROGRAMS += lvsd/ipvs-tool
+lvsd_ipvs_tool_SOURCES = lvsd/ipvs_tool.c lvsd/table.c lvsd/table.h
+lvsd_ipvs_tool_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
+lvsd_ipvs_tool_LDADD = lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS)
+
+# unit tests of the configuration -> table mapping and the table diff
+check_PROGRAMS += tests/unit/test_ipvs_table
+TESTS += tests/unit/test_ipvs_table
+UNIT_TESTS += tests/unit/test_ipvs_table
+tests_unit_test_ipvs_table_SOURCES = tests/unit/test_ipvs_table.c lvsd/table.c lvsd/table.h
+tests_unit_test_ipvs_table_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ipvs_table_LDADD = lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(NL_LIBS) \
+	$(YAML_LIBS) $(CMOCKA_LIBS)
 
 # unit tests of the status JSON writer
 check_PROGRAMS += tests/unit/test_json

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 struct event;
 struct event_base;

@@ -12,7 +12,7 @@
 
 #include <event2/event.h>
 
-#include "lvsd/log.h"
+#include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 

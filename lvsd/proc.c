@@ -13,11 +13,11 @@
 
 #include <event2/event.h>
 
-#include "lvsd/child.h"
-#include "lvsd/ipc.h"
-#include "lvsd/log.h"
+#include "lvsd/core/child.h"
+#include "lvsd/core/ipc.h"
+#include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/privdrop.h"
+#include "lvsd/core/privdrop.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 #include "lvsd/lvsd.h"
 
 static void

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/ipvs.h"
-#include "lvsd/ipvs_owned.h"
-#include "lvsd/ipvs_table.h"
-#include "lvsd/log.h"
+#include "lvsd/core/log.h"
+#include "lvsd/ipvs/ipvs.h"
+#include "lvsd/ipvs/ipvs_owned.h"
+#include "lvsd/table.h"
 #include "lvsd/writer.h"
 
 struct writer {
@@ -171,6 +171,19 @@ writer_count(struct writer *w, const struct ipvs_table *t, const struct ipvs_ops
 	w->st.applies++;
 }
 
+/* Start the sync daemon (state IP_VS_STATE_MASTER or _BACKUP) the
+ * configuration asks for on global.sync_interface. */
+static int
+writer_sync_start(struct ipvs_nl *nl, const struct conf *c, uint32_t state)
+{
+	struct ipvs_daemon d = {.state = state, .syncid = c->global.sync_id};
+
+	if (strlen(c->global.sync_interface) >= sizeof(d.ifname))
+		return -EINVAL;
+	strcpy(d.ifname, c->global.sync_interface);
+	return ipvs_nl_daemon_start(nl, &d);
+}
+
 static const char *
 sync_state_name(uint32_t state)
 {
@@ -188,7 +201,7 @@ writer_sync_one(struct writer *w, const struct conf *c, const struct ipvs_daemon
 	int r;
 
 	if (!ifname[0]) {
-		if (have && w->sync_owned && (r = ipvs_sync_stop(w->nl, state)) < 0)
+		if (have && w->sync_owned && (r = ipvs_nl_daemon_stop(w->nl, state)) < 0)
 			log_err("ipvs: cannot stop the %s sync daemon: %s", sync_state_name(state),
 				strerror(-r));
 		else if (have && w->sync_owned)
@@ -197,12 +210,12 @@ writer_sync_one(struct writer *w, const struct conf *c, const struct ipvs_daemon
 	}
 	if (have && !strcmp(have->ifname, ifname) && have->syncid == c->global.sync_id)
 		return;
-	if (have && (r = ipvs_sync_stop(w->nl, state)) < 0) {
+	if (have && (r = ipvs_nl_daemon_stop(w->nl, state)) < 0) {
 		log_err("ipvs: cannot restart the %s sync daemon: %s", sync_state_name(state),
 			strerror(-r));
 		return;
 	}
-	if ((r = ipvs_sync_start(w->nl, c, state)) < 0)
+	if ((r = writer_sync_start(w->nl, c, state)) < 0)
 		log_err("ipvs: cannot start the %s sync daemon on %s (sync id %u): %s",
 			sync_state_name(state), ifname, c->global.sync_id, strerror(-r));
 	else
@@ -261,7 +274,7 @@ writer_apply(struct writer *w, const struct conf *c)
 		return r;
 	memset(&want, 0, sizeof(want));
 	memset(&ops, 0, sizeof(ops));
-	if ((r = ipvs_table_from_conf(c, &want)) < 0) {
+	if ((r = table_from_conf(c, &want)) < 0) {
 		log_err("ipvs: cannot compute the table: %s", strerror(-r));
 		return r;
 	}

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 struct writer;
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/conf.h"
-#include "lvsd/ipvs_table.h"
+#include "lvsd/conf/conf.h"
+#include "lvsd/table.h"
 #include "tests/fuzz/fuzz.h"
 
 /* libyaml is linear; bigger inputs only slow the fuzzer down */
@@ -42,7 +42,7 @@ static void
 fuzz_conf_table(const struct conf *c)
 {
 	struct ipvs_table t = {0};
-	int r = ipvs_table_from_conf(c, &t);
+	int r = table_from_conf(c, &t);
 
 	if (r < 0) {
 		fprintf(stderr, "a configuration that loads makes no IPVS table: %s\n",

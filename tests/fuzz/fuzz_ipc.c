@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 #include "tests/fuzz/fuzz.h"
 
 #define FUZZ_UNTOUCHED ((size_t)-1)

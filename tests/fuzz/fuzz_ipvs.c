@@ -12,7 +12,7 @@
 
 #include <netlink/msg.h>
 
-#include "lvsd/ipvs.h"
+#include "lvsd/ipvs/ipvs.h"
 #include "tests/fuzz/fuzz.h"
 
 #define FUZZ_FAMILY 0x20 /* any generic netlink family id */

@@ -5,14 +5,15 @@
 # tests/fuzz/run builds the real fuzzers with clang and fuzzes for a while.
 FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs
 check_PROGRAMS += $(FUZZ_REPLAY)
-tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+	lvsd/table.c lvsd/table.h
 tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
-tests_fuzz_fuzz_conf_LDADD = lvsd/libipvs.a lvsd/libconf.a $(YAML_LIBS) $(NL_LIBS)
+tests_fuzz_fuzz_conf_LDADD = lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(YAML_LIBS) $(NL_LIBS)
 tests_fuzz_fuzz_ipc_SOURCES = tests/fuzz/fuzz_ipc.c tests/fuzz/replay.c tests/fuzz/fuzz.h
-tests_fuzz_fuzz_ipc_LDADD = lvsd/libcore.a
+tests_fuzz_fuzz_ipc_LDADD = lvsd/core/libcore.a
 tests_fuzz_fuzz_ipvs_SOURCES = tests/fuzz/fuzz_ipvs.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_ipvs_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
-tests_fuzz_fuzz_ipvs_LDADD = lvsd/libipvs.a $(NL_LIBS)
+tests_fuzz_fuzz_ipvs_LDADD = lvsd/ipvs/libipvs.a $(NL_LIBS)
 
 dist_check_SCRIPTS += tests/fuzz/replay.sh
 TESTS += tests/fuzz/replay.sh

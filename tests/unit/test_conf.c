@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 struct bad {
 	const char *name;

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 static char *
 dump(const struct conf *c)

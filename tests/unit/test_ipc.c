@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <event2/event.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 
 static unsigned char buf[4 * IPC_MSG_MAX];
 

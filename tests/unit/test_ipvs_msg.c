@@ -15,7 +15,7 @@
 
 #include <netlink/msg.h>
 
-#include "lvsd/ipvs.h"
+#include "lvsd/ipvs/ipvs.h"
 
 #define FAM 0x1c
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/ipvs_owned.h"
+#include "lvsd/ipvs/ipvs_owned.h"
 
 static void
 add(struct ipvs_table *t, int af, uint16_t proto, const char *addr, uint16_t port, uint32_t fwmark)

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/ipvs_table.h"
+#include "lvsd/table.h"
 
 static struct conf_addr
 addr(const char *s)
@@ -124,7 +124,7 @@ test_from_conf(void **state)
 	char buf[IPVS_STRLEN];
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), 0);
+	assert_int_equal(table_from_conf(&conf, &t), 0);
 	assert_int_equal(t.n, 3);
 	w = &t.svcs[0];
 	d = &t.svcs[1];
@@ -182,7 +182,7 @@ test_tunnel_and_netmask(void **state)
 	services[0].tun_port = 6080;
 	services[0].tun_csum = CONF_TUN_CSUM_REMCSUM;
 	services[2].persistence_netmask.prefix = 0;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), 0);
+	assert_int_equal(table_from_conf(&conf, &t), 0);
 	assert_int_equal(t.svcs[0].dests[0].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GUE);
 	assert_int_equal(t.svcs[0].dests[0].tun_port, 6080);
 	assert_int_equal(t.svcs[0].dests[0].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
@@ -191,7 +191,7 @@ test_tunnel_and_netmask(void **state)
 
 	services[0].tunnel_type = CONF_TUN_GRE;
 	services[0].tun_csum = CONF_TUN_CSUM_CSUM;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), 0);
+	assert_int_equal(table_from_conf(&conf, &t), 0);
 	assert_int_equal(t.svcs[0].dests[1].tun_type, IP_VS_CONN_F_TUNNEL_TYPE_GRE);
 	assert_int_equal(t.svcs[0].dests[1].tun_port, 0);
 	assert_int_equal(t.svcs[0].dests[1].tun_flags, IP_VS_TUNNEL_ENCAP_FLAG_CSUM);
@@ -199,15 +199,15 @@ test_tunnel_and_netmask(void **state)
 
 	/* what the kernel would refuse is refused here */
 	services[0].tun_csum = CONF_TUN_CSUM_REMCSUM; /* gue only */
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 	services[0].tunnel_type = CONF_TUN_GUE;
 	services[0].tun_port = 0; /* gue needs a port */
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 	setup(NULL);
 	services[1].persistence_netmask.prefix = 0;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 	services[1].persistence_netmask.prefix = 129;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 }
 
 static void
@@ -217,7 +217,7 @@ test_from_conf_weights_and_errors(void **state)
 	int calls = 0;
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf_w(&conf, weights, &calls, &t), 0);
+	assert_int_equal(table_from_conf_w(&conf, weights, &calls, &t), 0);
 	assert_int_equal(calls, 5);
 	assert_int_equal(t.svcs[0].dests[0].weight, 10);
 	assert_int_equal(t.svcs[0].dests[1].weight, 0);
@@ -225,20 +225,20 @@ test_from_conf_weights_and_errors(void **state)
 	ipvs_table_free(&t);
 
 	strcpy(services[0].scheduler, "a-very-long-name");
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 	strcpy(services[0].scheduler, "wrr");
 	services[2] = services[0];
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EEXIST);
+	assert_int_equal(table_from_conf(&conf, &t), -EEXIST);
 	setup(NULL);
 	rs_web[1].addr = rs_web[0].addr;
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EEXIST);
+	assert_int_equal(table_from_conf(&conf, &t), -EEXIST);
 	setup(NULL);
 	services[1].forwarding = CONF_FWD_NAT;
 	rs_dns[0].addr = addr("198.51.100.20"); /* mixed families only in tunnel mode */
-	assert_int_equal(ipvs_table_from_conf(&conf, &t), -EINVAL);
+	assert_int_equal(table_from_conf(&conf, &t), -EINVAL);
 }
 
-/* What the loader accepts, ipvs_table_from_conf() can program: every
+/* What the loader accepts, table_from_conf() can program: every
  * destination keeps the real server's (effective) port, so the loader's
  * duplicate check is the kernel's. */
 static void
@@ -255,7 +255,7 @@ table_of_doc(const char *doc)
 		print_message("# %s\n%s", line, doc);
 		fail();
 	}
-	r = ipvs_table_from_conf(c, &t);
+	r = table_from_conf(c, &t);
 	if (r != 0)
 		print_message("# ipvs_table_from_conf: %d for\n%s", r, doc);
 	assert_int_equal(r, 0);
@@ -358,7 +358,7 @@ test_diff_same_is_empty(void **state)
 	struct ipvs_ops ops;
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	kernel_from(&want, &have);
 	diff(&want, &want, &have, &ops);
 	assert_int_equal(ops.n, 0);
@@ -374,7 +374,7 @@ test_diff_weight_change(void **state)
 	struct ipvs_ops ops;
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	kernel_from(&want, &have);
 	want.svcs[0].dests[1].weight = 0;
 	diff(&want, NULL, &have, &ops);
@@ -404,9 +404,9 @@ test_diff_scheduler_change(void **state)
 
 	(void)state;
 	strcpy(services[1].scheduler, "mh");
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	strcpy(services[1].scheduler, "rr");
-	assert_int_equal(ipvs_table_from_conf(&conf, &have), 0);
+	assert_int_equal(table_from_conf(&conf, &have), 0);
 	diff(&want, NULL, &have, &ops);
 	assert_int_equal(ops.n, 1);
 	assert_int_equal(ops.ops[0].cmd, IPVS_CMD_SET_SERVICE);
@@ -424,11 +424,11 @@ test_diff_rs_removed_and_added(void **state)
 	struct ipvs_ops ops;
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf(&conf, &have), 0);
+	assert_int_equal(table_from_conf(&conf, &have), 0);
 	rs_web[1] = rs_web[2];
 	services[0].n_rs = 2; /* .12 removed */
 	rs_mark[0].addr = addr("203.0.113.6");
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	diff(&want, NULL, &have, &ops);
 	assert_int_equal(ops.n, 3);
 	assert_int_equal(ops.ops[0].cmd, IPVS_CMD_DEL_DEST);
@@ -451,11 +451,11 @@ test_diff_not_owned_untouched(void **state)
 
 	(void)state;
 	/* the kernel has all three; lvsd's configuration has only web */
-	assert_int_equal(ipvs_table_from_conf(&conf, &full), 0);
+	assert_int_equal(table_from_conf(&conf, &full), 0);
 	kernel_from(&full, &have);
 	have.svcs[1].dests[0].weight = 77; /* someone else's service, different */
 	conf.n_services = 1;
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	diff(&want, NULL, &have, &ops);
 	assert_int_equal(ops.n, 0);
 	ipvs_ops_free(&ops);
@@ -480,7 +480,7 @@ test_diff_new_service_first(void **state)
 	struct ipvs_ops ops;
 
 	(void)state;
-	assert_int_equal(ipvs_table_from_conf(&conf, &want), 0);
+	assert_int_equal(table_from_conf(&conf, &want), 0);
 	have.svcs = calloc(1, sizeof(*have.svcs));
 	assert_non_null(have.svcs);
 	have.svcs[0].svc = want.svcs[1].svc; /* dns exists, without dests */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvsd/ipvs_owned.h"
+#include "lvsd/ipvs/ipvs_owned.h"
 
 static const struct {
 	const char *name;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 const char *const conf_proto_names[] = {"tcp", "udp", "sctp", NULL};
 const char *const conf_fwd_names[] = {"tunnel", "dr", "nat", NULL};

@@ -9,7 +9,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 
 struct ipc_chan {
 	struct bufferevent *bev;

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lvsd/log.h"
+#include "lvsd/core/log.h"
 
 static struct {
 	char ident[32];

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 struct conf_pos
 conf_node_pos(const yaml_node_t *n)

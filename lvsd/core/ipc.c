@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 
 #define FIXED(t, s) [t] = {#t, (uint32_t)sizeof(s), false, 0, (uint32_t)sizeof(s)}
 

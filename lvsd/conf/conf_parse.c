@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 #define CONF_FILE_MAX (16u << 20)
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
-#include "lvsd/conf.h"
+#include "lvsd/conf/conf.h"
 
 #define CONF_MAP_MAX 24	      /* keys in one table at most */
 #define CONF_VISIT_MAX 500000 /* nodes walked at most (aliases can multiply) */

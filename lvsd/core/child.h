@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "lvsd/ipc.h"
+#include "lvsd/core/ipc.h"
 
 struct child_role {
 	const char *name;

@@ -19,7 +19,7 @@
 
 #include <stdio.h>
 
-#include "lvsd/ipvs_table.h"
+#include "lvsd/ipvs/ipvs_table.h"
 
 /* Add one service key (no destinations) to t unless it is there. */
 int ipvs_owned_add(struct ipvs_table *t, const struct ipvs_service *key);

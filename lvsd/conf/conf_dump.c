@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 /* A string as a plain scalar when that is unambiguous, else double-quoted. */
 static void

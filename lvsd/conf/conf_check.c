@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 /* Duplicates in O(n log n): sort indices by key (then by index), and among
  * equal neighbours find the earliest later one, so the report is the same

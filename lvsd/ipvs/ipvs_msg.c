@@ -13,7 +13,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "lvsd/ipvs.h"
+#include "lvsd/ipvs/ipvs.h"
 
 /* ---------------------------------------------------------------- builders */
 

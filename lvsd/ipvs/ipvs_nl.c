@@ -19,7 +19,7 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
-#include "lvsd/ipvs.h"
+#include "lvsd/ipvs/ipvs.h"
 
 #ifndef NETLINK_CAP_ACK
 #define NETLINK_CAP_ACK 10

@@ -9,8 +9,8 @@
 
 #include <event2/event.h>
 
-#include "lvsd/child.h"
-#include "lvsd/log.h"
+#include "lvsd/core/child.h"
+#include "lvsd/core/log.h"
 
 struct child {
 	const struct child_role *role;

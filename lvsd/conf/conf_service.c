@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/conf_int.h"
+#include "lvsd/conf/conf_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,4 +1,6 @@
-/* The desired IPVS table, the difference to the kernel's, and reconcile.
+/* A desired IPVS table, the difference to the kernel's, and reconcile.
+ * The table is the adapter's own type; lvsd/table.h builds one from the
+ * configuration.
  *
  * Ownership rule.  lvsd owns exactly the services whose key (af + protocol +
  * address + port, or af + fwmark) is in its current configuration or in the
@@ -19,8 +21,7 @@
 #ifndef LVSD_IPVS_TABLE_H
 #define LVSD_IPVS_TABLE_H
 
-#include "lvsd/conf.h"
-#include "lvsd/ipvs.h"
+#include "lvsd/ipvs/ipvs.h"
 
 struct ipvs_table_svc {
 	struct ipvs_service svc;
@@ -39,19 +40,6 @@ struct ipvs_ops {
 	size_t n, cap;
 };
 
-/* Effective weight of real server rs_idx of service svc_idx (indices into
- * conf.services and its rs array), given its static weight: the parent
- * returns 0 while it is down or drained, else the proposed weight. */
-typedef uint32_t (*ipvs_weight_fn)(void *arg, size_t svc_idx, size_t rs_idx,
-				   uint32_t static_weight);
-
-/* Desired table from a configuration with static weights. */
-int ipvs_table_from_conf(const struct conf *c, struct ipvs_table *out);
-/* The same with weights from fn (NULL: static weights). */
-int ipvs_table_from_conf_w(const struct conf *c, ipvs_weight_fn fn, void *arg,
-			   struct ipvs_table *out);
-/* The ipvs_service of conf service i (key and options, no dests). */
-int ipvs_service_from_conf(const struct conf_service *s, struct ipvs_service *out);
 void ipvs_table_free(struct ipvs_table *t);
 const struct ipvs_table_svc *ipvs_table_find(const struct ipvs_table *t,
 					     const struct ipvs_service *key);
@@ -71,10 +59,5 @@ int ipvs_table_apply(struct ipvs_nl *nl, struct ipvs_ops *ops);
  * the caller can log each refusal. */
 int ipvs_table_reconcile(struct ipvs_nl *nl, const struct ipvs_table *want,
 			 const struct ipvs_table *prev, struct ipvs_ops *out);
-
-/* Sync daemon from the configuration: start as master or backup when
- * global.sync_interface is set (state IP_VS_STATE_MASTER/BACKUP). */
-int ipvs_sync_start(struct ipvs_nl *nl, const struct conf *c, uint32_t state);
-int ipvs_sync_stop(struct ipvs_nl *nl, uint32_t state);
 
 #endif

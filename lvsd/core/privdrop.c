@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lvsd/privdrop.h"
+#include "lvsd/core/privdrop.h"
 
 static int
 privdrop_fail(const char **what, const char *step, int err)

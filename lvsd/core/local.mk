@@ -1,0 +1,16 @@
+# lvsd/core: what every process role shares (IPC framing and codec, logging,
+# privilege drop, the child side of the parent <-> child protocol).
+noinst_LIBRARIES += lvsd/core/libcore.a
+lvsd_core_libcore_a_SOURCES = lvsd/core/log.c lvsd/core/log.h \
+	lvsd/core/ipc.c lvsd/core/ipc.h lvsd/core/ipc_ev.c \
+	lvsd/core/child.c lvsd/core/child.h \
+	lvsd/core/privdrop.c lvsd/core/privdrop.h
+lvsd_core_libcore_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
+
+# unit tests of the IPC framing
+check_PROGRAMS += tests/unit/test_ipc
+TESTS += tests/unit/test_ipc
+UNIT_TESTS += tests/unit/test_ipc
+tests_unit_test_ipc_SOURCES = tests/unit/test_ipc.c
+tests_unit_test_ipc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_test_ipc_LDADD = lvsd/core/libcore.a $(CMOCKA_LIBS) $(EVENT_LIBS)

@@ -1,0 +1,201 @@
+/* The parent's mapping from the configuration model to the IPVS adapter's
+ * own table type: which kernel service and destinations a configuration
+ * asks for.  The adapter (lvsd/ipvs) knows nothing of the configuration. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvsd/table.h"
+
+static uint16_t
+proto_of(enum conf_proto p)
+{
+	switch (p) {
+	case CONF_PROTO_UDP:
+		return IPPROTO_UDP;
+	case CONF_PROTO_SCTP:
+		return IPPROTO_SCTP;
+	default:
+		return IPPROTO_TCP;
+	}
+}
+
+static uint32_t
+fwd_of(enum conf_fwd f)
+{
+	switch (f) {
+	case CONF_FWD_DR:
+		return IP_VS_CONN_F_DROUTE;
+	case CONF_FWD_NAT:
+		return IP_VS_CONN_F_MASQ;
+	default:
+		return IP_VS_CONN_F_TUNNEL;
+	}
+}
+
+static uint8_t
+tun_of(enum conf_tun t)
+{
+	switch (t) {
+	case CONF_TUN_GUE:
+		return IP_VS_CONN_F_TUNNEL_TYPE_GUE;
+	case CONF_TUN_GRE:
+		return IP_VS_CONN_F_TUNNEL_TYPE_GRE;
+	default:
+		return IP_VS_CONN_F_TUNNEL_TYPE_IPIP;
+	}
+}
+
+static void
+copy_addr(union ipvs_addr *dst, const struct conf_addr *a)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (a->family == AF_INET)
+		dst->v4 = a->u.v4;
+	else if (a->family == AF_INET6)
+		dst->v6 = a->u.v6;
+}
+
+int
+table_service(const struct conf_service *s, struct ipvs_service *out)
+{
+	struct ipvs_service v = {0};
+	unsigned prefix;
+
+	v.af = (uint16_t)(s->family ? s->family : s->addr.family);
+	if (v.af != AF_INET && v.af != AF_INET6)
+		return -EINVAL;
+	if (s->fwmark) {
+		v.fwmark = s->fwmark;
+	} else {
+		if (s->addr.family != v.af)
+			return -EINVAL;
+		v.protocol = proto_of(s->proto);
+		copy_addr(&v.addr, &s->addr);
+		v.port = s->port;
+	}
+	if (s->scheduler[0] == '\0' || strlen(s->scheduler) >= sizeof(v.sched))
+		return -EINVAL;
+	strcpy(v.sched, s->scheduler);
+	if (s->persistent) {
+		v.flags = IP_VS_SVC_F_PERSISTENT;
+		v.timeout = s->persistence_timeout_s;
+	}
+	prefix = s->persistence_netmask.family ? s->persistence_netmask.prefix
+					       : (v.af == AF_INET ? 32 : 128);
+	/* the kernel takes any IPv4 mask, and IPv6 prefixes of 1 to 128 */
+	if (v.af == AF_INET && prefix <= 32)
+		v.netmask = ipvs_netmask_v4(prefix);
+	else if (v.af == AF_INET6 && prefix >= 1 && prefix <= 128)
+		v.netmask = prefix;
+	else
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* The encapsulation: gue needs a port (the kernel refuses 0), checksum
+ * flags exist for gue and gre, remote checksum offload for gue only. */
+static int
+tun_from_conf(const struct conf_service *s, struct ipvs_dest *d)
+{
+	d->tun_type = tun_of(s->tunnel_type);
+	if (s->tunnel_type == CONF_TUN_GUE) {
+		if (!s->tun_port)
+			return -EINVAL;
+		d->tun_port = s->tun_port;
+	}
+	switch (s->tun_csum) {
+	case CONF_TUN_CSUM_NONE:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_NOCSUM;
+		return 0;
+	case CONF_TUN_CSUM_CSUM:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM;
+		return s->tunnel_type == CONF_TUN_IPIP ? -EINVAL : 0;
+	case CONF_TUN_CSUM_REMCSUM:
+		d->tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM;
+		return s->tunnel_type == CONF_TUN_GUE ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* Like ipvsadm, DR and TUN destinations take the service's port. */
+int
+table_dest(const struct conf_service *s, const struct ipvs_service *svc,
+	       const struct conf_rs *rs, uint32_t weight, struct ipvs_dest *out)
+{
+	struct ipvs_dest d = {0};
+	int r;
+
+	d.af = (uint16_t)rs->addr.family;
+	if (d.af != AF_INET && d.af != AF_INET6)
+		return -EINVAL;
+	if (d.af != svc->af && s->forwarding != CONF_FWD_TUNNEL)
+		return -EINVAL;
+	copy_addr(&d.addr, &rs->addr);
+	d.fwd = fwd_of(s->forwarding);
+	d.port = d.fwd == IP_VS_CONN_F_MASQ && rs->port ? rs->port : svc->port;
+	if (d.fwd == IP_VS_CONN_F_TUNNEL && (r = tun_from_conf(s, &d)) < 0)
+		return r;
+	d.weight = weight > 65535 ? 65535 : weight;
+	d.u_threshold = rs->u_threshold;
+	d.l_threshold = rs->l_threshold;
+	*out = d;
+	return 0;
+}
+
+static int
+svc_from_conf(const struct conf *c, size_t i, table_weight_fn fn, void *arg,
+	      struct ipvs_table_svc *out)
+{
+	const struct conf_service *s = &c->services[i];
+	int r = table_service(s, &out->svc);
+
+	if (r < 0)
+		return r;
+	if (s->n_rs && !(out->dests = calloc(s->n_rs, sizeof(*out->dests))))
+		return -ENOMEM;
+	for (size_t j = 0; j < s->n_rs; j++) {
+		const struct conf_rs *rs = &s->rs[j];
+		uint32_t w = fn ? fn(arg, i, j, rs->weight) : rs->weight;
+
+		if ((r = table_dest(s, &out->svc, rs, w, &out->dests[j])) < 0)
+			return r;
+		for (size_t k = 0; k < j; k++)
+			if (ipvs_dest_same_key(&out->dests[k], &out->dests[j]))
+				return -EEXIST;
+		out->n_dests++;
+	}
+	return 0;
+}
+
+int
+table_from_conf_w(const struct conf *c, table_weight_fn fn, void *arg, struct ipvs_table *out)
+{
+	struct ipvs_table t = {0};
+	int r = 0;
+
+	if (c->n_services && !(t.svcs = calloc(c->n_services, sizeof(*t.svcs))))
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_services && r == 0; i++) {
+		r = svc_from_conf(c, i, fn, arg, &t.svcs[i]);
+		t.n++;
+		if (r == 0 && ipvs_table_find(&t, &t.svcs[i].svc) != &t.svcs[i])
+			r = -EEXIST;
+	}
+	if (r < 0) {
+		ipvs_table_free(&t);
+		return r;
+	}
+	*out = t;
+	return 0;
+}
+
+int
+table_from_conf(const struct conf *c, struct ipvs_table *out)
+{
+	return table_from_conf_w(c, NULL, NULL, out);
+}
+
