@@ -24,18 +24,18 @@ chk_begin(void *state, uint64_t generation)
 }
 
 static int
-chk_object(void *state, const struct ipc_msg *msg)
+chk_object(void *state, struct ipc_msg *msg)
 {
 	struct chk_state *s = state;
 
 	if (msg->type == IPC_CONF_SERVICE) {
-		if (msg->body.conf_service.id != s->staged_services)
+		if (IPC_BODY(msg, struct ipc_conf_service)->id != s->staged_services)
 			return -EINVAL;
 		s->staged_services++;
 		return 0;
 	}
 	/* a real server must name a service already sent */
-	if (msg->body.conf_rs.service_id >= s->staged_services)
+	if (IPC_BODY(msg, struct ipc_conf_rs)->service_id >= s->staged_services)
 		return -EINVAL;
 	s->staged++;
 	return 1;

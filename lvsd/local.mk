@@ -5,7 +5,8 @@
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
-	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h
+	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h \
+	lvsd/results.c lvsd/sockets.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
@@ -36,3 +37,12 @@ UNIT_TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c lvsd/json.c lvsd/json.h
 tests_unit_test_json_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_test_json_LDADD = $(CMOCKA_LIBS) $(EVENT_LIBS) -lm
+
+# unit tests of how the parent judges the children's results
+check_PROGRAMS += tests/unit/test_results
+TESTS += tests/unit/test_results
+UNIT_TESTS += tests/unit/test_results
+tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c
+tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS)
+tests_unit_test_results_LDADD = lvsd/core/libcore.a lvsd/conf/libconf.a $(YAML_LIBS) \
+	$(CMOCKA_LIBS)

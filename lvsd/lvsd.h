@@ -33,6 +33,15 @@ struct lvsd_child {
 	uint64_t acked_generation;
 	uint32_t n_objects;
 	uint32_t status_cookie; /* cookie of its last STATUS reply */
+	unsigned long stale;	/* results for another generation, dropped */
+};
+
+/* What the vrrp child last said of one instance of the running generation. */
+struct lvsd_vrrp {
+	bool known; /* it said something */
+	uint8_t state; /* enum ipc_vrrp_st */
+	uint8_t priority;
+	struct timespec since; /* CLOCK_MONOTONIC */
 };
 
 struct lvsd {
@@ -52,6 +61,10 @@ struct lvsd {
 	struct control *ctl;
 	struct writer *ipvs; /* the single writer of the kernel's IPVS table */
 	uint32_t status_cookie;
+	int self_fd; /* the lvsd binary, executed again for each child */
+	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
+	int reports_fd;		/* the report socket handed to the weight child, or -1 */
+	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
 };
 
 /* main.c */
@@ -70,10 +83,40 @@ void proc_stop(struct lvsd *d);
 void proc_free(struct lvsd *d);
 double lvsd_since(const struct timespec *t);
 
+/* results.c: what the children report, into the parent's state */
+struct ipc_msg;
+struct ipc_health_rs;
+struct ipc_weight;
+struct ipc_vrrp_state;
+/* Judge a result message (HEALTH, WEIGHTS, VRRP_STATE) from child role
+ * from against the running configuration c of generation generation: 1
+ * to apply it, 0 when it is for another generation (drop and count),
+ * -EPROTO when that child may not send it, -EINVAL when it names objects
+ * the generation does not have or carries values out of range.  Pure. */
+int results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
+		  const struct ipc_msg *m);
+/* Apply a message results_judge() accepted. */
+void results_apply(struct lvsd *d, const struct ipc_msg *m);
+/* one entry of an accepted message */
+void lvsd_health(struct lvsd *d, const struct ipc_health_rs *h);
+void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
+void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
+const char *lvsd_vrrp_state_name(uint8_t state);
+/* a new generation is running: per-instance state starts over. 0 or -ENOMEM */
+int lvsd_results_reset(struct lvsd *d);
+void lvsd_results_free(struct lvsd *d);
+
+/* sockets.c: what the parent opens for the children */
+/* The report socket for the running configuration, bound once and kept
+ * while the listen address stays the same: a descriptor the caller must
+ * not close, -1 when reports are off, or -errno (logged). */
+int sockets_reports(struct lvsd *d);
+void sockets_close(struct lvsd *d);
+
 /* push.c: one configuration generation, as messages, to one child */
 /* Whether c fits the IPC messages (0), or -E2BIG with "file:line:col: why". */
 int push_fits(const struct conf *c, char *err, size_t len);
-int push_conf(struct ipc_chan *ch, enum lvsd_role role, const struct conf *c, uint64_t generation);
+int push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role);
 
 /* control.c: the control socket */
 int control_open(struct lvsd *d, const char *path);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -12,7 +13,9 @@
 
 #include <event2/event.h>
 
+#include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
+#include "lvsd/core/privdrop.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
@@ -113,6 +116,15 @@ lvsd_validate(const struct conf *c, char *err, size_t len)
 			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
 		return -EPERM;
 	}
+	/* nobody is shared by every daemon that wants no identity: a child of
+	 * lvsd running as nobody could signal or trace them, and they it */
+	if (!strcmp(pw->pw_name, "nobody") || pw->pw_uid == 65534) {
+		snprintf(err, len,
+			 "%s:%u:%u: global.user must be a user of lvsd's own, not '%s' "
+			 "(create one: useradd --system lvsd, or systemd-sysusers)",
+			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
+		return -EPERM;
+	}
 	return push_fits(c, err, len);
 }
 
@@ -166,6 +178,8 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 {
 	conf_free(d->conf);
 	d->conf = c;
+	if (lvsd_results_reset(d) < 0)
+		log_err("out of memory: VRRP states of the new generation are not kept");
 	d->generation++;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
@@ -295,6 +309,13 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	d->generation = 1;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation 1 loaded from %s", d->conf_path);
+	/* the binary each child runs: this one, even if the file is replaced */
+	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	if (d->self_fd < 0 || lvsd_results_reset(d) < 0) {
+		log_err("cannot start: %s", d->self_fd < 0 ? strerror(errno) : "out of memory");
+		conf_free(d->conf);
+		return 1;
+	}
 	if (!d->foreground && daemon(0, 0) < 0) {
 		log_err("cannot become a daemon: %s", strerror(errno));
 		return 1;
@@ -310,24 +331,44 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	control_close(d);
 	proc_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
+	sockets_close(d);
+	lvsd_results_free(d);
+	close(d->self_fd);
 	if (d->base)
 		event_base_free(d->base);
 	conf_free(d->conf);
 	return rc;
 }
 
+/* The children: the parent executes this binary again as "lvsd: NAME". */
+static const struct child_entry lvsd_children[] = {
+    {"vrrp", PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), vrrp_main},
+    {"checkers", 0, chk_main},
+    {"weight", 0, wt_main},
+};
+
 int
 main(int argc, char **argv)
 {
 	struct lvsd_opts o = {0};
 	struct lvsd d;
-	int r = lvsd_parse_opts(argc, argv, &o);
+	int r;
 
+	if (argc >= 1 && !strncmp(argv[0], CHILD_ARGV0_PREFIX, strlen(CHILD_ARGV0_PREFIX))) {
+		for (size_t i = 0; i < sizeof(lvsd_children) / sizeof(lvsd_children[0]); i++)
+			if (!strcmp(argv[0] + strlen(CHILD_ARGV0_PREFIX), lvsd_children[i].name))
+				return child_boot(&lvsd_children[i]);
+		fprintf(stderr, "lvsd: no child role '%s'\n", argv[0]);
+		return 2;
+	}
+	r = lvsd_parse_opts(argc, argv, &o);
 	if (r)
 		return r - 1;
 	if (o.mode != LVSD_RUN)
 		return lvsd_check(&o);
 	log_init("lvsd", o.foreground, o.debug);
 	memset(&d, 0, sizeof(d));
+	d.self_fd = -1;
+	d.reports_fd = -1;
 	return lvsd_start(&d, &o);
 }

@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -17,7 +19,6 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/core/privdrop.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000
@@ -44,36 +45,81 @@ proc_kill(struct lvsd_child *c, int sig)
 		kill(c->pid, sig);
 }
 
+/* A result from a child: applied when results_judge() says it is for the
+ * running generation, counted and dropped when it is for another (its ids
+ * may name other objects now), and a protocol error otherwise. */
+static int
+proc_result(struct lvsd_child *c, const struct ipc_msg *msg)
+{
+	int r = results_judge(c->d->conf, c->d->generation, c->role, msg);
+
+	if (r == 0) {
+		c->stale++;
+		log_debug("%s child: dropped a %s of another generation (running %llu)", c->name,
+			  ipc_type_name(msg->type), (unsigned long long)c->d->generation);
+	} else if (r > 0) {
+		results_apply(c->d, msg);
+	}
+	return r < 0 ? r : 0;
+}
+
+static int
+proc_status_reply(struct lvsd_child *c, const struct ipc_status *st)
+{
+	if (st->pid != c->pid) {
+		log_err("%s child (pid %d) claims pid %d", c->name, (int)c->pid, (int)st->pid);
+		return -EPROTO;
+	}
+	c->status_cookie = st->cookie;
+	c->acked_generation = st->generation;
+	c->n_objects = st->n_objects;
+	control_status_progress(c->d);
+	return 0;
+}
+
 static void
-proc_on_msg(struct ipc_chan *ch, const struct ipc_msg *msg, void *arg)
+proc_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 {
 	struct lvsd_child *c = arg;
+	const struct ipc_conf_ack *ack;
+	int r = 0;
 
 	switch (msg->type) {
 	case IPC_CONF_ACK:
-		c->acked_generation = msg->body.conf_ack.generation;
-		c->n_objects = msg->body.conf_ack.n_objects;
+		ack = IPC_BODY(msg, struct ipc_conf_ack);
+		c->acked_generation = ack->generation;
+		c->n_objects = ack->n_objects;
 		log_debug("%s child installed generation %llu (%u objects)", c->name,
 			  (unsigned long long)c->acked_generation, c->n_objects);
 		break;
 	case IPC_STATUS:
-		if (msg->body.status.pid != c->pid) {
-			log_err("%s child (pid %d) claims pid %d; killing it", c->name, (int)c->pid,
-				(int)msg->body.status.pid);
-			proc_kill(c, SIGKILL);
-			return;
-		}
-		c->status_cookie = msg->body.status.cookie;
-		c->acked_generation = msg->body.status.generation;
-		c->n_objects = msg->body.status.n_objects;
-		control_status_progress(c->d);
+		r = proc_status_reply(c, IPC_BODY(msg, struct ipc_status));
+		break;
+	case IPC_HEALTH:
+	case IPC_WEIGHTS:
+	case IPC_VRRP_STATE:
+		r = proc_result(c, msg);
 		break;
 	default:
-		log_err("%s child (pid %d) sent an unexpected %s message; killing it", c->name,
-			(int)c->pid, ipc_type_name(msg->type));
-		proc_kill(c, SIGKILL);
+		r = -EPROTO;
 		break;
 	}
+	if (r < 0) {
+		log_err("%s child (pid %d) sent %s %s; killing it", c->name, (int)c->pid,
+			r == -EINVAL ? "a bad" : "an unexpected", ipc_type_name(msg->type));
+		proc_kill(c, SIGKILL);
+	}
+}
+
+/* Whether pid has ended already (not reaped yet: SIGCHLD will say how). */
+static bool
+proc_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return pid > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid == pid;
 }
 
 static void
@@ -81,15 +127,25 @@ proc_on_close(struct ipc_chan *ch, int err, void *arg)
 {
 	struct lvsd_child *c = arg;
 
-	if (err == -EBADMSG) {
+	if (proc_exited(c->pid)) {
+		ipc_chan_free(c->ch);
+		c->ch = NULL;
+		control_status_progress(c->d);
+		return;
+	}
+
+	/* a child without its channel is of no use: restart it like one that died */
+	if (err == -EBADMSG)
 		log_err("desync on the channel to the %s child (pid %d); killing it", c->name,
 			(int)c->pid);
+	else if (err)
+		log_err("channel to the %s child (pid %d) failed: %s; killing it", c->name,
+			(int)c->pid, strerror(-err));
+	else if (!c->d->stopping)
+		log_err("the %s child (pid %d) closed its channel; killing it", c->name,
+			(int)c->pid);
+	if (!c->d->stopping || err)
 		proc_kill(c, SIGKILL);
-	} else if (err) {
-		log_err("channel to the %s child (pid %d) failed: %s", c->name, (int)c->pid,
-			strerror(-err));
-		proc_kill(c, SIGKILL);
-	}
 	ipc_chan_free(c->ch);
 	c->ch = NULL;
 	control_status_progress(c->d);
@@ -116,55 +172,32 @@ proc_close_from(int first)
 	return 0;
 }
 
-/* The role's own privileges: vrrp keeps root with CAP_NET_ADMIN and
- * CAP_NET_RAW only; the others become the unprivileged user. */
-static int
-proc_child_privs(const struct lvsd_child *c, const char **what)
+/* In the new process: forget the parent's signal handling and
+ * descriptors, put the channel on descriptor 3, and execute the lvsd
+ * binary again (the one the parent runs, opened at start) as
+ * "lvsd: ROLE": the child gets an address layout of its own and no copy
+ * of the parent's memory.  It drops its privileges itself (child_boot).
+ * Never returns. */
+static void __attribute__((noreturn)) proc_exec(struct lvsd_child *c, int fd, const sigset_t *old)
 {
-	if (c->role == LVSD_VRRP)
-		return privdrop_keep(PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), what);
-	return privdrop(c->d->conf->global.user, what);
-}
+	const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2, SIGPIPE};
+	char argv0[32];
+	char *argv[] = {argv0, NULL};
+	int self;
 
-/* In the new child: forget the parent's event loop and descriptors, drop
- * privileges, run the role on its channel, fd 3.  Never returns. */
-static void __attribute__((noreturn)) proc_child(struct lvsd_child *c, int fd, const sigset_t *old)
-{
-	const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGUSR1, SIGUSR2};
-	const char *what = NULL;
-	int r;
-
-	/* syslog's socket may sit on fd 3: let go of it before the channel
-	 * takes that number, so reopening the log cannot close the channel */
-	closelog();
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, old, NULL);
-	if (fd != 3 && dup2(fd, 3) < 0)
-		_exit(1);
-	if (proc_close_from(4) < 0)
-		_exit(1);
-	log_set_role(c->name);
-	r = proc_child_privs(c, &what);
-	if (r < 0) {
-		log_err("cannot drop privileges%s%s: %s: %s",
-			c->role == LVSD_VRRP ? "" : " to user ",
-			c->role == LVSD_VRRP ? "" : c->d->conf->global.user, what, strerror(-r));
-		_exit(1);
-	}
-	switch (c->role) {
-	case LVSD_VRRP:
-		r = vrrp_main(3);
-		break;
-	case LVSD_CHECKERS:
-		r = chk_main(3);
-		break;
-	default:
-		r = wt_main(3);
-		break;
-	}
-	_exit(r);
+	/* out of the way first, then the channel on 3 (kept across the exec)
+	 * and the binary on 4 (closed by it) */
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	self = fcntl(c->d->self_fd, F_DUPFD_CLOEXEC, 10);
+	if (fd < 0 || self < 0 || dup2(fd, CHILD_FD) < 0 || dup3(self, 4, O_CLOEXEC) < 0 ||
+	    proc_close_from(5) < 0)
+		_exit(127);
+	snprintf(argv0, sizeof(argv0), CHILD_ARGV0_PREFIX "%s", c->name);
+	execveat(4, "", argv, environ, AT_EMPTY_PATH);
+	_exit(127);
 }
 
 /* libevent counts the signals one base handles, process-wide; a forked
@@ -184,6 +217,21 @@ proc_signals_hold(struct lvsd *d, bool hold)
 	}
 }
 
+/* The first frame a child reads: who it is, how to log, whom to become. */
+static int
+proc_hello(struct lvsd_child *c)
+{
+	struct ipc_hello h;
+
+	memset(&h, 0, sizeof(h));
+	h.parent_pid = (int32_t)getpid();
+	h.role = (uint8_t)c->role;
+	h.foreground = c->d->foreground;
+	h.debug = c->d->debug;
+	ipc_strset(h.user, sizeof(h.user), c->d->conf->global.user);
+	return ipc_send(c->ch, IPC_HELLO, &h, sizeof(h));
+}
+
 static int
 proc_start(struct lvsd_child *c)
 {
@@ -191,15 +239,15 @@ proc_start(struct lvsd_child *c)
 	int sv[2], r;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
+	if ((r = ipc_socketpair(sv)) < 0)
+		return r;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	proc_signals_hold(c->d, true);
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		proc_child(c, sv[1], &old);
+		proc_exec(c, sv[1], &old);
 	}
 	r = pid < 0 ? -errno : 0;
 	proc_signals_hold(c->d, false);
@@ -223,7 +271,9 @@ proc_start(struct lvsd_child *c)
 		return 0; /* SIGCHLD restarts it */
 	}
 	log_info("started %s child, pid %d", c->name, (int)pid);
-	r = push_conf(c->ch, c->role, c->d->conf, c->d->generation);
+	r = proc_hello(c);
+	if (r == 0)
+		r = push_conf(c->d, c->ch, c->role);
 	if (r < 0) {
 		log_err("%s child (pid %d): cannot send the configuration: %s; killing it", c->name,
 			(int)pid, strerror(-r));
@@ -403,7 +453,7 @@ proc_push_all(struct lvsd *d)
 
 		if (!c->ch)
 			continue;
-		r = push_conf(c->ch, c->role, d->conf, d->generation);
+		r = push_conf(d, c->ch, c->role);
 		if (r < 0) {
 			log_err("%s child (pid %d): cannot send the configuration: %s; killing it",
 				c->name, (int)c->pid, strerror(-r));

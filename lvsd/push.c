@@ -3,11 +3,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lvsd/core/ipc.h"
+#include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
 
 static void
@@ -41,13 +45,14 @@ push_check(struct ipc_check *dst, const struct conf_check *k)
 static int
 push_vrrp(struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id, uint32_t *n)
 {
-	union ipc_body b;
-	struct ipc_conf_vrrp *m = &b.conf_vrrp;
-	size_t nv = v->n_vips;
+	size_t nv = v->n_vips, len = sizeof(struct ipc_conf_vrrp) + nv * sizeof(struct ipc_addr);
+	struct ipc_conf_vrrp *m;
+	int r;
 
 	if (nv > IPC_VRRP_MAX_VIPS)
 		return -E2BIG;
-	memset(&b, 0, sizeof(b));
+	if (!(m = calloc(1, len)))
+		return -ENOMEM;
 	m->id = id;
 	ipc_strset(m->name, sizeof(m->name), v->name);
 	ipc_strset(m->interface, sizeof(m->interface), v->interface);
@@ -61,7 +66,9 @@ push_vrrp(struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id, uint32_t 
 	for (size_t i = 0; i < nv; i++)
 		push_addr(&m->vips[i], &v->vips[i]);
 	(*n)++;
-	return ipc_send(ch, IPC_CONF_VRRP, m, sizeof(*m) + nv * sizeof(struct ipc_addr));
+	r = ipc_send(ch, IPC_CONF_VRRP, m, len);
+	free(m);
+	return r;
 }
 
 static int
@@ -110,18 +117,56 @@ push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_
 	return ipc_send(ch, IPC_CONF_RS, &m, sizeof(m));
 }
 
+/* Read at most IPC_KEY_MAX bytes of a key file: its length or -errno
+ * (-EFBIG when it is longer). */
+static ssize_t
+push_read_key(const char *path, uint8_t *buf)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, IPC_KEY_MAX + 1 - (size_t)total)) > 0 &&
+	       (total += n) <= IPC_KEY_MAX)
+		;
+	if (n < 0)
+		total = -errno;
+	else if (total > IPC_KEY_MAX)
+		total = -EFBIG;
+	close(fd);
+	return total;
+}
+
+/* The key as the bytes of its file, read here: the weight child has no
+ * right to open it.  A file that cannot be read goes as an empty key with
+ * the reason, so the child counts its reports as unverifiable. */
 static int
 push_key(struct ipc_chan *ch, const struct conf_key *k, uint32_t id, uint32_t *n)
 {
-	struct ipc_conf_key m;
+	struct ipc_conf_key *m = calloc(1, sizeof(*m) + IPC_KEY_MAX + 1);
+	ssize_t len;
+	int r;
 
-	memset(&m, 0, sizeof(m));
-	m.id = id;
-	m.type = (uint8_t)k->type;
-	ipc_strset(m.name, sizeof(m.name), k->name);
-	ipc_strset(m.file, sizeof(m.file), k->file);
+	if (!m)
+		return -ENOMEM;
+	m->id = id;
+	m->type = (uint8_t)k->type;
+	ipc_strset(m->name, sizeof(m->name), k->name);
+	len = push_read_key(k->file, m->material);
+	if (len < 0) {
+		log_warn("key %s: cannot read %s: %s; reports signed with it will be dropped",
+			 k->name, k->file, strerror((int)-len));
+		m->read_errno = (int32_t)-len;
+		len = 0;
+	}
+	m->len = (uint32_t)len;
+	explicit_bzero(m->material + len, IPC_KEY_MAX + 1 - (size_t)len);
 	(*n)++;
-	return ipc_send(ch, IPC_CONF_KEY, &m, sizeof(m));
+	r = ipc_send(ch, IPC_CONF_KEY, m, sizeof(*m) + (size_t)len);
+	explicit_bzero(m, sizeof(*m) + IPC_KEY_MAX + 1);
+	free(m);
+	return r;
 }
 
 static int
@@ -138,14 +183,32 @@ push_reports(struct ipc_chan *ch, const struct conf_reports *rp, uint32_t *n)
 	return ipc_send(ch, IPC_CONF_REPORTS, &m, sizeof(m));
 }
 
-/* Services with their real servers; with_keys adds what the weight child needs. */
+/* The report socket, opened and bound by the parent (the port may be
+ * privileged); none when reports are off or the socket cannot be had. */
 static int
-push_services(struct ipc_chan *ch, const struct conf *c, bool with_keys, uint32_t *n)
+push_reports_socket(struct lvsd *d, struct ipc_chan *ch, uint32_t *n)
 {
+	struct ipc_conf_socket m = {.kind = IPC_SOCKET_REPORTS};
+	int fd = sockets_reports(d);
+
+	if (fd < 0)
+		return 0;
+	(*n)++;
+	return ipc_send_fd(ch, IPC_CONF_SOCKET, &m, sizeof(m), fd);
+}
+
+/* Services with their real servers; for the weight child, first the
+ * report listener, its socket and the keys. */
+static int
+push_services(struct lvsd *d, struct ipc_chan *ch, bool weight, uint32_t *n)
+{
+	const struct conf *c = d->conf;
 	int r = 0;
 
-	if (with_keys) {
+	if (weight) {
 		r = push_reports(ch, &c->reports, n);
+		if (r == 0)
+			r = push_reports_socket(d, ch, n);
 		for (size_t i = 0; r == 0 && i < c->n_keys; i++)
 			r = push_key(ch, &c->keys[i], (uint32_t)i, n);
 	}
@@ -174,8 +237,10 @@ push_fits(const struct conf *c, char *err, size_t len)
 }
 
 int
-push_conf(struct ipc_chan *ch, enum lvsd_role role, const struct conf *c, uint64_t generation)
+push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 {
+	const struct conf *c = d->conf;
+	uint64_t generation = d->generation;
 	struct ipc_conf_begin b = {generation};
 	struct ipc_conf_end e;
 	uint32_t n = 0;
@@ -186,7 +251,7 @@ push_conf(struct ipc_chan *ch, enum lvsd_role role, const struct conf *c, uint64
 		for (size_t i = 0; r == 0 && i < c->n_vrrp; i++)
 			r = push_vrrp(ch, &c->vrrp[i], (uint32_t)i, &n);
 	else if (r == 0)
-		r = push_services(ch, c, role == LVSD_WEIGHT, &n);
+		r = push_services(d, ch, role == LVSD_WEIGHT, &n);
 	if (r < 0)
 		return r;
 	memset(&e, 0, sizeof(e));

@@ -102,6 +102,32 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_object_end(j);
 }
 
+/* What the vrrp child last reported per instance. */
+static void
+status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char t[32];
+
+	if (!c->n_vrrp)
+		return;
+	evbuffer_add_printf(out, "vrrp instances\n  %-16s %-16s %-5s %-8s %-8s %s\n", "NAME",
+			    "INTERFACE", "VRID", "STATE", "PRIORITY", "SINCE");
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		const struct lvsd_vrrp *v = &d->vrrp[i];
+
+		if (v->known)
+			evbuffer_add_printf(out, "  %-16s %-16s %-5u %-8s %-8u %s\n",
+					    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
+					    lvsd_vrrp_state_name(v->state), v->priority,
+					    status_duration(lvsd_since(&v->since), t, sizeof(t)));
+		else
+			evbuffer_add_printf(out, "  %-16s %-16s %-5u %-8s %-8u %s\n",
+					    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
+					    "unknown", c->vrrp[i].priority, "-");
+	}
+}
+
 void
 status_render_text(const struct lvsd *d, struct evbuffer *out)
 {
@@ -127,6 +153,11 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 			    up, "-", (unsigned long long)d->generation, "-", "-");
 	for (int i = 0; i < LVSD_N_ROLES; i++)
 		status_text_child(&d->child[i], out);
+	evbuffer_add_printf(out, "  results dropped as of another generation: vrrp %lu, "
+				 "checkers %lu, weight %lu\n",
+			    d->child[LVSD_VRRP].stale, d->child[LVSD_CHECKERS].stale,
+			    d->child[LVSD_WEIGHT].stale);
+	status_text_vrrp(d, out);
 }
 
 static void
@@ -147,6 +178,7 @@ status_json_child(const struct lvsd_child *c, struct json *j)
 		json_null(j, "objects");
 	}
 	json_uint(j, "restarts", c->restarts);
+	json_uint(j, "stale_results", c->stale);
 	if (c->last_exit[0])
 		json_string(j, "last_exit", c->last_exit);
 	else
@@ -177,6 +209,30 @@ status_json_conf(const struct lvsd *d, struct json *j)
 	status_json_ipvs(d, j);
 }
 
+static void
+status_json_vrrp(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+
+	json_array_begin(j, "vrrp");
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		const struct lvsd_vrrp *v = &d->vrrp[i];
+
+		json_object_begin(j, NULL);
+		json_string(j, "name", c->vrrp[i].name);
+		json_string(j, "interface", c->vrrp[i].interface);
+		json_uint(j, "vrid", c->vrrp[i].vrid);
+		json_string(j, "state", v->known ? lvsd_vrrp_state_name(v->state) : "unknown");
+		json_uint(j, "priority", v->known ? v->priority : c->vrrp[i].priority);
+		if (v->known)
+			json_double(j, "in_state_s", lvsd_since(&v->since));
+		else
+			json_null(j, "in_state_s");
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void
 status_render_json(const struct lvsd *d, struct evbuffer *out)
 {
@@ -201,5 +257,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 		status_json_child(&d->child[i], &j);
 	json_array_end(&j);
 	status_json_conf(d, &j);
+	status_json_vrrp(d, &j);
 	json_object_end(&j);
 }

@@ -23,17 +23,16 @@ vrrp_begin(void *state, uint64_t generation)
 }
 
 static int
-vrrp_object(void *state, const struct ipc_msg *msg)
+vrrp_object(void *state, struct ipc_msg *msg)
 {
 	struct vrrp_state *s = state;
-	struct ipc_conf_vrrp v;
+	struct ipc_conf_vrrp *v = IPC_BODY(msg, struct ipc_conf_vrrp);
 
-	memcpy(&v, &msg->body.conf_vrrp, sizeof(v));
-	if (v.vrid == 0 || (v.version != 2 && v.version != 3))
+	if (v->vrid == 0 || (v->version != 2 && v->version != 3))
 		return -EINVAL;
-	log_debug("instance %u %s on %s: vrid %u, %u VIPs", v.id,
-		  ipc_strget(v.name, sizeof(v.name)), ipc_strget(v.interface, sizeof(v.interface)),
-		  v.vrid, v.n_vips);
+	log_debug("instance %u %s on %s: vrid %u, %u VIPs", v->id,
+		  ipc_strget(v->name, sizeof(v->name)),
+		  ipc_strget(v->interface, sizeof(v->interface)), v->vrid, v->n_vips);
 	s->staged++;
 	return 1;
 }

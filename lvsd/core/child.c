@@ -1,16 +1,23 @@
-/* The child side of the parent <-> child protocol. */
+/* The child side of the parent <-> child protocol: start-up after exec,
+ * then the event loop. */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
+#include "lvsd/core/privdrop.h"
+
+#define CHILD_HELLO_WAIT_MS 10000
 
 struct child {
 	const struct child_role *role;
@@ -51,7 +58,7 @@ child_conf_end(struct child *c, const struct ipc_conf_end *e)
 	memset(&ack, 0, sizeof(ack));
 	ack.generation = c->generation;
 	ack.n_objects = c->n_objects;
-	ipc_send(c->ch, IPC_CONF_ACK, &ack, sizeof(ack));
+	child_send(c, IPC_CONF_ACK, &ack, sizeof(ack));
 }
 
 static void
@@ -64,11 +71,11 @@ child_status(struct child *c, const struct ipc_status_req *req)
 	st.pid = (int32_t)getpid();
 	st.generation = c->generation;
 	st.n_objects = c->n_objects;
-	ipc_send(c->ch, IPC_STATUS, &st, sizeof(st));
+	child_send(c, IPC_STATUS, &st, sizeof(st));
 }
 
 static void
-child_object(struct child *c, const struct ipc_msg *msg)
+child_object(struct child *c, struct ipc_msg *msg)
 {
 	int r;
 
@@ -86,7 +93,7 @@ child_object(struct child *c, const struct ipc_msg *msg)
 }
 
 static void
-child_on_msg(struct ipc_chan *ch, const struct ipc_msg *msg, void *arg)
+child_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 {
 	struct child *c = arg;
 
@@ -97,19 +104,15 @@ child_on_msg(struct ipc_chan *ch, const struct ipc_msg *msg, void *arg)
 			return;
 		}
 		c->staging = true;
-		c->staging_gen = msg->body.conf_begin.generation;
+		c->staging_gen = IPC_BODY(msg, struct ipc_conf_begin)->generation;
 		c->staged_msgs = c->staged_held = 0;
 		c->role->begin(c->role->state, c->staging_gen);
 		break;
 	case IPC_CONF_END:
-		child_conf_end(c, &msg->body.conf_end);
+		child_conf_end(c, IPC_BODY(msg, struct ipc_conf_end));
 		break;
 	case IPC_STATUS_REQ:
-		child_status(c, &msg->body.status_req);
-		break;
-	case IPC_CONF_ACK:
-	case IPC_STATUS:
-		child_fatal(c, "unexpected message", msg->type);
+		child_status(c, IPC_BODY(msg, struct ipc_status_req));
 		break;
 	default:
 		child_object(c, msg);
@@ -148,9 +151,9 @@ child_run(const struct child_role *role, int fd)
 {
 	struct child c = {.role = role};
 	struct event *ev_term = NULL, *ev_int = NULL;
+	bool started = false;
 	int r;
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	c.base = event_base_new();
 	if (!c.base) {
 		log_err("cannot create an event loop");
@@ -163,10 +166,16 @@ child_run(const struct child_role *role, int fd)
 	    evsignal_add(ev_int, NULL) < 0) {
 		log_err("cannot set up the event loop");
 		c.exit_code = 1;
+	} else if (role->start && (r = role->start(role->state, &c, c.base)) < 0) {
+		log_err("cannot start: %s", strerror(-r));
+		c.exit_code = 1;
 	} else {
+		started = true;
 		log_debug("running");
 		event_base_dispatch(c.base);
 	}
+	if (started && role->stop)
+		role->stop(role->state);
 	if (ev_term)
 		event_free(ev_term);
 	if (ev_int)
@@ -174,4 +183,85 @@ child_run(const struct child_role *role, int fd)
 	ipc_chan_free(c.ch);
 	event_base_free(c.base);
 	return c.exit_code;
+}
+
+int
+child_send(struct child *c, uint32_t type, const void *payload, size_t len)
+{
+	int r = ipc_send(c->ch, type, payload, len);
+
+	if (r < 0)
+		log_err("cannot send %s to the parent: %s", ipc_type_name(type), strerror(-r));
+	return r;
+}
+
+uint64_t
+child_generation(const struct child *c)
+{
+	return c->generation;
+}
+
+/* Descriptor 3 must be the channel a parent made: a seqpacket socket. */
+static bool
+child_fd_ok(void)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return getsockopt(CHILD_FD, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_SEQPACKET;
+}
+
+/* Read the parent's IPC_HELLO: 0, or -errno with a line on stderr (there
+ * is no log yet: the hello says where it goes). */
+static int
+child_hello(const struct child_entry *e, void *buf, struct ipc_hello *out)
+{
+	struct ipc_msg m;
+	int r = ipc_recv_once(CHILD_FD, buf, CHILD_HELLO_WAIT_MS, &m);
+
+	if (r == 0 && m.type != IPC_HELLO)
+		r = -EBADMSG;
+	if (r < 0) {
+		fprintf(stderr, "lvsd: %s: no greeting from the parent: %s\n", e->name,
+			strerror(-r));
+		return r;
+	}
+	*out = *IPC_BODY(&m, struct ipc_hello);
+	ipc_strget(out->user, sizeof(out->user));
+	return 0;
+}
+
+int
+child_boot(const struct child_entry *e)
+{
+	struct ipc_hello h;
+	const char *what = NULL;
+	void *buf;
+	int r;
+
+	if (!child_fd_ok()) {
+		fprintf(stderr, "lvsd: %s: not started by lvsd (no channel on descriptor %d)\n",
+			e->name, CHILD_FD);
+		return 2;
+	}
+	if (!(buf = malloc(IPC_FRAME_MAX)))
+		return 1;
+	r = child_hello(e, buf, &h);
+	free(buf);
+	if (r < 0)
+		return 1;
+	log_init(e->name, h.foreground, h.debug);
+	r = privdrop_role(h.user, e->caps, &what);
+	if (r < 0) {
+		log_err("cannot drop privileges to user %s: %s: %s", h.user, what, strerror(-r));
+		return 1;
+	}
+	/* after the credentials changed (which clears it): die with the parent,
+	 * and make sure the parent is not gone already */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)h.parent_pid) {
+		log_err("the parent (pid %d) is gone; exiting", (int)h.parent_pid);
+		return 1;
+	}
+	return e->main(CHILD_FD);
 }

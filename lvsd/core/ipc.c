@@ -6,23 +6,46 @@
 
 #include "lvsd/core/ipc.h"
 
-#define FIXED(t, s) [t] = {#t, (uint32_t)sizeof(s), false, 0, (uint32_t)sizeof(s)}
+#define FIXED(t, s) [t] = {#t, (uint32_t)sizeof(s), false, false, 0, (uint32_t)sizeof(s), 0}
+#define WITH_FD(t, s) [t] = {#t, (uint32_t)sizeof(s), false, true, 0, (uint32_t)sizeof(s), 0}
+/* fixed part s with a uint32 count field, then at most max elements e */
+#define VAR(t, s, field, e, max)                                                                   \
+	[t] = {#t,                                                                                 \
+	       (uint32_t)sizeof(s),                                                                \
+	       true,                                                                               \
+	       false,                                                                              \
+	       (uint32_t)sizeof(e),                                                                \
+	       (uint32_t)(sizeof(s) + (max) * sizeof(e)),                                          \
+	       (uint32_t)offsetof(s, field)}
 
 static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
+    FIXED(IPC_HELLO, struct ipc_hello),
     FIXED(IPC_CONF_BEGIN, struct ipc_conf_begin),
-    [IPC_CONF_VRRP] = {"IPC_CONF_VRRP", (uint32_t)sizeof(struct ipc_conf_vrrp), true,
-		       (uint32_t)sizeof(struct ipc_addr),
-		       (uint32_t)(sizeof(struct ipc_conf_vrrp) +
-				  IPC_VRRP_MAX_VIPS * sizeof(struct ipc_addr))},
+    VAR(IPC_CONF_VRRP, struct ipc_conf_vrrp, n_vips, struct ipc_addr, IPC_VRRP_MAX_VIPS),
     FIXED(IPC_CONF_SERVICE, struct ipc_conf_service),
     FIXED(IPC_CONF_RS, struct ipc_conf_rs),
-    FIXED(IPC_CONF_KEY, struct ipc_conf_key),
+    VAR(IPC_CONF_KEY, struct ipc_conf_key, len, uint8_t, IPC_KEY_MAX),
     FIXED(IPC_CONF_REPORTS, struct ipc_conf_reports),
+    WITH_FD(IPC_CONF_SOCKET, struct ipc_conf_socket),
     FIXED(IPC_CONF_END, struct ipc_conf_end),
     FIXED(IPC_CONF_ACK, struct ipc_conf_ack),
     FIXED(IPC_STATUS_REQ, struct ipc_status_req),
     FIXED(IPC_STATUS, struct ipc_status),
+    VAR(IPC_HEALTH, struct ipc_health, n, struct ipc_health_rs, IPC_BATCH_MAX),
+    VAR(IPC_WEIGHTS, struct ipc_weights, n, struct ipc_weight, IPC_BATCH_MAX),
+    FIXED(IPC_VRRP_STATE, struct ipc_vrrp_state),
 };
+
+_Static_assert(sizeof(struct ipc_conf_vrrp) + IPC_VRRP_MAX_VIPS * sizeof(struct ipc_addr) <=
+		   IPC_PAYLOAD_MAX,
+	       "VRRP frame too large");
+_Static_assert(sizeof(struct ipc_weights) + IPC_BATCH_MAX * sizeof(struct ipc_weight) <=
+		   IPC_PAYLOAD_MAX,
+	       "weights frame too large");
+_Static_assert(sizeof(struct ipc_health) + IPC_BATCH_MAX * sizeof(struct ipc_health_rs) <=
+		   IPC_PAYLOAD_MAX,
+	       "health frame too large");
+_Static_assert(sizeof(struct ipc_conf_key) + IPC_KEY_MAX <= IPC_PAYLOAD_MAX, "key frame too large");
 
 const struct ipc_type_info *
 ipc_type_info(uint32_t type)
@@ -40,26 +63,11 @@ ipc_type_name(uint32_t type)
 	return ti ? ti->name + 4 : "unknown";
 }
 
-/* A variable-size payload must agree with the count its fixed part carries. */
-static int
-ipc_check_count(uint32_t type, const void *payload, size_t n_elems)
-{
-	uint32_t n;
-
-	switch (type) {
-	case IPC_CONF_VRRP:
-		memcpy(&n, (const char *)payload + offsetof(struct ipc_conf_vrrp, n_vips),
-		       sizeof(n));
-		return n == n_elems ? 0 : -EBADMSG;
-	default:
-		return -EBADMSG;
-	}
-}
-
 int
 ipc_check_payload(uint32_t type, const void *payload, size_t len)
 {
 	const struct ipc_type_info *ti = ipc_type_info(type);
+	uint32_t n;
 
 	if (!ti)
 		return -EBADMSG;
@@ -67,7 +75,9 @@ ipc_check_payload(uint32_t type, const void *payload, size_t len)
 		return len == ti->size ? 0 : -EBADMSG;
 	if (len < ti->size || len > ti->max || (len - ti->size) % ti->elem_size)
 		return -EBADMSG;
-	return ipc_check_count(type, payload, (len - ti->size) / ti->elem_size);
+	/* the count the fixed part carries must be the number of elements */
+	memcpy(&n, (const char *)payload + ti->count_off, sizeof(n));
+	return n == (len - ti->size) / ti->elem_size ? 0 : -EBADMSG;
 }
 
 int
@@ -88,28 +98,21 @@ ipc_encode(uint32_t type, const void *payload, size_t len, void *buf, size_t cap
 }
 
 int
-ipc_decode(const void *buf, size_t len, struct ipc_msg *msg, size_t *consumed)
+ipc_decode(void *buf, size_t len, struct ipc_msg *msg)
 {
-	const struct ipc_type_info *ti;
-	const char *payload = (const char *)buf + IPC_HDR_LEN;
+	char *payload = (char *)buf + IPC_HDR_LEN;
 	struct ipc_hdr h;
 
-	if (len < IPC_HDR_LEN)
-		return 0;
-	memcpy(&h, buf, sizeof(h));
-	ti = ipc_type_info(h.type);
-	/* Judge the header before waiting for a payload it announces. */
-	if (!ti || h.len > ti->max || h.len < ti->size)
+	if (len < IPC_HDR_LEN || len > IPC_FRAME_MAX)
 		return -EBADMSG;
-	if (len - IPC_HDR_LEN < h.len)
-		return 0;
-	if (ipc_check_payload(h.type, payload, h.len) < 0)
+	memcpy(&h, buf, sizeof(h));
+	if (h.len != len - IPC_HDR_LEN || ipc_check_payload(h.type, payload, h.len) < 0)
 		return -EBADMSG;
 	msg->type = h.type;
 	msg->len = h.len;
-	memcpy(&msg->body, payload, h.len);
-	*consumed = IPC_HDR_LEN + h.len;
-	return 1;
+	msg->payload = payload;
+	msg->fd = -1;
+	return 0;
 }
 
 void

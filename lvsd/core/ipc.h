@@ -1,17 +1,27 @@
 /* Messages between the lvsd parent and its children.
  *
- * A frame is a header { uint32 type; uint32 len } in host byte order (both
- * ends are processes on one host, forked from one binary) followed by len
- * bytes of payload.  Every type has one plain struct; ipc_types[] says how
- * long its payload must be.  Fixed-size types must match exactly; the few
- * variable-size ones end in an array of elements and must be their fixed
- * part plus a whole number of elements, no more than a maximum, and agree
- * with the count the fixed part carries.  Anything else is a desync.
+ * The channel is a SOCK_SEQPACKET socketpair: one datagram is one frame, so
+ * there is no stream to resynchronise and a descriptor passed with a frame
+ * (SCM_RIGHTS) belongs to exactly that frame.  A frame is a header
+ * { uint32 type; uint32 len } in host byte order (both ends are one binary
+ * on one host) followed by exactly len bytes of payload.  Every type has
+ * one plain struct; ipc_types[] says how long its payload must be and
+ * whether it carries a descriptor.  Fixed-size types must match exactly;
+ * the variable-size ones end in an array of elements and must be their
+ * fixed part plus a whole number of elements, at most a maximum, agreeing
+ * with the count the fixed part carries.  Anything else is a desync: the
+ * channel is closed and the child restarted.
  *
  * The codec (ipc_encode, ipc_decode) is pure: buffers in, buffers out.
- * The libevent glue (struct ipc_chan) is at the end and lives in ipc_ev.c.
+ * ipc_decode does not copy: the decoded message points into the caller's
+ * buffer (which must be 8-byte aligned for the typed accessors).  The
+ * libevent glue (struct ipc_chan) is at the end and lives in ipc_ev.c.
+ *
  * Objects are named by ids (indexes into the parent's configuration),
- * never by pointers.
+ * never by pointers.  Every message a child sends about a service, a real
+ * server or a VRRP instance carries the configuration generation its ids
+ * belong to: the parent drops and counts one from another generation and
+ * never applies it to whatever sits at that index now.
  */
 #ifndef LVSD_IPC_H
 #define LVSD_IPC_H
@@ -29,22 +39,33 @@ struct ipc_hdr {
 #define IPC_NAME_MAX 64
 #define IPC_PATH_MAX 256
 #define IPC_VRRP_MAX_VIPS 255 /* the VRRP count field is 8 bits */
+#define IPC_KEY_MAX 4096      /* bytes of one key file */
+#define IPC_BATCH_MAX 4000    /* entries of one health or weight message */
+#define IPC_PAYLOAD_MAX 65536 /* the largest payload of any type */
+#define IPC_FRAME_MAX (IPC_HDR_LEN + IPC_PAYLOAD_MAX)
 
 enum ipc_type {
 	IPC_NONE = 0,
+	/* parent -> child, first frame after the child starts */
+	IPC_HELLO, /* struct ipc_hello */
 	/* parent -> child: one configuration generation */
 	IPC_CONF_BEGIN,	  /* struct ipc_conf_begin */
 	IPC_CONF_VRRP,	  /* struct ipc_conf_vrrp + n_vips x struct ipc_addr */
 	IPC_CONF_SERVICE, /* struct ipc_conf_service */
 	IPC_CONF_RS,	  /* struct ipc_conf_rs */
-	IPC_CONF_KEY,	  /* struct ipc_conf_key */
+	IPC_CONF_KEY,	  /* struct ipc_conf_key + len bytes of key material */
 	IPC_CONF_REPORTS, /* struct ipc_conf_reports */
+	IPC_CONF_SOCKET,  /* struct ipc_conf_socket, with one descriptor */
 	IPC_CONF_END,	  /* struct ipc_conf_end */
 	/* child -> parent: the generation is installed */
 	IPC_CONF_ACK, /* struct ipc_conf_ack */
 	/* parent -> child, and the reply */
 	IPC_STATUS_REQ, /* struct ipc_status_req */
 	IPC_STATUS,	/* struct ipc_status */
+	/* child -> parent: results, each for one generation */
+	IPC_HEALTH,	/* checkers: struct ipc_health + n x struct ipc_health_rs */
+	IPC_WEIGHTS,	/* weight: struct ipc_weights + n x struct ipc_weight */
+	IPC_VRRP_STATE, /* vrrp: struct ipc_vrrp_state */
 	IPC_TYPE_COUNT
 };
 
@@ -54,6 +75,16 @@ struct ipc_addr {
 	uint8_t prefix;
 	uint8_t pad[2];
 	uint8_t addr[16];
+};
+
+/* Who the child is and how it logs; it checks that its parent is parent_pid. */
+struct ipc_hello {
+	int32_t parent_pid;
+	uint8_t role; /* 0 vrrp, 1 checkers, 2 weight (enum lvsd_role) */
+	uint8_t foreground;
+	uint8_t debug;
+	uint8_t pad;
+	char user[IPC_NAME_MAX]; /* the unprivileged user to become */
 };
 
 struct ipc_conf_begin {
@@ -132,12 +163,17 @@ struct ipc_conf_rs {
 	struct ipc_check check;
 };
 
+/* A key an agent signs with, as the bytes of its file: the parent reads
+ * the file, the unprivileged weight child never opens it.  len is 0 when
+ * the parent could not read it (the child then treats it as unusable). */
 struct ipc_conf_key {
 	uint32_t id;
 	uint8_t type; /* enum conf_key_type */
 	uint8_t pad[3];
 	char name[IPC_NAME_MAX];
-	char file[IPC_PATH_MAX];
+	int32_t read_errno; /* 0, or why the parent could not read the file */
+	uint32_t len;
+	uint8_t material[]; /* len bytes, at most IPC_KEY_MAX */
 };
 
 struct ipc_conf_reports {
@@ -146,6 +182,14 @@ struct ipc_conf_reports {
 	uint16_t port;
 	struct ipc_addr addr;
 	uint32_t max_skew_ms;
+};
+
+/* A socket the parent opened (and bound) for the child, which could not:
+ * the descriptor travels with the frame. */
+enum ipc_socket_kind { IPC_SOCKET_REPORTS = 1 };
+struct ipc_conf_socket {
+	uint32_t kind; /* enum ipc_socket_kind */
+	uint32_t id;
 };
 
 struct ipc_status_req {
@@ -161,38 +205,75 @@ struct ipc_status {
 	uint32_t pad;
 };
 
+/* Health of real servers, from the checkers child. */
+enum ipc_health_state { IPC_HEALTH_UNKNOWN, IPC_HEALTH_UP, IPC_HEALTH_DOWN };
+struct ipc_health_rs {
+	uint32_t service_id;
+	uint32_t rs_id;
+	uint8_t state;	/* enum ipc_health_state */
+	uint8_t reason; /* why, for the log (defined by the checkers) */
+	uint16_t pad;
+	int32_t code; /* with the reason: an HTTP status, an exit code, an errno */
+};
+struct ipc_health {
+	uint64_t generation;
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_health_rs rs[]; /* n of them, at most IPC_BATCH_MAX */
+};
+
+/* Weight proposals, from the weight child: many destinations at once, or
+ * in chunks of at most IPC_BATCH_MAX. */
+struct ipc_weight {
+	uint32_t service_id;
+	uint32_t rs_id;
+	uint32_t weight; /* 0..65535 */
+	uint8_t state;	 /* the feedback state (defined by the weight child) */
+	uint8_t pad[3];
+};
+struct ipc_weights {
+	uint64_t generation;
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_weight w[]; /* n of them, at most IPC_BATCH_MAX */
+};
+
+/* A VRRP instance changed state. */
+enum ipc_vrrp_st { IPC_VRRP_INIT, IPC_VRRP_BACKUP, IPC_VRRP_MASTER, IPC_VRRP_FAULT };
+struct ipc_vrrp_state {
+	uint64_t generation;
+	uint32_t instance_id;
+	uint8_t state; /* enum ipc_vrrp_st */
+	uint8_t prev;
+	uint8_t reason;	  /* why (defined by the vrrp child) */
+	uint8_t priority; /* effective priority now */
+	struct ipc_addr master; /* the master's address, as seen in its adverts */
+};
+
 /* Size rules of one type. */
 struct ipc_type_info {
 	const char *name;
 	uint32_t size; /* fixed part: the exact size unless variable */
 	bool variable; /* followed by elements of elem_size */
+	bool fd;       /* exactly one descriptor travels with the frame */
 	uint32_t elem_size;
-	uint32_t max; /* largest payload of a variable type */
+	uint32_t max;	    /* largest payload of a variable type */
+	uint32_t count_off; /* variable: offset of the uint32 count in the fixed part */
 };
 
-/* A decoded message: the header and a copy of the payload, aligned. */
-union ipc_body {
-	struct ipc_conf_begin conf_begin;
-	struct ipc_conf_end conf_end;
-	struct ipc_conf_ack conf_ack;
-	struct ipc_conf_vrrp conf_vrrp;
-	struct ipc_conf_service conf_service;
-	struct ipc_conf_rs conf_rs;
-	struct ipc_conf_key conf_key;
-	struct ipc_conf_reports conf_reports;
-	struct ipc_status_req status_req;
-	struct ipc_status status;
-	unsigned char
-	    raw[sizeof(struct ipc_conf_vrrp) + IPC_VRRP_MAX_VIPS * sizeof(struct ipc_addr)];
-};
-
+/* A decoded message: a view of one frame.  payload points into the buffer
+ * it was decoded from (never copied); fd is the descriptor that came with
+ * it, or -1.  A receiver that keeps fd sets it to -1; the channel closes
+ * whatever is left there once the callback returns. */
 struct ipc_msg {
 	uint32_t type;
 	uint32_t len;
-	union ipc_body body;
+	void *payload;
+	int fd;
 };
 
-#define IPC_MSG_MAX (IPC_HDR_LEN + sizeof(union ipc_body))
+/* The payload as its struct, e.g. IPC_BODY(msg, struct ipc_status). */
+#define IPC_BODY(msg, T) ((T *)(msg)->payload)
 
 /* The rules of a type, or NULL for an unknown one. */
 const struct ipc_type_info *ipc_type_info(uint32_t type);
@@ -205,11 +286,11 @@ int ipc_check_payload(uint32_t type, const void *payload, size_t len);
  * when the payload breaks its type's rules, -ENOBUFS when cap is short. */
 int ipc_encode(uint32_t type, const void *payload, size_t len, void *buf, size_t cap);
 
-/* Decode the frame at the start of buf.  Returns 1 and fills *msg and
- * *consumed when a whole valid frame is there, 0 when more bytes are needed
- * (nothing written), -EBADMSG on an unknown type or a bad size: the stream
- * is out of step and must be closed. */
-int ipc_decode(const void *buf, size_t len, struct ipc_msg *msg, size_t *consumed);
+/* Decode one whole frame (one datagram) of len bytes at buf.  0 and *msg
+ * filled (fd -1, payload pointing into buf), or -EBADMSG on an unknown
+ * type, a bad size or a length that is not exactly the frame's: the
+ * channel is out of step and must be closed. */
+int ipc_decode(void *buf, size_t len, struct ipc_msg *msg);
 
 /* Helpers for the fixed-width text fields: copy with truncation, always
  * NUL-terminated; and read one back safely (NUL forced at the end). */
@@ -220,17 +301,31 @@ const char *ipc_strget(char *field, size_t size);
 struct event_base;
 struct ipc_chan;
 
-/* A message arrived.  The callback must not free the channel. */
-typedef void (*ipc_msg_cb)(struct ipc_chan *ch, const struct ipc_msg *msg, void *arg);
+/* A message arrived.  The callback must not free the channel; it may take
+ * msg->fd (setting it to -1). */
+typedef void (*ipc_msg_cb)(struct ipc_chan *ch, struct ipc_msg *msg, void *arg);
 /* The peer closed the socket (err 0), a read failed (-errno) or the stream
  * desynced (-EBADMSG).  No more messages will arrive; free the channel. */
 typedef void (*ipc_close_cb)(struct ipc_chan *ch, int err, void *arg);
 
-/* Take over fd (a connected SOCK_STREAM socket; it is closed by ipc_chan_free). */
+/* Take over fd (a connected SOCK_SEQPACKET socket; closed by ipc_chan_free). */
 int ipc_chan_new(struct event_base *base, int fd, ipc_msg_cb on_msg, ipc_close_cb on_close,
 		 void *arg, struct ipc_chan **out);
 void ipc_chan_free(struct ipc_chan *ch);
-/* Queue one message; 0 or -errno (-EBADMSG when the payload breaks its rules). */
+/* Queue one message; 0 or -errno (-EBADMSG when the payload breaks its
+ * rules, -ENOBUFS when the peer has not read what was queued before). */
 int ipc_send(struct ipc_chan *ch, uint32_t type, const void *payload, size_t len);
+/* The same with a descriptor for a type that carries one (fd is not taken:
+ * the peer receives its own copy). */
+int ipc_send_fd(struct ipc_chan *ch, uint32_t type, const void *payload, size_t len, int fd);
+
+/* A connected pair for a parent and child: SOCK_SEQPACKET, close-on-exec,
+ * send buffers large enough for the largest frame.  0 or -errno. */
+int ipc_socketpair(int sv[2]);
+/* Receive one frame synchronously (a child reading its IPC_HELLO before it
+ * has an event loop), waiting at most timeout_ms.  The frame lands in buf
+ * (IPC_FRAME_MAX bytes, 8-aligned); 0 or -errno (-ETIMEDOUT, -EBADMSG,
+ * -EPIPE when the peer closed). */
+int ipc_recv_once(int fd, void *buf, int timeout_ms, struct ipc_msg *msg);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,30 +90,7 @@ privdrop_user(const char *user, const char **what)
 	return 0;
 }
 
-int
-privdrop(const char *user, const char **what)
-{
-	int r;
-
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return privdrop_fail(what, "clearing ambient capabilities", errno);
-	r = privdrop_bounding(0);
-	if (r < 0)
-		return privdrop_fail(what, "emptying the bounding set", -r);
-	if (geteuid() == 0) {
-		r = privdrop_user(user, what);
-		if (r < 0)
-			return r;
-	}
-	r = privdrop_caps(0);
-	if (r < 0)
-		return privdrop_fail(what, "clearing capabilities", -r);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return privdrop_fail(what, "no-new-privs", errno);
-	return 0;
-}
-
-/* The permitted set now: what privdrop_keep() can keep at most. */
+/* The permitted set now: what privdrop_role() can keep at most. */
 static int
 privdrop_permitted(uint64_t *out)
 {
@@ -128,8 +106,36 @@ privdrop_permitted(uint64_t *out)
 	return 0;
 }
 
+/* Root becoming user while keeping its permitted capabilities: with
+ * SECBIT_KEEP_CAPS the permitted set survives setresuid (the effective
+ * set is cleared), so raise effective again to set the final securebits,
+ * which need CAP_SETPCAP. */
+static int
+privdrop_user_keep(const char *user, const char **what)
+{
+	uint64_t have = 0;
+	int r;
+
+	if (prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0) < 0)
+		return privdrop_fail(what, "keeping capabilities across setuid", errno);
+	r = privdrop_user(user, what);
+	if (r < 0)
+		return r;
+	if ((r = privdrop_permitted(&have)) < 0 || (r = privdrop_caps(have)) < 0)
+		return privdrop_fail(what, "raising capabilities after setuid", -r);
+	/* locked: uid 0 means nothing, no fixups on setuid, no kept or ambient
+	 * capabilities on exec */
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+		      SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+		      SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) < 0)
+		return privdrop_fail(what, "locking the securebits", errno);
+	return 0;
+}
+
 int
-privdrop_keep(uint64_t keep, const char **what)
+privdrop_role(const char *user, uint64_t keep, const char **what)
 {
 	uint64_t have = 0;
 	int r;
@@ -137,17 +143,22 @@ privdrop_keep(uint64_t keep, const char **what)
 	r = privdrop_permitted(&have);
 	if (r < 0)
 		return privdrop_fail(what, "reading capabilities", -r);
-	keep &= have; /* not root: nothing to keep */
-
+	keep &= have;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return privdrop_fail(what, "clearing ambient capabilities", errno);
 	r = privdrop_bounding(keep);
 	if (r < 0)
-		return privdrop_fail(what, "reducing the bounding set", -r);
+		return privdrop_fail(what, keep ? "reducing the bounding set"
+						: "emptying the bounding set",
+				     -r);
+	if (geteuid() == 0 && (r = privdrop_user_keep(user, what)) < 0)
+		return r;
 	r = privdrop_caps(keep);
 	if (r < 0)
 		return privdrop_fail(what, "reducing capabilities", -r);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return privdrop_fail(what, "no-new-privs", errno);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return privdrop_fail(what, "making the process not dumpable", errno);
 	return 0;
 }

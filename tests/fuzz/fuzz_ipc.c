@@ -1,9 +1,8 @@
-/* Fuzz the IPC decoder: ipc_decode() over a byte stream, one frame after
- * another, the way a channel consumes its input buffer.  Invariants: a
- * decoded frame never claims more bytes than there are, is exactly its
- * header plus its payload, re-encodes (ipc_encode) to the very same bytes,
- * and every strict prefix of it asks for more; a short buffer consumes
- * nothing; the only error is -EBADMSG. */
+/* Fuzz the IPC decoder: the input is one datagram, as a channel receives
+ * it.  Invariants: a decoded frame is exactly its header plus its payload,
+ * its payload points into the input (no copy), it re-encodes (ipc_encode)
+ * to the very same bytes, and every strict prefix or extension of it is a
+ * desync; the only error is -EBADMSG. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,22 +13,17 @@
 #include "lvsd/core/ipc.h"
 #include "tests/fuzz/fuzz.h"
 
-#define FUZZ_UNTOUCHED ((size_t)-1)
-
-/* Every strict prefix of a valid frame is incomplete, never an error. */
+/* A datagram is one frame: any other length is refused. */
 static void
-fuzz_ipc_prefixes(const uint8_t *p, size_t frame)
+fuzz_ipc_lengths(uint8_t *p, size_t frame)
 {
-	const size_t lens[] = {0, IPC_HDR_LEN - 1, IPC_HDR_LEN, frame - 1};
+	const size_t lens[] = {0, IPC_HDR_LEN - 1, IPC_HDR_LEN, frame - 1, frame + 1};
 	struct ipc_msg m;
 
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		size_t used = FUZZ_UNTOUCHED;
-
-		if (lens[i] >= frame)
+		if (lens[i] == frame || lens[i] > IPC_FRAME_MAX + 1)
 			continue;
-		FUZZ_ASSERT(ipc_decode(p, lens[i], &m, &used) == 0);
-		FUZZ_ASSERT(used == FUZZ_UNTOUCHED);
+		FUZZ_ASSERT(ipc_decode(p, lens[i], &m) == -EBADMSG);
 	}
 }
 
@@ -39,16 +33,22 @@ fuzz_ipc_strings(struct ipc_msg *m)
 {
 	switch (m->type) {
 	case IPC_CONF_VRRP:
-		FUZZ_ASSERT(strlen(ipc_strget(m->body.conf_vrrp.name, IPC_NAME_MAX)) < IPC_NAME_MAX);
-		FUZZ_ASSERT(strlen(ipc_strget(m->body.conf_vrrp.interface, IPC_NAME_MAX)) <
-			    IPC_NAME_MAX);
+		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_conf_vrrp)->name,
+					      IPC_NAME_MAX)) < IPC_NAME_MAX);
+		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_conf_vrrp)->interface,
+					      IPC_NAME_MAX)) < IPC_NAME_MAX);
 		break;
 	case IPC_CONF_KEY:
-		FUZZ_ASSERT(strlen(ipc_strget(m->body.conf_key.file, IPC_PATH_MAX)) < IPC_PATH_MAX);
+		FUZZ_ASSERT(IPC_BODY(m, struct ipc_conf_key)->len ==
+			    m->len - sizeof(struct ipc_conf_key));
 		break;
 	case IPC_CONF_RS:
-		FUZZ_ASSERT(strlen(ipc_strget(m->body.conf_rs.check.script, IPC_PATH_MAX)) <
-			    IPC_PATH_MAX);
+		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_conf_rs)->check.script,
+					      IPC_PATH_MAX)) < IPC_PATH_MAX);
+		break;
+	case IPC_HELLO:
+		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_hello)->user,
+					      IPC_NAME_MAX)) < IPC_NAME_MAX);
 		break;
 	default:
 		break;
@@ -58,31 +58,31 @@ fuzz_ipc_strings(struct ipc_msg *m)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct ipc_msg m;
-	static unsigned char out[IPC_MSG_MAX];
-	size_t off = 0;
+	static uint64_t in[(IPC_FRAME_MAX + 16) / 8]; /* aligned, like a channel's buffer */
+	static unsigned char out[IPC_FRAME_MAX];
+	uint8_t *p = (uint8_t *)in;
+	struct ipc_msg m;
+	int r, n;
 
-	while (off < size) {
-		size_t used = FUZZ_UNTOUCHED;
-		int r = ipc_decode(data + off, size - off, &m, &used), n;
-
-		if (r <= 0) {
-			FUZZ_ASSERT(r == 0 || r == -EBADMSG);
-			FUZZ_ASSERT(used == FUZZ_UNTOUCHED);
-			break;
-		}
-		FUZZ_ASSERT(r == 1);
-		FUZZ_ASSERT(used <= size - off);
-		FUZZ_ASSERT(used == IPC_HDR_LEN + m.len);
-		FUZZ_ASSERT(ipc_type_info(m.type) != NULL);
-		FUZZ_ASSERT(strcmp(ipc_type_name(m.type), "unknown") != 0);
-		FUZZ_ASSERT(ipc_check_payload(m.type, &m.body, m.len) == 0);
-		n = ipc_encode(m.type, &m.body, m.len, out, sizeof(out));
-		FUZZ_ASSERT(n > 0 && (size_t)n == used);
-		FUZZ_ASSERT(memcmp(out, data + off, used) == 0);
-		fuzz_ipc_prefixes(data + off, used);
-		fuzz_ipc_strings(&m);
-		off += used; /* at least IPC_HDR_LEN: the loop ends */
+	if (size > IPC_FRAME_MAX)
+		size = IPC_FRAME_MAX;
+	memcpy(p, data, size);
+	memset(p + size, 0, 8);
+	r = ipc_decode(p, size, &m);
+	if (r < 0) {
+		FUZZ_ASSERT(r == -EBADMSG);
+		return 0;
 	}
+	FUZZ_ASSERT(r == 0);
+	FUZZ_ASSERT(size == IPC_HDR_LEN + m.len);
+	FUZZ_ASSERT(m.payload == p + IPC_HDR_LEN && m.fd == -1);
+	FUZZ_ASSERT(ipc_type_info(m.type) != NULL);
+	FUZZ_ASSERT(strcmp(ipc_type_name(m.type), "unknown") != 0);
+	FUZZ_ASSERT(ipc_check_payload(m.type, m.payload, m.len) == 0);
+	n = ipc_encode(m.type, m.payload, m.len, out, sizeof(out));
+	FUZZ_ASSERT(n > 0 && (size_t)n == size);
+	FUZZ_ASSERT(memcmp(out, p, size) == 0);
+	fuzz_ipc_lengths(p, size);
+	fuzz_ipc_strings(&m);
 	return 0;
 }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..9"
+echo "1..10"
 write_conf dir1
 
 out=$("$LVSD" -t -f "$CONF" 2>&1); rc=$?
@@ -17,14 +17,18 @@ check "and prints file:line:col: message" test -z "${out##"$CONF":5:3:\ *}"
 out=$("$LVSD" -t -f "$T/missing.yaml" 2>&1); rc=$?
 check "lvsd -t on a missing file exits 1 naming it: $out" test "$rc" = 1 -a -z "${out##*missing.yaml*}"
 write_conf dir1
-sed 's/^  user: nobody$/  user: no-such-user-here/' "$CONF" >"$T/user.yaml"
+sed 's/^  user: lvsd$/  user: no-such-user-here/' "$CONF" >"$T/user.yaml"
 out=$("$LVSD" -t -f "$T/user.yaml" 2>&1); rc=$?
 check "lvsd -t rejects an unknown user: $out" \
 	test "$rc" = 1 -a -z "${out##"$T"/user.yaml:*user \'no-such-user-here\' does not exist*}"
-sed 's/^  user: nobody$/  user: root/' "$CONF" >"$T/root.yaml"
+sed 's/^  user: lvsd$/  user: root/' "$CONF" >"$T/root.yaml"
 out=$("$LVSD" -t -f "$T/root.yaml" 2>&1); rc=$?
 check "lvsd -t rejects user root at global: $out" \
 	test "$rc" = 1 -a -z "${out##"$T"/root.yaml:2:3: global.user must be an unprivileged user, not root*}"
+sed 's/^  user: lvsd$/  user: nobody/' "$CONF" >"$T/nobody.yaml"
+out=$("$LVSD" -t -f "$T/nobody.yaml" 2>&1); rc=$?
+check "lvsd -t rejects user nobody, shared with other daemons: $out" \
+	test "$rc" = 1 -a -z "${out##"$T"/nobody.yaml:2:3: global.user must be a user of lvsd\'s own, not \'nobody\'*}"
 
 write_conf dir1
 "$LVSD" --dump-config -f "$CONF" >"$T/dump.yaml"; rc=$?

@@ -57,7 +57,7 @@ write_conf() {
 global:
   director_id: ${1:-dir1}
   control_socket: $SOCK
-  user: nobody
+  user: lvsd
 vrrp:
   - name: vi_1
     interface: lo

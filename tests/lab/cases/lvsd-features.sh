@@ -33,7 +33,7 @@ write_conf() {
 	cat >"$1.tmp" <<END
 global:
   control_socket: $sock
-  user: nobody
+  user: lvsd
 services:
   - name: web
     address: 192.0.2.100

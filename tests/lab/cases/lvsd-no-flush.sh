@@ -23,7 +23,7 @@ write_conf() {
 	cat >"$conf.tmp" <<END
 global:
   control_socket: $sock
-  user: nobody
+  user: lvsd
 services:
   - name: web
     address: $LAB_VIP

@@ -16,7 +16,7 @@ write_conf() {
 	cat >"$conf.tmp" <<END
 global:
   control_socket: $sock
-  user: nobody
+  user: lvsd
 services:
   - name: odd
     address: $LAB_VIP

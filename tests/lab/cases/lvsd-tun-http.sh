@@ -11,7 +11,7 @@ lab_check "cl1 forgets old neighbours of the VIP" lab_in cl1 ip neigh flush to "
 cat >"$LAB_CASE_DIR/lvsd.yaml" <<END
 global:
   control_socket: $LAB_CASE_DIR/dir1.sock
-  user: nobody
+  user: lvsd
 services:
   - name: web
     address: $LAB_VIP

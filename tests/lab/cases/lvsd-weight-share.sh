@@ -18,7 +18,7 @@ write_conf() {
 	cat >"$LAB_CASE_DIR/lvsd.yaml.tmp" <<END
 global:
   control_socket: $sock
-  user: nobody
+  user: lvsd
 services:
   - name: web
     address: $LAB_VIP

@@ -1,0 +1,157 @@
+/* What the children report, into the parent's state: health results and
+ * weight proposals for real servers (handed to the IPVS writer through
+ * the effective weight), VRRP state changes per instance.  The caller
+ * (proc.c) has checked each message's generation and ids. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvsd/core/ipc.h"
+#include "lvsd/core/log.h"
+#include "lvsd/lvsd.h"
+
+static const char *const vrrp_state_names[] = {"init", "backup", "master", "fault"};
+
+static bool
+results_rs_valid(const struct conf *c, uint32_t svc, uint32_t rs)
+{
+	return svc < c->n_services && rs < c->services[svc].n_rs;
+}
+
+static int
+results_judge_health(const struct conf *c, const struct ipc_health *m)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!results_rs_valid(c, m->rs[i].service_id, m->rs[i].rs_id) ||
+		    m->rs[i].state > IPC_HEALTH_DOWN)
+			return -EINVAL;
+	return 1;
+}
+
+static int
+results_judge_weights(const struct conf *c, const struct ipc_weights *m)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!results_rs_valid(c, m->w[i].service_id, m->w[i].rs_id) ||
+		    m->w[i].weight > 65535)
+			return -EINVAL;
+	return 1;
+}
+
+int
+results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
+	      const struct ipc_msg *m)
+{
+	const struct ipc_vrrp_state *v;
+
+	switch (m->type) {
+	case IPC_HEALTH:
+		if (from != LVSD_CHECKERS)
+			return -EPROTO;
+		if (IPC_BODY(m, struct ipc_health)->generation != generation)
+			return 0;
+		return results_judge_health(c, IPC_BODY(m, struct ipc_health));
+	case IPC_WEIGHTS:
+		if (from != LVSD_WEIGHT)
+			return -EPROTO;
+		if (IPC_BODY(m, struct ipc_weights)->generation != generation)
+			return 0;
+		return results_judge_weights(c, IPC_BODY(m, struct ipc_weights));
+	case IPC_VRRP_STATE:
+		v = IPC_BODY(m, struct ipc_vrrp_state);
+		if (from != LVSD_VRRP)
+			return -EPROTO;
+		if (v->generation != generation)
+			return 0;
+		return v->instance_id < c->n_vrrp && v->state <= IPC_VRRP_FAULT ? 1 : -EINVAL;
+	default:
+		return -EPROTO;
+	}
+}
+
+void
+results_apply(struct lvsd *d, const struct ipc_msg *m)
+{
+	const struct ipc_health *h;
+	const struct ipc_weights *w;
+
+	switch (m->type) {
+	case IPC_HEALTH:
+		h = IPC_BODY(m, struct ipc_health);
+		for (uint32_t i = 0; i < h->n; i++)
+			lvsd_health(d, &h->rs[i]);
+		break;
+	case IPC_WEIGHTS:
+		w = IPC_BODY(m, struct ipc_weights);
+		for (uint32_t i = 0; i < w->n; i++)
+			lvsd_weight(d, &w->w[i]);
+		break;
+	case IPC_VRRP_STATE:
+		lvsd_vrrp_state(d, IPC_BODY(m, struct ipc_vrrp_state));
+		break;
+	}
+}
+
+void
+lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
+{
+	const struct conf_service *s = &d->conf->services[h->service_id];
+	char a[CONF_ADDRSTRLEN];
+
+	log_debug("health of %s in %s: %s", conf_addr_str(&s->rs[h->rs_id].addr, a, sizeof(a)),
+		  s->name, h->state == IPC_HEALTH_UP ? "up" : h->state == IPC_HEALTH_DOWN ? "down"
+											: "unknown");
+}
+
+void
+lvsd_weight(struct lvsd *d, const struct ipc_weight *w)
+{
+	const struct conf_service *s = &d->conf->services[w->service_id];
+	char a[CONF_ADDRSTRLEN];
+
+	log_debug("weight proposal for %s in %s: %u",
+		  conf_addr_str(&s->rs[w->rs_id].addr, a, sizeof(a)), s->name, w->weight);
+}
+
+void
+lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
+{
+	struct lvsd_vrrp *st = &d->vrrp[v->instance_id];
+
+	if (!st->known || st->state != v->state)
+		clock_gettime(CLOCK_MONOTONIC, &st->since);
+	st->known = true;
+	st->state = v->state;
+	st->priority = v->priority;
+	log_info("vrrp instance %s is %s (priority %u)", d->conf->vrrp[v->instance_id].name,
+		 vrrp_state_names[v->state], v->priority);
+}
+
+const char *
+lvsd_vrrp_state_name(uint8_t state)
+{
+	return state < sizeof(vrrp_state_names) / sizeof(vrrp_state_names[0])
+		   ? vrrp_state_names[state]
+		   : "unknown";
+}
+
+int
+lvsd_results_reset(struct lvsd *d)
+{
+	struct lvsd_vrrp *v = calloc(d->conf->n_vrrp ? d->conf->n_vrrp : 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	free(d->vrrp);
+	d->vrrp = v;
+	return 0;
+}
+
+void
+lvsd_results_free(struct lvsd *d)
+{
+	free(d->vrrp);
+	d->vrrp = NULL;
+}
