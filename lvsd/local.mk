@@ -3,7 +3,7 @@
 # folders below it hold what it is built from: core/ (shared by every
 # process), conf/ (the configuration model) and ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
-lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
+lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)

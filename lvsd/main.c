@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
+#include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
@@ -142,6 +143,7 @@ lvsd_check(const struct lvsd_opts *o)
 			return 1;
 		}
 	} else {
+		lint_config(c, lint_print, stderr);
 		printf("%s: configuration is valid\n", o->file);
 	}
 	conf_free(c);
@@ -194,6 +196,7 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 			(unsigned long long)d->generation, err);
 		return r;
 	}
+	lint_config(c, lint_log, NULL);
 	if (strcmp(c->global.control_socket, d->conf->global.control_socket))
 		log_warn("control_socket changed to %s: takes effect at the next start",
 			 c->global.control_socket);
@@ -295,6 +298,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	d->generation = 1;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation 1 loaded from %s", d->conf_path);
+	lint_config(d->conf, lint_log, NULL);
 	if (!d->foreground && daemon(0, 0) < 0) {
 		log_err("cannot become a daemon: %s", strerror(errno));
 		return 1;
