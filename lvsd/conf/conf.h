@@ -21,7 +21,7 @@
 #define CONF_DEFAULT_CONTROL_SOCKET "/run/lvsd/lvsd.sock"
 #define CONF_DEFAULT_METRICS_PORT 9642
 #define CONF_DEFAULT_REPORTS_PORT 7946
-#define CONF_DEFAULT_USER "nobody"
+#define CONF_DEFAULT_USER "lvsd"
 
 struct conf_pos {
 	unsigned line; /* 1-based; 0 when the value was filled in by default */
@@ -60,7 +60,7 @@ struct conf_global {
 	char control_socket[CONF_PATH_MAX]; /* default: /run/lvsd/lvsd.sock */
 	bool metrics_enabled;
 	struct conf_sockaddr metrics;     /* default: 127.0.0.1:9642 when enabled */
-	char user[CONF_NAME_MAX];         /* unprivileged user of weight/checkers: nobody */
+	char user[CONF_NAME_MAX];         /* unprivileged user of the children: lvsd */
 	/* The IPVS connection-sync daemon; runs when sync_interface is set. */
 	char sync_interface[CONF_NAME_MAX];
 	uint8_t sync_id;                  /* default 0 */

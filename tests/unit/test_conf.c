@@ -426,7 +426,7 @@ test_defaults(void **state)
 	char b[CONF_ADDRSTRLEN];
 
 	assert_string_equal(c->global.control_socket, "/run/lvsd/lvsd.sock");
-	assert_string_equal(c->global.user, "nobody");
+	assert_string_equal(c->global.user, "lvsd");
 	assert_true(c->global.director_id[0] != '\0');
 	assert_false(c->global.metrics_enabled);
 	assert_false(c->reports.enabled);

@@ -275,7 +275,7 @@ test_defaults_written(void **state)
 	static const char *const want[] = {
 	    "control_socket: /run/lvsd/lvsd.sock",
 	    "metrics: false",
-	    "user: nobody",
+	    "user: lvsd",
 	    "reports: false",
 	    "protocol: tcp",
 	    "scheduler: wrr",
