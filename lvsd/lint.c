@@ -64,8 +64,8 @@ static void
 inert_vrrp(struct lint *l, const char *why)
 {
 	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].pos, "vrrp instance %s " INERT ": %s",
-			l->c->vrrp[i].name, why);
+		lint_at(l, &l->c->vrrp[i].pos, "vrrp instance %s " INERT ": %s", l->c->vrrp[i].name,
+			why);
 }
 
 static void
@@ -89,8 +89,8 @@ static void
 inert_peers(struct lint *l, const char *why)
 {
 	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].peers_pos, "unicast_peers of vrrp instance %s " INERT ": %s",
-			l->c->vrrp[i].name, why);
+		lint_at(l, &l->c->vrrp[i].peers_pos,
+			"unicast_peers of vrrp instance %s " INERT ": %s", l->c->vrrp[i].name, why);
 }
 
 static void
