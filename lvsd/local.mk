@@ -3,7 +3,7 @@
 # folders below it hold what it is built from: core/ (shared by every
 # process), conf/ (the configuration model) and ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
-lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
+lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h \
 	lvsd/results.c lvsd/sockets.c
@@ -46,3 +46,11 @@ tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS)
 tests_unit_test_results_LDADD = lvsd/core/libcore.a lvsd/conf/libconf.a $(YAML_LIBS) \
 	$(CMOCKA_LIBS)
+
+# unit tests of the warnings lvsd -t prints about a valid configuration
+check_PROGRAMS += tests/unit/test_lint
+TESTS += tests/unit/test_lint
+UNIT_TESTS += tests/unit/test_lint
+tests_unit_test_lint_SOURCES = tests/unit/test_lint.c lvsd/lint.c lvsd/lint.h
+tests_unit_test_lint_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_lint_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) $(CMOCKA_LIBS)

@@ -16,6 +16,7 @@
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
+#include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
@@ -154,6 +155,7 @@ lvsd_check(const struct lvsd_opts *o)
 			return 1;
 		}
 	} else {
+		lint_config(c, lint_print, stderr);
 		printf("%s: configuration is valid\n", o->file);
 	}
 	conf_free(c);
@@ -208,6 +210,7 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 			(unsigned long long)d->generation, err);
 		return r;
 	}
+	lint_config(c, lint_log, NULL);
 	if (strcmp(c->global.control_socket, d->conf->global.control_socket))
 		log_warn("control_socket changed to %s: takes effect at the next start",
 			 c->global.control_socket);
@@ -309,6 +312,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	d->generation = 1;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation 1 loaded from %s", d->conf_path);
+	lint_config(d->conf, lint_log, NULL);
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	if (d->self_fd < 0 || lvsd_results_reset(d) < 0) {

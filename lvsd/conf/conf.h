@@ -65,6 +65,7 @@ struct conf_global {
 	char sync_interface[CONF_NAME_MAX];
 	uint8_t sync_id;                  /* default 0 */
 	struct conf_pos pos;
+	struct conf_pos metrics_pos;      /* where metrics was written */
 };
 
 /* A key an agent signs its reports with: an Ed25519 public key or an HMAC secret. */
@@ -73,6 +74,7 @@ struct conf_key {
 	enum conf_key_type type;
 	char file[CONF_PATH_MAX];
 	struct conf_pos pos;
+	struct conf_pos file_pos;   /* where the file's path was written */
 };
 
 struct conf_reports {
@@ -99,6 +101,9 @@ struct conf_vrrp {
 	size_t n_track_interfaces;
 	char notify[CONF_PATH_MAX]; /* script run on every state change; "" when unset */
 	struct conf_pos pos;
+	struct conf_pos interface_pos; /* where the interface's name was written */
+	/* where these keys were written; line 0 when absent */
+	struct conf_pos notify_pos, peers_pos, track_pos;
 };
 
 struct conf_check {
@@ -141,6 +146,7 @@ struct conf_rs {
 	bool has_check;             /* check overrides the service's */
 	struct conf_check check;
 	struct conf_pos pos;
+	struct conf_pos key_pos;    /* where agent_key was written */
 };
 
 struct conf_service {

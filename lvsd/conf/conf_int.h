@@ -93,6 +93,8 @@ int conf_walk(struct conf_ctx *x, yaml_node_t *map, const char *what,
 	      const struct conf_keydef *defs, size_t n_defs, void *obj, struct conf_map *m);
 int conf_seq(struct conf_ctx *x, yaml_node_t *n, const char *key, yaml_node_item_t **items,
 	     size_t *count);
+/* Where the key of table entry i was written; line 0 when it is absent. */
+struct conf_pos conf_map_pos(const struct conf_map *m, int i);
 yaml_node_t *conf_map_find(struct conf_ctx *x, yaml_node_t *map, const char *key);
 int conf_scalar(struct conf_ctx *x, yaml_node_t *v, const char *key, const char **out);
 int conf_get_uint(struct conf_ctx *x, yaml_node_t *v, const char *key, uint64_t lo, uint64_t hi,

@@ -35,6 +35,7 @@ parse_metrics(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return conf_get_sockaddr(x, v, "metrics", &g->metrics);
 }
 
+enum { GL_METRICS = 2 };
 static const struct conf_keydef global_keys[] = {
     CONF_KSTR("director_id", CK_NAME, struct conf_global, director_id),
     CONF_KSTR("control_socket", CK_PATH, struct conf_global, control_socket),
@@ -49,9 +50,13 @@ parse_global(struct conf_ctx *x, yaml_node_t *v, void *obj)
 {
 	struct conf *c = obj;
 	struct conf_map m;
+	int r;
 
 	c->global.pos = conf_node_pos(v);
-	return conf_walk(x, v, "global", global_keys, N(global_keys), &c->global, &m);
+	if ((r = conf_walk(x, v, "global", global_keys, N(global_keys), &c->global, &m)) < 0)
+		return r;
+	c->global.metrics_pos = conf_map_pos(&m, GL_METRICS);
+	return 0;
 }
 
 /* keys */
@@ -77,6 +82,7 @@ parse_key(struct conf_ctx *x, yaml_node_t *kn, yaml_node_t *v, struct conf_key *
 		return conf_fail(x, v->type == YAML_MAPPING_NODE ? v : kn,
 				 "key '%s' needs 'file': the path of its public key or secret",
 				 k->name);
+	k->file_pos = conf_node_pos(m.val[1]);
 	return 0;
 }
 
@@ -279,7 +285,7 @@ parse_track(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return 0;
 }
 
-enum { VR_NAME, VR_IFACE, VR_VRID, VR_VERSION, VR_VIPS = 9 };
+enum { VR_NAME, VR_IFACE, VR_VRID, VR_VERSION, VR_NOTIFY = 8, VR_VIPS, VR_PEERS, VR_TRACK };
 static const struct conf_keydef vrrp_keys[] = {
     CONF_KSTR("name", CK_NAME, struct conf_vrrp, name),
     CONF_K("interface", CK_IFNAME, struct conf_vrrp, interface, 1, CONF_IFNAME_MAX),
@@ -324,6 +330,10 @@ parse_vrrp_one(struct conf_ctx *x, yaml_node_t *v, struct conf_vrrp *vr, size_t 
 				 "vrrp instance %s needs at least one address in "
 				 "'virtual_addresses'",
 				 vr->name);
+	vr->interface_pos = conf_node_pos(m.val[VR_IFACE]);
+	vr->notify_pos = conf_map_pos(&m, VR_NOTIFY);
+	vr->peers_pos = conf_map_pos(&m, VR_PEERS);
+	vr->track_pos = conf_map_pos(&m, VR_TRACK);
 	return 0;
 }
 

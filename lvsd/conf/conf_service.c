@@ -211,7 +211,7 @@ parse_rs_check(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return conf_parse_check(x, v, &rs->check);
 }
 
-enum { RS_ADDR, RS_PORT, RS_WEIGHT, RS_UPPER, RS_LOWER };
+enum { RS_ADDR, RS_PORT, RS_WEIGHT, RS_UPPER, RS_LOWER, RS_KEY };
 static const struct conf_keydef rs_keys[] = {
     CONF_KFN("address", parse_rs_addr),
     CONF_K("port", CK_U16, struct conf_rs, port, 1, 65535),
@@ -279,6 +279,7 @@ parse_rs_one(struct conf_ctx *x, yaml_node_t *v, struct conf_rs *rs)
 		return r;
 	if (!m.val[RS_ADDR])
 		return conf_fail(x, v, "a real server needs 'address'");
+	rs->key_pos = conf_map_pos(&m, RS_KEY);
 	return rs_fits(x, v, &m, rs);
 }
 

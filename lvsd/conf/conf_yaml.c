@@ -19,6 +19,14 @@ conf_node_pos(const yaml_node_t *n)
 	return p;
 }
 
+struct conf_pos
+conf_map_pos(const struct conf_map *m, int i)
+{
+	struct conf_pos none = {0, 0};
+
+	return m->key[i] ? conf_node_pos(m->key[i]) : none;
+}
+
 static int fail_at(struct conf_ctx *x, unsigned line, unsigned col, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 

@@ -1,0 +1,241 @@
+/* Warnings about a valid configuration.
+ *
+ * lvsd accepts the whole of lvsd.yaml(5) but acts on part of it only: the
+ * table lint_inert[] below lists what it does not act on yet, one row per
+ * key or section, and each row names every place the file writes it.  When
+ * a feature lands, its row goes.  After the table come the checks against
+ * the system: key files that cannot be read, interfaces that do not exist.
+ * None of this makes a file invalid: lvsd -t still exits 0.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lvsd/core/log.h"
+#include "lvsd/lint.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+struct lint {
+	const struct conf *c;
+	lint_emit_fn emit;
+	void *arg;
+	unsigned n;
+};
+
+static void lint_at(struct lint *l, const struct conf_pos *p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* One warning at p; nothing when p is a default's (line 0). */
+static void
+lint_at(struct lint *l, const struct conf_pos *p, const char *fmt, ...)
+{
+	char msg[CONF_ERR_MAX], line[CONF_PATH_MAX + CONF_ERR_MAX + 48];
+	va_list ap;
+
+	if (!p->line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s:%u:%u: warning: %s", l->c->file, p->line, p->col, msg);
+	l->emit(l->arg, line);
+	l->n++;
+}
+
+/* The keys accepted but not acted on yet.  Each finder calls lint_at() for
+ * every place its key is written, with why (the row's reason) at the end. */
+
+struct lint_inert {
+	void (*find)(struct lint *l, const char *why);
+	const char *why;
+};
+
+#define INERT "is accepted but not yet acted on"
+
+static void
+inert_vrrp(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_vrrp; i++)
+		lint_at(l, &l->c->vrrp[i].pos, "vrrp instance %s " INERT ": %s", l->c->vrrp[i].name,
+			why);
+}
+
+static void
+inert_notify(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_vrrp; i++)
+		lint_at(l, &l->c->vrrp[i].notify_pos, "notify of vrrp instance %s " INERT ": %s",
+			l->c->vrrp[i].name, why);
+}
+
+static void
+inert_track(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_vrrp; i++)
+		lint_at(l, &l->c->vrrp[i].track_pos,
+			"track_interfaces of vrrp instance %s " INERT ": %s", l->c->vrrp[i].name,
+			why);
+}
+
+static void
+inert_peers(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_vrrp; i++)
+		lint_at(l, &l->c->vrrp[i].peers_pos,
+			"unicast_peers of vrrp instance %s " INERT ": %s", l->c->vrrp[i].name, why);
+}
+
+static void
+inert_metrics(struct lint *l, const char *why)
+{
+	if (l->c->global.metrics_enabled)
+		lint_at(l, &l->c->global.metrics_pos, "metrics " INERT ": %s", why);
+}
+
+static void
+inert_keys(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_keys; i++)
+		lint_at(l, &l->c->keys[i].pos, "key %s " INERT ": %s", l->c->keys[i].name, why);
+}
+
+static void
+inert_reports(struct lint *l, const char *why)
+{
+	if (l->c->reports.enabled)
+		lint_at(l, &l->c->reports.pos, "reports " INERT ": %s", why);
+}
+
+static void
+inert_policy(struct lint *l, const char *why)
+{
+	for (size_t i = 0; i < l->c->n_services; i++) {
+		const struct conf_service *s = &l->c->services[i];
+
+		if (s->policy.type != CONF_POLICY_STATIC)
+			lint_at(l, &s->policy.pos, "weight_policy %s of service %s " INERT ": %s",
+				conf_policy_name(s->policy.type), s->name, why);
+	}
+}
+
+static void
+inert_agent_key(struct lint *l, const char *why)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	for (size_t i = 0; i < l->c->n_services; i++) {
+		const struct conf_service *s = &l->c->services[i];
+
+		for (size_t j = 0; j < s->n_rs; j++)
+			lint_at(l, &s->rs[j].key_pos,
+				"agent_key of real server %s in service %s " INERT ": %s",
+				conf_addr_str(&s->rs[j].addr, a, sizeof(a)), s->name, why);
+	}
+}
+
+static void
+inert_check(struct lint *l, const char *why)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	for (size_t i = 0; i < l->c->n_services; i++) {
+		const struct conf_service *s = &l->c->services[i];
+
+		if (s->check.type != CONF_CHECK_NONE)
+			lint_at(l, &s->check.pos, "%s check of service %s " INERT ": %s",
+				conf_check_type_name(s->check.type), s->name, why);
+		for (size_t j = 0; j < s->n_rs; j++)
+			if (s->rs[j].has_check && s->rs[j].check.type != CONF_CHECK_NONE)
+				lint_at(l, &s->rs[j].check.pos,
+					"%s check of real server %s in service %s " INERT ": %s",
+					conf_check_type_name(s->rs[j].check.type),
+					conf_addr_str(&s->rs[j].addr, a, sizeof(a)), s->name, why);
+	}
+}
+
+static const struct lint_inert lint_inert[] = {
+    {inert_vrrp, "there is no VRRP state machine yet; its virtual addresses are neither "
+		 "added nor moved"},
+    {inert_notify, "no VRRP state changes and no scripts are run yet"},
+    {inert_track, "there is no VRRP state machine yet to give up mastership"},
+    {inert_peers, "there is no VRRP state machine yet; no advertisement is sent"},
+    {inert_metrics, "nothing serves the Prometheus endpoint yet"},
+    {inert_keys, "there is no report receiver yet"},
+    {inert_reports, "there is no report receiver yet; nothing listens for reports"},
+    {inert_policy, "no weight policy runs yet; the static weights are written"},
+    {inert_agent_key, "there is no report receiver yet"},
+    {inert_check, "health checks are not run yet; real servers are never taken out"},
+};
+
+/* The system: what the file names must exist here. */
+
+static void
+lint_key_files(struct lint *l)
+{
+	for (size_t i = 0; i < l->c->n_keys; i++) {
+		const struct conf_key *k = &l->c->keys[i];
+		struct stat st;
+		int fd = open(k->file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+		if (fd < 0) {
+			lint_at(l, &k->file_pos, "key %s: cannot read %s: %s", k->name, k->file,
+				strerror(errno));
+			continue;
+		}
+		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+			lint_at(l, &k->file_pos, "key %s: %s is not a regular file", k->name,
+				k->file);
+		close(fd);
+	}
+}
+
+static void
+lint_interfaces(struct lint *l)
+{
+	for (size_t i = 0; i < l->c->n_vrrp; i++) {
+		const struct conf_vrrp *v = &l->c->vrrp[i];
+
+		if (!if_nametoindex(v->interface))
+			lint_at(l, &v->interface_pos,
+				"vrrp instance %s: interface %s does not exist on this system",
+				v->name, v->interface);
+		for (size_t j = 0; j < v->n_track_interfaces; j++)
+			if (!if_nametoindex(v->track_interfaces[j]))
+				lint_at(l, &v->track_pos,
+					"vrrp instance %s: tracked interface %s does not exist on "
+					"this system",
+					v->name, v->track_interfaces[j]);
+	}
+}
+
+unsigned
+lint_config(const struct conf *c, lint_emit_fn emit, void *arg)
+{
+	struct lint l = {c, emit, arg, 0};
+
+	for (size_t i = 0; i < N(lint_inert); i++)
+		lint_inert[i].find(&l, lint_inert[i].why);
+	lint_key_files(&l);
+	lint_interfaces(&l);
+	return l.n;
+}
+
+void
+lint_print(void *arg, const char *line)
+{
+	fprintf(arg, "%s\n", line);
+}
+
+void
+lint_log(void *arg, const char *line)
+{
+	log_warn("%s", line);
+}

@@ -1,0 +1,91 @@
+#!/bin/bash
+# lvsd -t names each key it accepts but does not act on yet, a key file it
+# cannot read and an interface this system lacks: one line each,
+# FILE:LINE:COL: warning: ..., on stderr; the file stays valid (exit 0).
+# The daemon logs the same lines at start and at each reload.
+. "$(dirname "$0")/lib.sh"
+proc_skip_unless_root
+proc_setup
+echo "1..10"
+
+# line numbers matter: the expected warnings below name them
+cat >"$CONF" <<EOC
+global:
+  control_socket: $SOCK
+  user: lvsd
+  metrics: true
+keys:
+  web1: { file: $T/no-such-key.pub }
+vrrp:
+  - name: VI_1
+    interface: lvsd-no-such0
+    vrid: 51
+    virtual_addresses: [192.0.2.10/24]
+    notify: /bin/true
+services:
+  - name: web
+    address: 192.0.2.10
+    port: 80
+    check: { type: none }
+    weight_policy: static
+    real_servers:
+      - { address: 198.51.100.11, agent_key: web1 }
+      - address: 198.51.100.12
+        check: { type: http }
+EOC
+I='is accepted but not yet acted on'
+cat >"$T/want" <<EOW
+$CONF:8:5: warning: vrrp instance VI_1 $I: there is no VRRP state machine yet; its virtual addresses are neither added nor moved
+$CONF:12:5: warning: notify of vrrp instance VI_1 $I: no VRRP state changes and no scripts are run yet
+$CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
+$CONF:6:3: warning: key web1 $I: there is no report receiver yet
+$CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet
+$CONF:22:16: warning: http check of real server 198.51.100.12 in service web $I: health checks are not run yet; real servers are never taken out
+$CONF:6:17: warning: key web1: cannot read $T/no-such-key.pub: No such file or directory
+$CONF:9:16: warning: vrrp instance VI_1: interface lvsd-no-such0 does not exist on this system
+EOW
+"$LVSD" -t -f "$CONF" >"$T/out" 2>"$T/err"; rc=$?
+diff -u "$T/want" "$T/err" | diag
+check "lvsd -t exits 0 with warnings" test "$rc" = 0
+check "and still says the file is valid" test "$(cat "$T/out")" = "$CONF: configuration is valid"
+check "one warning line per inert key, key file and interface, at file:line:col" \
+	cmp -s "$T/want" "$T/err"
+
+# the key file exists: its warning goes, the key's own stays
+: >"$T/no-such-key.pub"
+"$LVSD" -t -f "$CONF" >/dev/null 2>"$T/err"; rc=$?
+check "a readable key file is not named" \
+	test "$rc" = 0 -a "$(grep -c 'no-such-key' "$T/err")" = 0 -a "$(grep -c 'key web1 ' "$T/err")" = 1
+
+# only what is acted on: no VRRP, no reports, static weights, no checks
+cat >"$CONF" <<EOC
+global:
+  control_socket: $SOCK
+  user: lvsd
+  metrics: false
+reports: false
+services:
+  - name: web
+    address: 192.0.2.10
+    port: 80
+    check: { type: none }
+    weight_policy: { type: static }
+    real_servers:
+      - { address: 198.51.100.11, weight: 2 }
+EOC
+"$LVSD" -t -f "$CONF" >"$T/out" 2>"$T/err"; rc=$?
+diag <"$T/err"
+check "a file of what works: exit 0" test "$rc" = 0
+check "and no warning at all" test ! -s "$T/err"
+check "defaults are never named (a default tcp check, damped policy)" \
+	sh -c "sed '/check:/d; /weight_policy:/d' '$CONF' >'$T/defaults.yaml' &&
+		'$LVSD' -t -f '$T/defaults.yaml' 2>&1 >/dev/null | cmp -s - /dev/null"
+
+# the daemon logs them at start and at each reload
+write_conf dir1
+check "lvsd starts" start_lvsd
+check "and logs a warning for its VRRP instance" \
+	wait_for_log "$CONF:6:5: warning: vrrp instance vi_1 $I"
+sed -i '/^  user: lvsd$/a\  metrics: true' "$CONF"
+kill -HUP "$LVSD_PID"
+check "and a reload logs the new file's warnings" wait_for_log "$CONF:5:3: warning: metrics $I"
