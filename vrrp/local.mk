@@ -1,8 +1,9 @@
-# vrrp: the VRRP child, linked into lvsd (children are forked, not exec'd).
+# vrrp: the VRRP child, linked into lvsd (which executes itself again as
+# "lvsd: vrrp").
 noinst_LIBRARIES += vrrp/libvrrp.a
-vrrp_libvrrp_a_SOURCES = vrrp/vrrp_main.c
+vrrp_libvrrp_a_SOURCES = vrrp/vrrp_main.c vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h \
+	vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
 vrrp_libvrrp_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
-vrrp_libvrrp_a_SOURCES += vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
 
 # unit tests of the state machine, with a fake clock
 check_PROGRAMS += tests/unit/test_vrrp_fsm
@@ -11,3 +12,13 @@ UNIT_TESTS += tests/unit/test_vrrp_fsm
 tests_unit_test_vrrp_fsm_SOURCES = tests/unit/test_vrrp_fsm.c vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
 tests_unit_test_vrrp_fsm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_vrrp_fsm_LDADD = $(CMOCKA_LIBS)
+
+# unit tests of the advertisement codec, with adverts captured from
+# keepalived (tests/unit/vrrp-fixtures.sh regenerates them; not run here)
+check_PROGRAMS += tests/unit/test_vrrp_pkt
+TESTS += tests/unit/test_vrrp_pkt
+UNIT_TESTS += tests/unit/test_vrrp_pkt
+tests_unit_test_vrrp_pkt_SOURCES = tests/unit/test_vrrp_pkt.c vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h
+tests_unit_test_vrrp_pkt_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_vrrp_pkt_LDADD = $(CMOCKA_LIBS)
+EXTRA_DIST += tests/unit/vrrp-fixtures.sh

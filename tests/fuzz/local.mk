@@ -1,9 +1,10 @@
 # tests/fuzz: libFuzzer targets for the pure decoders (see tests/fuzz/README.md).
 # The normal build needs no clang: each target is also linked with replay.c,
 # a main() that runs it over saved inputs, and replay.sh runs the seed
-# corpora through all three under `make check` (and the sanitizer run).
+# corpora through all of them under `make check` (and the sanitizer run).
 # tests/fuzz/run builds the real fuzzers with clang and fuzzes for a while.
-FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs
+FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs \
+	tests/fuzz/fuzz_vrrp
 check_PROGRAMS += $(FUZZ_REPLAY)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
 	lvsd/table.c lvsd/table.h
@@ -14,6 +15,8 @@ tests_fuzz_fuzz_ipc_LDADD = lvsd/core/libcore.a
 tests_fuzz_fuzz_ipvs_SOURCES = tests/fuzz/fuzz_ipvs.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_ipvs_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
 tests_fuzz_fuzz_ipvs_LDADD = lvsd/ipvs/libipvs.a $(NL_LIBS)
+tests_fuzz_fuzz_vrrp_SOURCES = tests/fuzz/fuzz_vrrp.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_vrrp_LDADD = vrrp/libvrrp.a
 
 dist_check_SCRIPTS += tests/fuzz/replay.sh
 TESTS += tests/fuzz/replay.sh

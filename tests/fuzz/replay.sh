@@ -1,13 +1,13 @@
 #!/bin/sh
 # Replay the seed corpora and the saved reproducers of fixed bugs
-# (crashes/TARGET-*) through the three fuzz targets, built without libFuzzer.  One test point per
+# (crashes/TARGET-*) through the fuzz targets, built without libFuzzer.  One test point per
 # target: it passes when every input ran without a crash, a sanitizer report
 # or a broken invariant.
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${abs_top_builddir:-$(pwd)}
-echo 1..3
+echo 1..4
 i=0 rc=0
-for t in conf ipc ipvs; do
+for t in conf ipc ipvs vrrp; do
 	i=$((i + 1))
 	bin=$build/tests/fuzz/fuzz_$t
 	corpus=$src/tests/fuzz/corpus/$t
