@@ -61,36 +61,11 @@ struct lint_inert {
 #define INERT "is accepted but not yet acted on"
 
 static void
-inert_vrrp(struct lint *l, const char *why)
-{
-	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].pos, "vrrp instance %s " INERT ": %s", l->c->vrrp[i].name,
-			why);
-}
-
-static void
 inert_notify(struct lint *l, const char *why)
 {
 	for (size_t i = 0; i < l->c->n_vrrp; i++)
 		lint_at(l, &l->c->vrrp[i].notify_pos, "notify of vrrp instance %s " INERT ": %s",
 			l->c->vrrp[i].name, why);
-}
-
-static void
-inert_track(struct lint *l, const char *why)
-{
-	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].track_pos,
-			"track_interfaces of vrrp instance %s " INERT ": %s", l->c->vrrp[i].name,
-			why);
-}
-
-static void
-inert_peers(struct lint *l, const char *why)
-{
-	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].peers_pos,
-			"unicast_peers of vrrp instance %s " INERT ": %s", l->c->vrrp[i].name, why);
 }
 
 static void
@@ -162,11 +137,7 @@ inert_check(struct lint *l, const char *why)
 }
 
 static const struct lint_inert lint_inert[] = {
-    {inert_vrrp, "there is no VRRP state machine yet; its virtual addresses are neither "
-		 "added nor moved"},
-    {inert_notify, "no VRRP state changes and no scripts are run yet"},
-    {inert_track, "there is no VRRP state machine yet to give up mastership"},
-    {inert_peers, "there is no VRRP state machine yet; no advertisement is sent"},
+    {inert_notify, "no scripts are run yet; state changes are logged"},
     {inert_metrics, "nothing serves the Prometheus endpoint yet"},
     {inert_keys, "there is no report receiver yet"},
     {inert_reports, "there is no report receiver yet; nothing listens for reports"},

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "lvsd/conf/conf.h"
+#include "lvsd/core/ipc.h"
 
 struct event;
 struct event_base;
@@ -38,10 +39,13 @@ struct lvsd_child {
 
 /* What the vrrp child last said of one instance of the running generation. */
 struct lvsd_vrrp {
+	char name[CONF_NAME_MAX]; /* the instance's, to carry the state over a reload */
 	bool known; /* it said something */
 	uint8_t state; /* enum ipc_vrrp_st */
 	uint8_t priority;
+	uint8_t why; /* enum vrrp_why of the last transition */
 	struct timespec since; /* CLOCK_MONOTONIC */
+	struct ipc_vrrp_state last; /* the child's last report, counters included */
 };
 
 struct lvsd {
@@ -62,6 +66,7 @@ struct lvsd {
 	struct writer *ipvs; /* the single writer of the kernel's IPVS table */
 	uint32_t status_cookie;
 	int self_fd; /* the lvsd binary, executed again for each child */
+	bool applied; /* the running generation's IPVS table is programmed */
 	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
@@ -72,10 +77,15 @@ struct lvsd {
  * generation, apply it and push it to the children.  0 or -errno, with
  * the reason ("file:line:col: msg") in err. */
 int lvsd_reload(struct lvsd *d, char *err, size_t len);
+/* Ready to forward: the IPVS table of the running generation is programmed
+ * (or there is nothing to program).  A backup preempts only when ready. */
+bool lvsd_ready(const struct lvsd *d);
 
 /* proc.c: supervision of the children */
 int proc_init(struct lvsd *d);
 void proc_push_all(struct lvsd *d);
+/* Tell the vrrp child whether the director is ready to forward now. */
+void proc_ready(struct lvsd *d);
 /* Ask every running child for its status; returns the cookie replies carry. */
 uint32_t proc_status_request(struct lvsd *d);
 bool proc_status_complete(const struct lvsd *d, uint32_t cookie);
@@ -102,8 +112,9 @@ void lvsd_health(struct lvsd *d, const struct ipc_health_rs *h);
 void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
 void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
 const char *lvsd_vrrp_state_name(uint8_t state);
-/* a new generation is running: per-instance state starts over. 0 or -ENOMEM */
-int lvsd_results_reset(struct lvsd *d);
+/* a new generation (of the old one's n_old instances) is running: each
+ * instance keeps what was known of the one of its name.  0 or -ENOMEM */
+int lvsd_results_reset(struct lvsd *d, size_t n_old);
 void lvsd_results_free(struct lvsd *d);
 
 /* sockets.c: what the parent opens for the children */
@@ -117,6 +128,8 @@ void sockets_close(struct lvsd *d);
 /* Whether c fits the IPC messages (0), or -E2BIG with "file:line:col: why". */
 int push_fits(const struct conf *c, char *err, size_t len);
 int push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role);
+/* Whether the director is ready to forward, to the vrrp child. */
+int push_ready(struct lvsd *d, struct ipc_chan *ch);
 
 /* control.c: the control socket */
 int control_open(struct lvsd *d, const char *path);

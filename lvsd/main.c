@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,15 +173,24 @@ static void
 lvsd_apply(struct lvsd *d)
 {
 	log_debug("applying generation %llu", (unsigned long long)d->generation);
-	writer_apply(d->ipvs, d->conf);
+	d->applied = writer_apply(d->ipvs, d->conf) >= 0;
+	proc_ready(d);
+}
+
+bool
+lvsd_ready(const struct lvsd *d)
+{
+	return d->conf->n_services == 0 || d->applied;
 }
 
 static void
 lvsd_installed(struct lvsd *d, struct conf *c)
 {
+	size_t n_old = d->conf->n_vrrp;
+
 	conf_free(d->conf);
 	d->conf = c;
-	if (lvsd_results_reset(d) < 0)
+	if (lvsd_results_reset(d, n_old) < 0)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	d->generation++;
 	d->loaded_at = time(NULL);
@@ -315,7 +325,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	lint_config(d->conf, lint_log, NULL);
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (d->self_fd < 0 || lvsd_results_reset(d) < 0) {
+	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0) {
 		log_err("cannot start: %s", d->self_fd < 0 ? strerror(errno) : "out of memory");
 		conf_free(d->conf);
 		return 1;
@@ -346,9 +356,11 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 
 /* The children: the parent executes this binary again as "lvsd: NAME". */
 static const struct child_entry lvsd_children[] = {
-    {"vrrp", PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), vrrp_main},
-    {"checkers", 0, chk_main},
-    {"weight", 0, wt_main},
+    /* the kernel keeps the virtual addresses when lvsd dies: a restart
+     * finds and reconciles them */
+    {"vrrp", PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), SIGKILL, vrrp_main},
+    {"checkers", 0, SIGTERM, chk_main},
+    {"weight", 0, SIGTERM, wt_main},
 };
 
 int

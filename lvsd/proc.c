@@ -23,7 +23,7 @@
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000
 #define PROC_STABLE_S 10.0  /* up this long: the next death restarts at once */
-#define PROC_STOP_GRACE_S 3 /* SIGTERM, then SIGKILL after this */
+#define PROC_STOP_GRACE_S 15 /* SIGTERM, then SIGKILL after this (vrrp hands over) */
 
 static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight"};
 
@@ -459,6 +459,19 @@ proc_push_all(struct lvsd *d)
 				c->name, (int)c->pid, strerror(-r));
 			proc_kill(c, SIGKILL);
 		}
+	}
+}
+
+void
+proc_ready(struct lvsd *d)
+{
+	struct lvsd_child *c = &d->child[LVSD_VRRP];
+	int r;
+
+	if (c->ch && (r = push_ready(d, c->ch)) < 0) {
+		log_err("vrrp child (pid %d): cannot send readiness: %s; killing it", (int)c->pid,
+			strerror(-r));
+		proc_kill(c, SIGKILL);
 	}
 }
 

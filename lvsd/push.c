@@ -42,14 +42,25 @@ push_check(struct ipc_check *dst, const struct conf_check *k)
 	ipc_strset(dst->script, sizeof(dst->script), k->script);
 }
 
-static int
-push_vrrp(struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id, uint32_t *n)
+/* The previous generation's state of instance v, by name: resume as master
+ * when the parent saw it master. */
+static bool
+push_vrrp_resume(const struct lvsd *d, const struct conf_vrrp *v, uint32_t id)
 {
-	size_t nv = v->n_vips, len = sizeof(struct ipc_conf_vrrp) + nv * sizeof(struct ipc_addr);
+	return d->vrrp && d->vrrp[id].known && d->vrrp[id].state == IPC_VRRP_MASTER &&
+	       !strcmp(d->vrrp[id].name, v->name);
+}
+
+static int
+push_vrrp(const struct lvsd *d, struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id,
+	  uint32_t *n)
+{
+	size_t nv = v->n_vips, np = v->n_unicast_peers;
+	size_t len = sizeof(struct ipc_conf_vrrp) + (nv + np) * sizeof(struct ipc_addr);
 	struct ipc_conf_vrrp *m;
 	int r;
 
-	if (nv > IPC_VRRP_MAX_VIPS)
+	if (nv > IPC_VRRP_MAX_VIPS || np > IPC_VRRP_MAX_PEERS)
 		return -E2BIG;
 	if (!(m = calloc(1, len)))
 		return -ENOMEM;
@@ -62,12 +73,28 @@ push_vrrp(struct ipc_chan *ch, const struct conf_vrrp *v, uint32_t id, uint32_t 
 	m->preempt = v->preempt;
 	m->advert_interval_ms = v->advert_interval_ms;
 	m->preempt_delay_ms = v->preempt_delay_ms;
+	m->announce_interval_ms = v->announce_interval_ms;
+	m->announce_repeat = v->announce_repeat;
+	m->strict = v->strict;
+	m->resume = push_vrrp_resume(d, v, id);
+	push_addr(&m->unicast_source, &v->unicast_source);
 	m->n_vips = (uint32_t)nv;
+	m->n_peers = (uint32_t)np;
+	m->n_addrs = (uint32_t)(nv + np);
 	for (size_t i = 0; i < nv; i++)
-		push_addr(&m->vips[i], &v->vips[i]);
+		push_addr(&m->addrs[i], &v->vips[i]);
+	for (size_t i = 0; i < np; i++)
+		push_addr(&m->addrs[nv + i], &v->unicast_peers[i]);
 	(*n)++;
 	r = ipc_send(ch, IPC_CONF_VRRP, m, len);
 	free(m);
+	for (size_t i = 0; r == 0 && i < v->n_track_interfaces; i++) {
+		struct ipc_conf_track_if t = {.instance_id = id};
+
+		ipc_strset(t.ifname, sizeof(t.ifname), v->track_interfaces[i]);
+		(*n)++;
+		r = ipc_send(ch, IPC_CONF_TRACK_IF, &t, sizeof(t));
+	}
 	return r;
 }
 
@@ -232,6 +259,13 @@ push_fits(const struct conf *c, char *err, size_t len)
 				 c->vrrp[i].n_vips, IPC_VRRP_MAX_VIPS);
 			return -E2BIG;
 		}
+		if (c->vrrp[i].n_unicast_peers > IPC_VRRP_MAX_PEERS) {
+			snprintf(err, len,
+				 "%s:%u:%u: vrrp instance %s has %zu unicast peers; at most %d",
+				 c->file, c->vrrp[i].peers_pos.line, c->vrrp[i].peers_pos.col,
+				 c->vrrp[i].name, c->vrrp[i].n_unicast_peers, IPC_VRRP_MAX_PEERS);
+			return -E2BIG;
+		}
 	}
 	return 0;
 }
@@ -249,7 +283,7 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 	r = ipc_send(ch, IPC_CONF_BEGIN, &b, sizeof(b));
 	if (role == LVSD_VRRP)
 		for (size_t i = 0; r == 0 && i < c->n_vrrp; i++)
-			r = push_vrrp(ch, &c->vrrp[i], (uint32_t)i, &n);
+			r = push_vrrp(d, ch, &c->vrrp[i], (uint32_t)i, &n);
 	else if (r == 0)
 		r = push_services(d, ch, role == LVSD_WEIGHT, &n);
 	if (r < 0)
@@ -257,5 +291,19 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 	memset(&e, 0, sizeof(e));
 	e.generation = generation;
 	e.n_objects = n;
-	return ipc_send(ch, IPC_CONF_END, &e, sizeof(e));
+	r = ipc_send(ch, IPC_CONF_END, &e, sizeof(e));
+	if (r == 0 && role == LVSD_VRRP)
+		r = push_ready(d, ch);
+	return r;
+}
+
+int
+push_ready(struct lvsd *d, struct ipc_chan *ch)
+{
+	struct ipc_ready m;
+
+	memset(&m, 0, sizeof(m));
+	m.generation = d->generation;
+	m.ready = lvsd_ready(d);
+	return ipc_send(ch, IPC_READY, &m, sizeof(m));
 }

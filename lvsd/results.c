@@ -125,8 +125,8 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 	st->known = true;
 	st->state = v->state;
 	st->priority = v->priority;
-	log_info("vrrp instance %s is %s (priority %u)", d->conf->vrrp[v->instance_id].name,
-		 vrrp_state_names[v->state], v->priority);
+	st->why = v->reason;
+	st->last = *v;
 }
 
 const char *
@@ -137,13 +137,22 @@ lvsd_vrrp_state_name(uint8_t state)
 		   : "unknown";
 }
 
+/* The new generation's instances, each with what the vrrp child last said
+ * of the instance of the same name: it keeps running across a reload. */
 int
-lvsd_results_reset(struct lvsd *d)
+lvsd_results_reset(struct lvsd *d, size_t n_old)
 {
-	struct lvsd_vrrp *v = calloc(d->conf->n_vrrp ? d->conf->n_vrrp : 1, sizeof(*v));
+	const struct conf *c = d->conf;
+	struct lvsd_vrrp *v = calloc(c->n_vrrp ? c->n_vrrp : 1, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
+	for (size_t i = 0; i < c->n_vrrp; i++) {
+		for (size_t j = 0; d->vrrp && j < n_old; j++)
+			if (!strcmp(d->vrrp[j].name, c->vrrp[i].name))
+				v[i] = d->vrrp[j];
+		snprintf(v[i].name, sizeof(v[i].name), "%s", c->vrrp[i].name);
+	}
 	free(d->vrrp);
 	d->vrrp = v;
 	return 0;

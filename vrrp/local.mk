@@ -1,9 +1,10 @@
 # vrrp: the VRRP child, linked into lvsd (which executes itself again as
 # "lvsd: vrrp").
 noinst_LIBRARIES += vrrp/libvrrp.a
-vrrp_libvrrp_a_SOURCES = vrrp/vrrp_main.c vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h \
-	vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
-vrrp_libvrrp_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
+vrrp_libvrrp_a_SOURCES = vrrp/vrrp.h vrrp/vrrp_main.c vrrp/vrrp_inst.c vrrp/vrrp_sock.c \
+	vrrp/vrrp_addr.c vrrp/vrrp_announce.c vrrp/vrrp_link.c \
+	vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
+vrrp_libvrrp_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(NL_CFLAGS)
 
 # unit tests of the state machine, with a fake clock
 check_PROGRAMS += tests/unit/test_vrrp_fsm

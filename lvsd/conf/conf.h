@@ -97,6 +97,10 @@ struct conf_vrrp {
 	size_t n_vips;
 	struct conf_addr *unicast_peers;
 	size_t n_unicast_peers;
+	struct conf_addr unicast_source; /* family 0: the interface's own address */
+	uint8_t announce_repeat;    /* gratuitous ARPs / NAs on becoming master, default 3 */
+	uint32_t announce_interval_ms; /* between them, default 200ms */
+	bool strict;                /* the nftables filter for VIPs not held, default true */
 	char (*track_interfaces)[CONF_NAME_MAX];
 	size_t n_track_interfaces;
 	char notify[CONF_PATH_MAX]; /* script run on every state change; "" when unset */

@@ -121,6 +121,14 @@ dump_vrrp(const struct conf_vrrp *v, FILE *f)
 	put_ms(f, 4, "preempt_delay", v->preempt_delay_ms);
 	put_addrs(f, 4, "virtual_addresses", v->vips, v->n_vips);
 	put_addrs(f, 4, "unicast_peers", v->unicast_peers, v->n_unicast_peers);
+	if (v->unicast_source.family) {
+		char b[CONF_ADDRSTRLEN];
+
+		put_kv(f, 4, "unicast_source", conf_addr_str(&v->unicast_source, b, sizeof(b)));
+	}
+	fprintf(f, "    announce_repeat: %u\n", v->announce_repeat);
+	put_ms(f, 4, "announce_interval", v->announce_interval_ms);
+	fprintf(f, "    strict: %s\n", v->strict ? "true" : "false");
 	fputs("    track_interfaces: [", f);
 	for (size_t i = 0; i < v->n_track_interfaces; i++) {
 		fputs(i ? ", " : "", f);

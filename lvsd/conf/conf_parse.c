@@ -285,6 +285,23 @@ parse_track(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return 0;
 }
 
+static int
+parse_source(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_vrrp *vr = obj;
+	char buf[CONF_ADDRSTRLEN];
+	int r;
+
+	if ((r = conf_get_addr(x, v, "unicast_source", false, &vr->unicast_source)) < 0)
+		return r;
+	if (vr->n_vips && vr->unicast_source.family != vr->vips[0].family)
+		return conf_fail(x, v,
+				 "unicast_source %s is not of the family of the instance's first "
+				 "virtual address, which its advertisements carry",
+				 conf_addr_str(&vr->unicast_source, buf, sizeof(buf)));
+	return 0;
+}
+
 enum { VR_NAME, VR_IFACE, VR_VRID, VR_VERSION, VR_NOTIFY = 8, VR_VIPS, VR_PEERS, VR_TRACK };
 static const struct conf_keydef vrrp_keys[] = {
     CONF_KSTR("name", CK_NAME, struct conf_vrrp, name),
@@ -299,6 +316,10 @@ static const struct conf_keydef vrrp_keys[] = {
     CONF_KFN("virtual_addresses", parse_vips),
     CONF_KFN("unicast_peers", parse_peers),
     CONF_KFN("track_interfaces", parse_track),
+    CONF_KFN("unicast_source", parse_source),
+    CONF_K("announce_repeat", CK_U8, struct conf_vrrp, announce_repeat, 0, 100),
+    CONF_K("announce_interval", CK_MS, struct conf_vrrp, announce_interval_ms, 10, 60000),
+    CONF_K("strict", CK_BOOL, struct conf_vrrp, strict, 0, 0),
 };
 
 static int
@@ -312,6 +333,9 @@ parse_vrrp_one(struct conf_ctx *x, yaml_node_t *v, struct conf_vrrp *vr, size_t 
 	vr->priority = 100;
 	vr->advert_interval_ms = 1000;
 	vr->preempt = true;
+	vr->announce_repeat = 3;
+	vr->announce_interval_ms = 200;
+	vr->strict = true;
 	snprintf(vr->name, sizeof(vr->name), "VI_%zu", idx + 1);
 	if ((r = conf_walk(x, v, "a vrrp instance", vrrp_keys, N(vrrp_keys), vr, &m)) < 0)
 		return r;

@@ -30,6 +30,7 @@ struct child {
 	uint64_t generation; /* installed; 0 before the first */
 	uint32_t n_objects;
 	int exit_code;
+	bool terminating; /* SIGTERM seen: a second one stops at once */
 };
 
 static void
@@ -66,6 +67,8 @@ child_status(struct child *c, const struct ipc_status_req *req)
 {
 	struct ipc_status st;
 
+	if (c->role->status)
+		c->role->status(c->role->state);
 	memset(&st, 0, sizeof(st));
 	st.cookie = req->cookie;
 	st.pid = (int32_t)getpid();
@@ -115,7 +118,10 @@ child_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 		child_status(c, IPC_BODY(msg, struct ipc_status_req));
 		break;
 	default:
-		child_object(c, msg);
+		if (c->role->accept_msgs & (1u << msg->type) && c->role->message)
+			c->role->message(c->role->state, msg);
+		else
+			child_object(c, msg);
 		break;
 	}
 }
@@ -142,7 +148,17 @@ child_on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct child *c = arg;
 
-	log_info("%s received; exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (c->terminating || !c->role->term || !c->role->term(c->role->state)) {
+		log_info("%s received; exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		event_base_loopbreak(c->base);
+	}
+	c->terminating = true;
+}
+
+void
+child_exit(struct child *c, int code)
+{
+	c->exit_code = code;
 	event_base_loopbreak(c->base);
 }
 
@@ -259,7 +275,7 @@ child_boot(const struct child_entry *e)
 	}
 	/* after the credentials changed (which clears it): die with the parent,
 	 * and make sure the parent is not gone already */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != (pid_t)h.parent_pid) {
+	if (prctl(PR_SET_PDEATHSIG, e->pdeath_sig) < 0 || getppid() != (pid_t)h.parent_pid) {
 		log_err("the parent (pid %d) is gone; exiting", (int)h.parent_pid);
 		return 1;
 	}

@@ -13,6 +13,7 @@
 #ifndef LVSD_CHILD_H
 #define LVSD_CHILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lvsd/core/ipc.h"
@@ -39,13 +40,25 @@ struct child_role {
 	void (*commit)(void *state, uint64_t generation);
 	/* the loop is over: release what start set up (may be NULL) */
 	void (*stop)(void *state);
+	/* bit (1 << type) for each other parent message the role takes, and
+	 * what it does with one (may be NULL) */
+	uint32_t accept_msgs;
+	void (*message)(void *state, struct ipc_msg *msg);
+	/* a status request: send what the parent should know first (may be NULL) */
+	void (*status)(void *state);
+	/* SIGTERM: true when the role finishes by itself and calls
+	 * child_exit(); false (or NULL) to stop at once */
+	bool (*term)(void *state);
 };
 
 /* How a role is started: its name (argv[0] is "lvsd: " name), the
- * capabilities it keeps (PRIVDROP_CAP bits), and its main. */
+ * capabilities it keeps (PRIVDROP_CAP bits), the signal it gets when the
+ * parent dies (SIGKILL for a role whose kernel state must outlive it
+ * untouched, SIGTERM for one that may clean up), and its main. */
 struct child_entry {
 	const char *name;
 	uint64_t caps;
+	int pdeath_sig; /* what it gets when the parent dies */
 	int (*main)(int fd);
 };
 
@@ -57,6 +70,8 @@ int child_boot(const struct child_entry *e);
  * returns the process exit code. */
 int child_run(const struct child_role *role, int fd);
 
+/* End the loop: the process exits with code. */
+void child_exit(struct child *c, int code);
 /* Send a message to the parent: 0 or -errno. */
 int child_send(struct child *c, uint32_t type, const void *payload, size_t len);
 /* The generation installed last (0 before the first). */

@@ -21,7 +21,9 @@
 static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     FIXED(IPC_HELLO, struct ipc_hello),
     FIXED(IPC_CONF_BEGIN, struct ipc_conf_begin),
-    VAR(IPC_CONF_VRRP, struct ipc_conf_vrrp, n_vips, struct ipc_addr, IPC_VRRP_MAX_VIPS),
+    VAR(IPC_CONF_VRRP, struct ipc_conf_vrrp, n_addrs, struct ipc_addr,
+	IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS),
+    FIXED(IPC_CONF_TRACK_IF, struct ipc_conf_track_if),
     FIXED(IPC_CONF_SERVICE, struct ipc_conf_service),
     FIXED(IPC_CONF_RS, struct ipc_conf_rs),
     VAR(IPC_CONF_KEY, struct ipc_conf_key, len, uint8_t, IPC_KEY_MAX),
@@ -31,12 +33,15 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     FIXED(IPC_CONF_ACK, struct ipc_conf_ack),
     FIXED(IPC_STATUS_REQ, struct ipc_status_req),
     FIXED(IPC_STATUS, struct ipc_status),
+    FIXED(IPC_READY, struct ipc_ready),
+    FIXED(IPC_HANDOVER, struct ipc_handover),
     VAR(IPC_HEALTH, struct ipc_health, n, struct ipc_health_rs, IPC_BATCH_MAX),
     VAR(IPC_WEIGHTS, struct ipc_weights, n, struct ipc_weight, IPC_BATCH_MAX),
     FIXED(IPC_VRRP_STATE, struct ipc_vrrp_state),
 };
 
-_Static_assert(sizeof(struct ipc_conf_vrrp) + IPC_VRRP_MAX_VIPS * sizeof(struct ipc_addr) <=
+_Static_assert(sizeof(struct ipc_conf_vrrp) +
+		       (IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS) * sizeof(struct ipc_addr) <=
 		   IPC_PAYLOAD_MAX,
 	       "VRRP frame too large");
 _Static_assert(sizeof(struct ipc_weights) + IPC_BATCH_MAX * sizeof(struct ipc_weight) <=

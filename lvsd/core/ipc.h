@@ -39,6 +39,8 @@ struct ipc_hdr {
 #define IPC_NAME_MAX 64
 #define IPC_PATH_MAX 256
 #define IPC_VRRP_MAX_VIPS 255 /* the VRRP count field is 8 bits */
+#define IPC_VRRP_MAX_PEERS 64
+#define IPC_VRRP_DROPS 24 /* advertisement drop counters, by reason */
 #define IPC_KEY_MAX 4096      /* bytes of one key file */
 #define IPC_BATCH_MAX 4000    /* entries of one health or weight message */
 #define IPC_PAYLOAD_MAX 65536 /* the largest payload of any type */
@@ -50,7 +52,8 @@ enum ipc_type {
 	IPC_HELLO, /* struct ipc_hello */
 	/* parent -> child: one configuration generation */
 	IPC_CONF_BEGIN,	  /* struct ipc_conf_begin */
-	IPC_CONF_VRRP,	  /* struct ipc_conf_vrrp + n_vips x struct ipc_addr */
+	IPC_CONF_VRRP,	  /* struct ipc_conf_vrrp + n_addrs x struct ipc_addr */
+	IPC_CONF_TRACK_IF, /* struct ipc_conf_track_if */
 	IPC_CONF_SERVICE, /* struct ipc_conf_service */
 	IPC_CONF_RS,	  /* struct ipc_conf_rs */
 	IPC_CONF_KEY,	  /* struct ipc_conf_key + len bytes of key material */
@@ -62,6 +65,9 @@ enum ipc_type {
 	/* parent -> child, and the reply */
 	IPC_STATUS_REQ, /* struct ipc_status_req */
 	IPC_STATUS,	/* struct ipc_status */
+	/* parent -> vrrp: ready to forward or not; hand the VIPs over */
+	IPC_READY,    /* struct ipc_ready */
+	IPC_HANDOVER, /* struct ipc_handover */
 	/* child -> parent: results, each for one generation */
 	IPC_HEALTH,	/* checkers: struct ipc_health + n x struct ipc_health_rs */
 	IPC_WEIGHTS,	/* weight: struct ipc_weights + n x struct ipc_weight */
@@ -113,8 +119,39 @@ struct ipc_conf_vrrp {
 	uint8_t preempt;
 	uint32_t advert_interval_ms;
 	uint32_t preempt_delay_ms;
-	uint32_t n_vips;
-	struct ipc_addr vips[]; /* n_vips of them, at most IPC_VRRP_MAX_VIPS */
+	uint32_t announce_interval_ms;
+	uint8_t announce_repeat;
+	uint8_t strict;
+	uint8_t resume; /* the parent saw it master a moment ago: resume as master */
+	uint8_t pad;
+	struct ipc_addr unicast_source; /* family 0: the interface's own address */
+	uint32_t n_vips;  /* addrs[0 .. n_vips - 1]: the virtual addresses */
+	uint32_t n_peers; /* then the unicast peers */
+	uint32_t n_addrs; /* n_vips + n_peers */
+	uint32_t pad2;
+	struct ipc_addr addrs[]; /* n_addrs of them */
+};
+
+/* An interface a VRRP instance tracks: down means fault. */
+struct ipc_conf_track_if {
+	uint32_t instance_id;
+	char ifname[IPC_NAME_MAX];
+};
+
+/* Whether the director is ready to forward (its IPVS table programmed for
+ * this generation): a backup preempts only when it is. */
+struct ipc_ready {
+	uint64_t generation;
+	uint8_t ready;
+	uint8_t pad[7];
+};
+
+/* A planned handover: the master instances resign, make-before-break.
+ * instance_id UINT32_MAX for all. */
+struct ipc_handover {
+	uint64_t generation;
+	uint32_t instance_id;
+	uint32_t cookie;
 };
 
 struct ipc_check {
@@ -245,9 +282,16 @@ struct ipc_vrrp_state {
 	uint32_t instance_id;
 	uint8_t state; /* enum ipc_vrrp_st */
 	uint8_t prev;
-	uint8_t reason;	  /* why (defined by the vrrp child) */
+	uint8_t reason;	  /* why (enum vrrp_why of vrrp/vrrp_fsm.h) */
 	uint8_t priority; /* effective priority now */
 	struct ipc_addr master; /* the master's address, as seen in its adverts */
+	/* counters since the child started */
+	uint64_t adverts_sent;
+	uint64_t adverts_received;
+	uint64_t adverts_dropped;
+	uint32_t transitions;
+	uint32_t handover_cookie; /* of the handover this transition completes, or 0 */
+	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (vrrp/vrrp.h) */
 };
 
 /* Size rules of one type. */

@@ -51,7 +51,9 @@ proc_cleanup() {
 	rm -rf "$T"
 }
 
-# write_conf DIRECTOR_ID: a small valid configuration using $SOCK
+# write_conf DIRECTOR_ID: a small valid configuration using $SOCK.  Its VRRP
+# instance names an interface that does not exist: it stays in fault, so the
+# process tests never put an address on the host's interfaces.
 write_conf() {
 	cat >"$CONF" <<EOC
 global:
@@ -60,7 +62,7 @@ global:
   user: lvsd
 vrrp:
   - name: vi_1
-    interface: lo
+    interface: lvsd-none0
     vrid: 51
     priority: 150
     advert_interval: 1s

@@ -35,8 +35,7 @@ services:
 EOC
 I='is accepted but not yet acted on'
 cat >"$T/want" <<EOW
-$CONF:8:5: warning: vrrp instance VI_1 $I: there is no VRRP state machine yet; its virtual addresses are neither added nor moved
-$CONF:12:5: warning: notify of vrrp instance VI_1 $I: no VRRP state changes and no scripts are run yet
+$CONF:12:5: warning: notify of vrrp instance VI_1 $I: no scripts are run yet; state changes are logged
 $CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
 $CONF:6:3: warning: key web1 $I: there is no report receiver yet
 $CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet
@@ -84,8 +83,8 @@ check "defaults are never named (a default tcp check, damped policy)" \
 # the daemon logs them at start and at each reload
 write_conf dir1
 check "lvsd starts" start_lvsd
-check "and logs a warning for its VRRP instance" \
-	wait_for_log "$CONF:6:5: warning: vrrp instance vi_1 $I"
+check "and logs a warning for its health check" \
+	wait_for_log "$CONF:20:7: warning: tcp check of service web $I"
 sed -i '/^  user: lvsd$/a\  metrics: true' "$CONF"
 kill -HUP "$LVSD_PID"
 check "and a reload logs the new file's warnings" wait_for_log "$CONF:5:3: warning: metrics $I"

@@ -115,12 +115,13 @@ make_vrrp(unsigned char *out, uint32_t n_vips, uint32_t claimed)
 	memset(out, 0, IPC_HDR_LEN + len);
 	v->id = 2;
 	v->vrid = 51;
+	v->n_addrs = claimed;
 	v->n_vips = claimed;
 	ipc_strset(v->name, sizeof(v->name), "vi_1");
 	for (uint32_t i = 0; i < n_vips; i++) {
-		v->vips[i].family = 2;
-		v->vips[i].prefix = 32;
-		v->vips[i].addr[3] = (uint8_t)i;
+		v->addrs[i].family = 2;
+		v->addrs[i].prefix = 32;
+		v->addrs[i].addr[3] = (uint8_t)i;
 	}
 	/* the header by hand so the encoder's checks do not hide the bad ones */
 	return put_hdr(out, IPC_CONF_VRRP, (uint32_t)len) + len;
@@ -134,14 +135,16 @@ test_variable_size(void **state)
 
 	n = make_vrrp(buf, 3, 3);
 	assert_int_equal(ipc_decode(buf, n, &m), 0);
-	assert_int_equal(IPC_BODY(&m, struct ipc_conf_vrrp)->n_vips, 3);
-	assert_int_equal(IPC_BODY(&m, struct ipc_conf_vrrp)->vips[2].addr[3], 2);
+	assert_int_equal(IPC_BODY(&m, struct ipc_conf_vrrp)->n_addrs, 3);
+	assert_int_equal(IPC_BODY(&m, struct ipc_conf_vrrp)->addrs[2].addr[3], 2);
 	assert_string_equal(IPC_BODY(&m, struct ipc_conf_vrrp)->name, "vi_1");
 	n = make_vrrp(buf, 0, 0);
 	assert_int_equal(ipc_decode(buf, n, &m), 0);
-	n = make_vrrp(buf, IPC_VRRP_MAX_VIPS, IPC_VRRP_MAX_VIPS);
+	n = make_vrrp(buf, IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS,
+		      IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS);
 	assert_int_equal(ipc_decode(buf, n, &m), 0);
-	n = make_vrrp(buf, IPC_VRRP_MAX_VIPS + 1, IPC_VRRP_MAX_VIPS + 1);
+	n = make_vrrp(buf, IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS + 1,
+		      IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS + 1);
 	assert_int_equal(ipc_decode(buf, n, &m), -EBADMSG);
 	/* count and length disagree */
 	n = make_vrrp(buf, 3, 4);

@@ -1,0 +1,461 @@
+/* One VRRP instance at work: the state machine (vrrp_fsm.c) fed from its
+ * socket, its timer and its links, and its actions carried out on the
+ * kernel (addresses, announcements, advertisements).  Every transition is
+ * logged once with its reason and reported to the parent. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lvsd/core/child.h"
+#include "lvsd/core/log.h"
+#include "vrrp/vrrp.h"
+
+uint64_t
+vrrp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o);
+
+static void
+inst_arm(struct vrrp_inst *vi)
+{
+	uint64_t at = vrrp_fsm_next_deadline(&vi->fsm), now = vrrp_now();
+	struct timeval tv = {0, 0};
+
+	event_del(vi->ev_timer);
+	if (!at)
+		return;
+	if (at > now) {
+		tv.tv_sec = (time_t)((at - now) / 1000000);
+		tv.tv_usec = (suseconds_t)((at - now) % 1000000);
+	}
+	event_add(vi->ev_timer, &tv);
+}
+
+void
+vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why)
+{
+	struct ipc_vrrp_state m;
+
+	memset(&m, 0, sizeof(m));
+	m.generation = vi->vc->generation;
+	m.instance_id = vi->id;
+	m.state = (uint8_t)vi->fsm.state;
+	m.prev = prev;
+	m.reason = why;
+	m.priority = vi->fsm.priority;
+	m.master.family = (uint8_t)vi->family;
+	m.master.prefix = vi->family == AF_INET ? 32 : 128;
+	memcpy(m.master.addr, vi->master.b, sizeof(m.master.addr));
+	m.adverts_sent = vi->sent;
+	m.adverts_received = vi->received;
+	m.adverts_dropped = vi->dropped;
+	m.transitions = vi->transitions;
+	m.handover_cookie = vi->handover_cookie;
+	memcpy(m.drops, vi->drops, sizeof(vi->drops));
+	child_send(vi->vc->child, IPC_VRRP_STATE, &m, sizeof(m));
+}
+
+static void
+inst_addrs(struct vrrp_inst *vi, bool add, const char *why)
+{
+	char a[64];
+	int err, n = vrrp_addr_set(vi->vc->route, vi->ifindex, vi->vips, vi->n_vips, add, &err);
+
+	if (n)
+		log_err("%s: cannot %s %d of %zu virtual addresses on %s (first: %s): %s", vi->name,
+			add ? "add" : "remove", n, vi->n_vips, vi->ifname,
+			vrrp_addr_str(&vi->vips[0], a, sizeof(a)), strerror(-err));
+	else if (why)
+		log_info("%s: %s %zu virtual addresses %s %s (%s)", vi->name,
+			 add ? "added" : "removed", vi->n_vips, add ? "to" : "from", vi->ifname,
+			 why);
+}
+
+static void
+inst_announce_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *vi = arg;
+	struct timeval tv = {vi->announce_interval_ms / 1000,
+			     (suseconds_t)(vi->announce_interval_ms % 1000) * 1000};
+	int r;
+
+	if (vi->fsm.state != VRRP_MASTER || !vi->announce_left)
+		return;
+	if ((r = vrrp_announce(vi)) < 0)
+		log_warn("%s: cannot announce the virtual addresses on %s: %s", vi->name,
+			 vi->ifname, strerror(-r));
+	if (--vi->announce_left)
+		event_add(vi->ev_announce, &tv);
+}
+
+static void
+inst_send(struct vrrp_inst *vi, uint8_t prio)
+{
+	int r;
+
+	if (vi->fd < 0)
+		return;
+	if ((r = vrrp_sock_send(vi, prio)) < 0) {
+		log_debug("%s: cannot send an advertisement: %s", vi->name, strerror(-r));
+		return;
+	}
+	vi->sent++;
+}
+
+static void
+inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
+{
+	char a[64];
+	struct vrrp_addr m = {.family = vi->family, .a = vi->master};
+
+	vi->transitions++;
+	if (o->to == VRRP_MASTER)
+		vi->master = vi->self.a;
+	if (o->to == VRRP_BACKUP && o->from == VRRP_MASTER)
+		log_notice("%s: %s -> %s: %s (%s)", vi->name, vrrp_st_name(o->from),
+			   vrrp_st_name(o->to), vrrp_why_name(o->why),
+			   vrrp_addr_str(&m, a, sizeof(a)));
+	else
+		log_notice("%s: %s -> %s: %s", vi->name, vrrp_st_name(o->from),
+			   vrrp_st_name(o->to), vrrp_why_name(o->why));
+	vrrp_inst_report(vi, (uint8_t)o->from, (uint8_t)o->why);
+	if (o->why == VRRP_WHY_HANDED_OVER)
+		vi->handover_cookie = 0;
+}
+
+/* Carry out what the state machine asked, in its order. */
+static void
+inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
+{
+	if (o->actions & VRRP_ACT_ADD_VIPS)
+		inst_addrs(vi, true, NULL);
+	if (o->actions & VRRP_ACT_ANNOUNCE) {
+		vi->announce_left = vi->announce_repeat;
+		if (vi->announce_left)
+			event_active(vi->ev_announce, EV_TIMEOUT, 0);
+	}
+	if (o->actions & VRRP_ACT_SEND)
+		inst_send(vi, o->priority);
+	if (o->actions & VRRP_ACT_DEL_VIPS)
+		inst_addrs(vi, false, NULL);
+	if (o->actions & VRRP_ACT_DROP_STALE)
+		inst_addrs(vi, false, "found at start, held by another master");
+	if (o->actions & VRRP_ACT_TRANSITION)
+		inst_transition(vi, o);
+	inst_arm(vi);
+}
+
+static void
+inst_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_inst *vi = arg;
+	struct vrrp_fsm_out o;
+
+	vrrp_fsm_timer(&vi->fsm, vrrp_now(), &o);
+	inst_do(vi, &o);
+}
+
+static int
+inst_cmp_addr(const struct vrrp_inst *vi, const struct vrrp_pkt_addr *a)
+{
+	return memcmp(a->b, vi->self.a.b, vi->family == AF_INET ? 4 : 16);
+}
+
+static bool
+inst_from_peer(const struct vrrp_inst *vi, const struct vrrp_pkt_addr *src)
+{
+	for (size_t i = 0; i < vi->n_peers; i++)
+		if (!memcmp(vi->peers[i].a.b, src->b, vi->family == AF_INET ? 4 : 16))
+			return true;
+	return false;
+}
+
+/* The checks beyond the codec's: 0, or the drop reason. */
+static int
+inst_check(const struct vrrp_inst *vi, const struct vrrp_pkt *p)
+{
+	struct vrrp_pkt_addr mine[VRRP_PKT_MAX_ADDRS];
+	size_t n = 0;
+
+	if (p->vrid != vi->vrid)
+		return VRRP_DROP_VRID;
+	if (p->version != vi->version)
+		return VRRP_DROP_INST_VERSION;
+	if (vi->n_peers && !inst_from_peer(vi, &p->src))
+		return VRRP_DROP_PEER;
+	if (vi->version == 2 && p->interval_ms != vi->fsm.conf.advert_ms)
+		return VRRP_DROP_ADV_INTERVAL;
+	for (size_t i = 0; i < vi->n_vips && n < VRRP_PKT_MAX_ADDRS; i++)
+		if (vi->vips[i].family == vi->family)
+			mine[n++] = vi->vips[i].a;
+	if (!vrrp_pkt_same_addrs(p, mine, n))
+		return VRRP_DROP_ADDRS;
+	return 0;
+}
+
+static void
+inst_drop(struct vrrp_inst *vi, int reason)
+{
+	vi->dropped++;
+	if (reason > 0 && reason < VRRP_DROP_REASONS)
+		vi->drops[reason]++;
+}
+
+static void
+inst_packet(struct vrrp_inst *vi, const struct vrrp_pkt *p)
+{
+	struct vrrp_fsm_advert a;
+	struct vrrp_fsm_out o;
+	int r;
+
+	if (!inst_cmp_addr(vi, &p->src))
+		return; /* our own, looped back */
+	if ((r = inst_check(vi, p)) != 0) {
+		inst_drop(vi, r);
+		return;
+	}
+	vi->received++;
+	a.priority = p->priority;
+	a.interval_ms = p->interval_ms;
+	a.addr_cmp = inst_cmp_addr(vi, &p->src);
+	if (p->priority)
+		vi->master = p->src;
+	vrrp_fsm_advert(&vi->fsm, vrrp_now(), &a, &o);
+	inst_do(vi, &o);
+}
+
+static void
+inst_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static struct vrrp_pkt p;
+	struct vrrp_inst *vi = arg;
+
+	for (int i = 0; i < 64; i++) {
+		int r = vrrp_sock_recv(vi, &p);
+
+		if (r == -EAGAIN)
+			return;
+		if (r < -VRRP_DROP_REASONS || r == -ENOMEM || r == -EBADF) {
+			log_warn("%s: receiving: %s", vi->name, strerror(-r));
+			return;
+		}
+		if (r < 0)
+			inst_drop(vi, -r);
+		else
+			inst_packet(vi, &p);
+	}
+}
+
+static int
+inst_open_socket(struct vrrp_inst *vi)
+{
+	char a[64];
+	int r = vrrp_addr_self(vi->ifname, vi->family, vi->vips, vi->n_vips, &vi->self);
+
+	if (vi->source.family)
+		vi->self = vi->source, r = 0;
+	if (r < 0) {
+		log_err("%s: %s has no %s address to advertise from", vi->name, vi->ifname,
+			vi->family == AF_INET ? "IPv4" : "IPv6 link-local");
+		return r;
+	}
+	vi->have_self = true;
+	vi->fd = vrrp_sock_open(vi);
+	if (vi->fd < 0) {
+		log_err("%s: cannot open the VRRP socket on %s from %s: %s", vi->name, vi->ifname,
+			vrrp_addr_str(&vi->self, a, sizeof(a)), strerror(-vi->fd));
+		return vi->fd;
+	}
+	vi->ev_read = event_new(vi->vc->base, vi->fd, EV_READ | EV_PERSIST, inst_read_cb, vi);
+	if (!vi->ev_read || event_add(vi->ev_read, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void
+inst_close_socket(struct vrrp_inst *vi)
+{
+	if (vi->ev_read)
+		event_free(vi->ev_read);
+	vi->ev_read = NULL;
+	if (vi->fd >= 0)
+		close(vi->fd);
+	vi->fd = -1;
+}
+
+/* Whether the instance's own interface and every tracked one are up. */
+static bool
+inst_links_up(struct vrrp_inst *vi)
+{
+	int ifx;
+	bool up = false;
+
+	if (vrrp_link_state(vi->ifname, &vi->ifindex, &up) < 0 || !up)
+		return false;
+	for (size_t i = 0; i < vi->n_track; i++)
+		if (vrrp_link_state(vi->track[i], &ifx, &up) < 0 || !up)
+			return false;
+	return true;
+}
+
+int
+vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_child *vc)
+{
+	struct vrrp_fsm_out o;
+	bool stale;
+	int r;
+
+	vi->vc = vc;
+	vi->fd = -1;
+	vi->ev_timer = evtimer_new(vc->base, inst_timer_cb, vi);
+	vi->ev_announce = evtimer_new(vc->base, inst_announce_cb, vi);
+	if (!vi->ev_timer || !vi->ev_announce)
+		return -ENOMEM;
+	vi->link_down = !inst_links_up(vi);
+	if (vi->ifindex && (r = inst_open_socket(vi)) < 0 && !vi->link_down)
+		return r;
+	vrrp_fsm_ready(&vi->fsm, vrrp_now(), vc->ready, &o);
+	if (vi->link_down) {
+		log_warn("%s: %s or a tracked interface is down: fault", vi->name, vi->ifname);
+		vrrp_fsm_fault(&vi->fsm, vrrp_now(), true, &o);
+	}
+	stale = !vi->resume && vi->ifindex &&
+		vrrp_addr_count_present(vi->ifname, vi->vips, vi->n_vips) > 0;
+	if (stale)
+		log_notice("%s: virtual addresses are on %s already: kept only if this "
+			   "director becomes master",
+			   vi->name, vi->ifname);
+	vrrp_fsm_start(&vi->fsm, vrrp_now(), vi->resume, stale, &o);
+	inst_do(vi, &o);
+	return 0;
+}
+
+void
+vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old)
+{
+	uint8_t prio = vi->fsm.conf.priority;
+	struct vrrp_fsm_conf conf = vi->fsm.conf;
+
+	vi->vc = old->vc;
+	vi->fsm = old->fsm;
+	vi->fsm.conf = conf; /* the new generation's priority, timers, preempt */
+	if (vi->fsm.conf.priority != 255)
+		vi->fsm.priority = prio;
+	vi->fd = old->fd;
+	vi->self = old->self;
+	vi->have_self = old->have_self;
+	vi->ifindex = old->ifindex;
+	vi->master = old->master;
+	vi->link_down = old->link_down;
+	vi->handover_cookie = old->handover_cookie;
+	vi->sent = old->sent;
+	vi->received = old->received;
+	vi->dropped = old->dropped;
+	memcpy(vi->drops, old->drops, sizeof(vi->drops));
+	vi->transitions = old->transitions;
+	old->fd = -1; /* the socket goes with the state */
+	if (old->ev_read)
+		event_free(old->ev_read);
+	old->ev_read = NULL;
+	vi->ev_timer = evtimer_new(vi->vc->base, inst_timer_cb, vi);
+	vi->ev_announce = evtimer_new(vi->vc->base, inst_announce_cb, vi);
+	if (vi->fd >= 0)
+		vi->ev_read = event_new(vi->vc->base, vi->fd, EV_READ | EV_PERSIST, inst_read_cb, vi);
+	if (!vi->ev_timer || !vi->ev_announce || (vi->fd >= 0 && !vi->ev_read) ||
+	    (vi->ev_read && event_add(vi->ev_read, NULL) < 0))
+		log_err("%s: out of memory taking over the running instance", vi->name);
+	inst_arm(vi);
+}
+
+void
+vrrp_inst_stop(struct vrrp_inst *vi, bool shutdown)
+{
+	struct vrrp_fsm_out o;
+
+	if (shutdown && vi->vc) {
+		vrrp_fsm_shutdown(&vi->fsm, vrrp_now(), &o);
+		inst_do(vi, &o);
+	}
+	inst_close_socket(vi);
+	if (vi->ev_timer)
+		event_free(vi->ev_timer);
+	if (vi->ev_announce)
+		event_free(vi->ev_announce);
+	vi->ev_timer = vi->ev_announce = NULL;
+}
+
+void
+vrrp_inst_free(struct vrrp_inst *vi)
+{
+	free(vi->vips);
+	free(vi->peers);
+	free(vi->track);
+	vi->vips = vi->peers = NULL;
+	vi->track = NULL;
+}
+
+void
+vrrp_inst_ready(struct vrrp_inst *vi, bool ready)
+{
+	struct vrrp_fsm_out o;
+
+	vrrp_fsm_ready(&vi->fsm, vrrp_now(), ready, &o);
+	inst_do(vi, &o);
+}
+
+bool
+vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie)
+{
+	struct vrrp_fsm_out o;
+
+	if (!vrrp_fsm_resign(&vi->fsm, vrrp_now(), &o))
+		return false;
+	vi->handover_cookie = cookie;
+	log_notice("%s: handing over: advertising priority 0, keeping the virtual addresses "
+		   "until the new master is heard",
+		   vi->name);
+	inst_do(vi, &o);
+	return true;
+}
+
+static bool
+inst_tracks(const struct vrrp_inst *vi, const char *ifname)
+{
+	if (!strcmp(vi->ifname, ifname))
+		return true;
+	for (size_t i = 0; i < vi->n_track; i++)
+		if (!strcmp(vi->track[i], ifname))
+			return true;
+	return false;
+}
+
+void
+vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up)
+{
+	struct vrrp_fsm_out o;
+	bool down;
+
+	if (!inst_tracks(vi, ifname))
+		return;
+	down = !inst_links_up(vi);
+	if (down == vi->link_down)
+		return;
+	vi->link_down = down;
+	log_notice("%s: %s is %s", vi->name, ifname, up ? "up" : "down");
+	if (!down && vi->fd < 0 && inst_open_socket(vi) < 0)
+		return; /* stays in fault: the socket said why */
+	vrrp_fsm_fault(&vi->fsm, vrrp_now(), down, &o);
+	inst_do(vi, &o);
+}
