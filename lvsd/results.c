@@ -125,7 +125,8 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 	st->known = true;
 	st->state = v->state;
 	st->priority = v->priority;
-	st->why = v->reason;
+	if (v->reason) /* a transition, not a status answer */
+		st->why = v->reason;
 	st->last = *v;
 }
 

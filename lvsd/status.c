@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
+#include "vrrp/vrrp.h"
 
 static size_t
 status_n_rs(const struct conf *c)
@@ -102,29 +104,68 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_object_end(j);
 }
 
+/* The master's address as the vrrp child last saw it, "-" before any. */
+static const char *
+status_vrrp_master(const struct lvsd_vrrp *v, char *buf, size_t len)
+{
+	struct conf_addr a = {.family = v->last.master.family};
+
+	if (!v->known || (a.family != AF_INET && a.family != AF_INET6))
+		return "-";
+	memcpy(&a.u, v->last.master.addr, a.family == AF_INET ? 4 : 16);
+	if (a.family == AF_INET ? !a.u.v4.s_addr : IN6_IS_ADDR_UNSPECIFIED(&a.u.v6))
+		return "-";
+	return conf_addr_str(&a, buf, len);
+}
+
+/* "checksum 3, ttl 1" of the non-zero drop counters, "-" when none. */
+static const char *
+status_vrrp_drops(const struct lvsd_vrrp *v, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned r = 1; r < IPC_VRRP_DROPS && off < len; r++)
+		if (v->last.drops[r])
+			off += (size_t)snprintf(buf + off, len - off, "%s%s %u", off ? ", " : "",
+						vrrp_drop_reason_name(r), v->last.drops[r]);
+	return buf[0] ? buf : "-";
+}
+
 /* What the vrrp child last reported per instance. */
 static void
 status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 {
 	const struct conf *c = d->conf;
-	char t[32];
+	char t[32], m[CONF_ADDRSTRLEN], dr[256];
 
 	if (!c->n_vrrp)
 		return;
-	evbuffer_add_printf(out, "vrrp instances\n  %-16s %-16s %-5s %-8s %-8s %s\n", "NAME",
-			    "INTERFACE", "VRID", "STATE", "PRIORITY", "SINCE");
+	evbuffer_add_printf(out, "vrrp instances\n  %-12s %-10s %-4s %-7s %-9s %-16s %-8s %s\n",
+			    "NAME", "INTERFACE", "VRID", "STATE", "PRIORITY", "MASTER", "SINCE",
+			    "TRANSITIONS");
 	for (size_t i = 0; i < c->n_vrrp; i++) {
 		const struct lvsd_vrrp *v = &d->vrrp[i];
+		char prio[16];
 
+		snprintf(prio, sizeof(prio), "%u/%u", c->vrrp[i].priority,
+			 v->known ? v->priority : c->vrrp[i].priority);
+		evbuffer_add_printf(out, "  %-12s %-10s %-4u %-7s %-9s %-16s %-8s %u\n",
+				    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
+				    v->known ? lvsd_vrrp_state_name(v->state) : "unknown", prio,
+				    status_vrrp_master(v, m, sizeof(m)),
+				    v->known ? status_duration(lvsd_since(&v->since), t, sizeof(t))
+					     : "-",
+				    v->last.transitions);
 		if (v->known)
-			evbuffer_add_printf(out, "  %-16s %-16s %-5u %-8s %-8u %s\n",
-					    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
-					    lvsd_vrrp_state_name(v->state), v->priority,
-					    status_duration(lvsd_since(&v->since), t, sizeof(t)));
-		else
-			evbuffer_add_printf(out, "  %-16s %-16s %-5u %-8s %-8u %s\n",
-					    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
-					    "unknown", c->vrrp[i].priority, "-");
+			evbuffer_add_printf(out,
+					    "    last: %s; adverts sent %llu, received %llu, "
+					    "dropped %llu (%s)\n",
+					    vrrp_why_name((enum vrrp_why)v->why),
+					    (unsigned long long)v->last.adverts_sent,
+					    (unsigned long long)v->last.adverts_received,
+					    (unsigned long long)v->last.adverts_dropped,
+					    status_vrrp_drops(v, dr, sizeof(dr)));
 	}
 }
 
@@ -210,26 +251,43 @@ status_json_conf(const struct lvsd *d, struct json *j)
 }
 
 static void
+status_json_vrrp_one(const struct conf_vrrp *cv, const struct lvsd_vrrp *v, struct json *j)
+{
+	char m[CONF_ADDRSTRLEN];
+
+	json_object_begin(j, NULL);
+	json_string(j, "name", cv->name);
+	json_string(j, "interface", cv->interface);
+	json_uint(j, "vrid", cv->vrid);
+	json_string(j, "state", v->known ? lvsd_vrrp_state_name(v->state) : "unknown");
+	json_uint(j, "priority", cv->priority);
+	json_uint(j, "effective_priority", v->known ? v->priority : cv->priority);
+	json_string(j, "master", status_vrrp_master(v, m, sizeof(m)));
+	if (v->known) {
+		json_double(j, "in_state_s", lvsd_since(&v->since));
+		json_string(j, "last_reason", vrrp_why_name((enum vrrp_why)v->why));
+	} else {
+		json_null(j, "in_state_s");
+		json_null(j, "last_reason");
+	}
+	json_uint(j, "transitions", v->last.transitions);
+	json_uint(j, "adverts_sent", v->last.adverts_sent);
+	json_uint(j, "adverts_received", v->last.adverts_received);
+	json_uint(j, "adverts_dropped", v->last.adverts_dropped);
+	json_object_begin(j, "dropped_by_reason");
+	for (unsigned r = 1; r < IPC_VRRP_DROPS; r++)
+		if (v->last.drops[r])
+			json_uint(j, vrrp_drop_reason_name(r), v->last.drops[r]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void
 status_json_vrrp(const struct lvsd *d, struct json *j)
 {
-	const struct conf *c = d->conf;
-
 	json_array_begin(j, "vrrp");
-	for (size_t i = 0; i < c->n_vrrp; i++) {
-		const struct lvsd_vrrp *v = &d->vrrp[i];
-
-		json_object_begin(j, NULL);
-		json_string(j, "name", c->vrrp[i].name);
-		json_string(j, "interface", c->vrrp[i].interface);
-		json_uint(j, "vrid", c->vrrp[i].vrid);
-		json_string(j, "state", v->known ? lvsd_vrrp_state_name(v->state) : "unknown");
-		json_uint(j, "priority", v->known ? v->priority : c->vrrp[i].priority);
-		if (v->known)
-			json_double(j, "in_state_s", lvsd_since(&v->since));
-		else
-			json_null(j, "in_state_s");
-		json_object_end(j);
-	}
+	for (size_t i = 0; i < d->conf->n_vrrp; i++)
+		status_json_vrrp_one(&d->conf->vrrp[i], &d->vrrp[i], j);
 	json_array_end(j);
 }
 

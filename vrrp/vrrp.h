@@ -99,6 +99,8 @@ struct vrrp_child {
 };
 
 /* vrrp_inst.c */
+/* The counter name of a drop reason (the codec's and the ones above). */
+const char *vrrp_drop_reason_name(unsigned r);
 /* Set up an instance of the installed generation (sockets, timer) and
  * start its state machine; 0 or -errno (logged). */
 int vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_child *vc);

@@ -27,6 +27,18 @@ vrrp_now(void)
 
 static void inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o);
 
+const char *
+vrrp_drop_reason_name(unsigned r)
+{
+	static const char *const more[] = {"vrid", "addresses", "interval", "peer", "version"};
+
+	if (r < VRRP_DROP_COUNT_)
+		return vrrp_pkt_drop_name((int)r);
+	if (r < VRRP_DROP_REASONS)
+		return more[r - VRRP_DROP_COUNT_];
+	return "unknown";
+}
+
 static void
 inst_arm(struct vrrp_inst *vi)
 {

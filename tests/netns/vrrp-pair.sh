@@ -1,0 +1,52 @@
+#!/bin/bash
+# Two lvsd directors on one link elect the higher priority as master (the
+# virtual address only there), fail over when the master's link goes down,
+# take the address back when it returns (preempt, once ready), survive a
+# kill -9 of the master's vrrp child without the backup seeing a
+# transition, and heal a split brain within an advertisement interval of
+# the link coming back.  Timers: 100 ms advertisements.
+. "$(dirname "$0")/lib.sh"
+ns_skip_unless_ready
+echo "1..16"
+ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
+vrrp_conf d1 150
+vrrp_conf d2 100
+check "lvsd starts on d1" lvsd_start d1
+check "lvsd starts on d2" lvsd_start d2
+check "d1 (priority 150) becomes master" wait_until 30 is_state d1 master
+check "d2 (priority 100) is backup" wait_until 30 is_state d2 backup
+check "the VIP is on d1 only" wait_until 30 eval 'has_vip d1 && no_vip d2'
+
+# the master's link goes down: d2 takes over
+ip -n "$(ns sw)" link set v-d1 down
+check "d1's link down: d1 goes to fault" wait_until 30 is_state d1 fault
+check "and d2 becomes master with the VIP" wait_until 30 eval 'is_state d2 master && has_vip d2'
+check "d2 says why: no advertisement from the master" \
+	log_has d2 "backup -> master: no advertisement from the master"
+ip -n "$(ns sw)" link set v-d1 up
+check "d1's link back: d1 preempts, d2 hands the VIP back" \
+	wait_until 30 eval 'is_state d1 master && is_state d2 backup && has_vip d1 && no_vip d2'
+check "d1 says why: it preempted a lower-priority master" \
+	log_has d1 "backup -> master: preempted a lower-priority master"
+
+# kill -9 of d1's vrrp child: restarted, resumed as master, d2 unaware
+before=$(log_count d2 "backup -> master")
+vrrp_pid=$(child_pid_of d1 vrrp)
+kill -KILL "$vrrp_pid"
+check "d1's vrrp child killed with -9 is back and resumes as master" \
+	wait_until 30 log_has d1 "init -> master: resumed after a restart"
+check "d2 never became master meanwhile" test "$(log_count d2 "backup -> master")" = "$before"
+check "the VIP stayed on d1" has_vip d1
+
+# split brain: the link between the two is cut (isolated bridge ports
+# cannot talk to each other), then restored
+bridge -n "$(ns sw)" link set dev v-d1 isolated on
+bridge -n "$(ns sw)" link set dev v-d2 isolated on
+check "cut off from d1, d2 becomes master too (split brain)" \
+	wait_until 30 eval 'is_state d2 master && is_state d1 master'
+t0=$(date +%s%N)
+bridge -n "$(ns sw)" link set dev v-d2 isolated off
+check "the link restored, d2 backs off to the higher priority" wait_until 30 is_state d2 backup
+ms=$((($(date +%s%N) - t0) / 1000000))
+diag <<<"split brain healed ${ms} ms after the link came back"
+check "and only d1 holds the VIP" wait_until 30 eval 'has_vip d1 && no_vip d2'
