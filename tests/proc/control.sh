@@ -97,7 +97,7 @@ while True:
         break
     socks.append(s)
 open(sys.argv[2], "w").close()
-time.sleep(600)
+time.sleep(120)
 EOP
 FILL=$!
 check "the backlog of the stopped lvsd fills up" wait_until test -e "$T/full"
@@ -123,7 +123,7 @@ for _ in range(12):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
     socks.append(s)
-time.sleep(600)
+time.sleep(120)
 EOP
 HOLD=$!
 wait_for_log "pausing the control socket"
