@@ -73,8 +73,8 @@ for d in dir1 dir2; do
 	lab_daemon "$d" "lvsd-$d" lvsd -n -f "$cfg/$d.yaml"
 done
 for d in dir1 dir2; do
-	check "$d: lvsd answers lvsctl status" lab_wait_for 10 lvsctl_quiet "$d"
-	check "$d: lvsd programmed the web service into IPVS" lab_wait_for 10 has_service "$d"
+	check "$d: lvsd answers lvsctl status" lab_wait_for 30 lvsctl_quiet "$d"
+	check "$d: lvsd programmed the web service into IPVS" lab_wait_for 30 has_service "$d"
 done
 ((nfail == 0)) || { lab_log "$(tail -n 20 "$cfg"/lvsd-dir*.log)"; exit 1; }
 
@@ -111,7 +111,7 @@ say "cl1 sends one request every 10 ms (each gives up after 100 ms); after about
 log=$cfg/failover.log
 lab_get cl1 -n 250 -i 10 -t 100 -l "$vip:80" >"$log" 2>&1 &
 client=$!
-lab_wait_for 10 eval '(($(grep -c . "$log" 2>/dev/null) >= 60))'
+lab_wait_for 30 eval '(($(grep -c . "$log" 2>/dev/null) >= 60))'
 ip link set v-dir1 down
 c_down=$(lab_now_us)
 # on the client's clock: its last answer, just before the link went down
@@ -171,7 +171,7 @@ lvsctl_status dir2 2>&1 | indent
 
 section "stopping lvsd"
 for d in dir1 dir2; do
-	check "$d: lvsd stops on SIGTERM" lab_stop "lvsd-$d" 5
+	check "$d: lvsd stops on SIGTERM" lab_stop "lvsd-$d" 30
 done
 check "dir2: IPVS table kept after lvsd stopped (never flushed)" has_service dir2
 

@@ -1,94 +1,159 @@
 /* lvsctl: talk to lvsd over its control socket.
  *
- *   lvsctl [-s SOCKET] status [--json]
- *   lvsctl [-s SOCKET] reload
+ *   lvsctl [-s SOCKET] [-t SECONDS] status [--json]
+ *   lvsctl [-s SOCKET] [-t SECONDS] reload
  *
  * Sends one command line, prints the body of the reply.  The first reply
  * line is "ok" or "error: REASON"; errors become one line on stderr and a
- * non-zero exit.
+ * non-zero exit.  The whole exchange (connect, send, read the reply) has
+ * one deadline on the monotonic clock, whatever the kernel does with the
+ * connection: the socket is non-blocking and every step waits in poll().
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lvsd/conf/conf.h"
 
 #define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
-#define LVSCTL_TIMEOUT_S 10	   /* for the reply */
-#define LVSCTL_CONNECT_TIMEOUT_S 5 /* connect and send: bounds a full backlog */
+#define LVSCTL_DEFAULT_TIMEOUT_S 10.0 /* connect, send and the whole reply */
+#define LVSCTL_MAX_TIMEOUT_S 86400.0
+#define LVSCTL_RETRY_FIRST_MS 10 /* a full backlog: connect again after this, */
+#define LVSCTL_RETRY_MAX_MS 100	 /* doubling up to this */
+
+/* The end of the exchange on CLOCK_MONOTONIC, and its length for messages. */
+struct lvsctl_deadline {
+	struct timespec end;
+	double seconds;
+};
 
 static int
 lvsctl_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: lvsctl [-s SOCKET] status [--json]\n"
-		"       lvsctl [-s SOCKET] reload\n"
-		"  -s, --socket PATH  lvsd's control socket (default %s)\n"
-		"  -v, --version      print the version\n",
-		LVSCTL_DEFAULT_SOCKET);
+		"usage: lvsctl [-s SOCKET] [-t SECONDS] status [--json]\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] reload\n"
+		"  -s, --socket PATH      lvsd's control socket (default %s)\n"
+		"  -t, --timeout SECONDS  give up on the whole exchange after this (default %g)\n"
+		"  -v, --version          print the version\n",
+		LVSCTL_DEFAULT_SOCKET, LVSCTL_DEFAULT_TIMEOUT_S);
 	return f == stdout ? 0 : 2;
 }
 
-static int
-lvsctl_connect(const char *path)
+static void
+lvsctl_deadline_init(struct lvsctl_deadline *dl, double seconds)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {LVSCTL_TIMEOUT_S, 0};
-	struct timeval ctv = {LVSCTL_CONNECT_TIMEOUT_S, 0};
-	int fd;
+	clock_gettime(CLOCK_MONOTONIC, &dl->end);
+	dl->seconds = seconds;
+	dl->end.tv_sec += (time_t)seconds;
+	dl->end.tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (dl->end.tv_nsec >= 1000000000L) {
+		dl->end.tv_sec++;
+		dl->end.tv_nsec -= 1000000000L;
+	}
+}
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "lvsctl: socket path too long: %s\n", path);
-		return -1;
+/* Milliseconds left before the deadline, rounded up; 0 once it has passed. */
+static int
+lvsctl_left_ms(const struct lvsctl_deadline *dl)
+{
+	struct timespec now;
+	long long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (long long)(dl->end.tv_sec - now.tv_sec) * 1000000000LL +
+	     (dl->end.tv_nsec - now.tv_nsec);
+	if (ns <= 0)
+		return 0;
+	return (int)((ns + 999999) / 1000000);
+}
+
+/* Wait until fd is ready for events; -ETIMEDOUT at the deadline. */
+static int
+lvsctl_wait(int fd, short events, const struct lvsctl_deadline *dl)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+
+	for (;;) {
+		int left = lvsctl_left_ms(dl), n;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		n = poll(&p, 1, left);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		fprintf(stderr, "lvsctl: socket: %s\n", strerror(errno));
-		return -1;
+}
+
+/* A connect that did not complete at once (EINPROGRESS): its outcome. */
+static int
+lvsctl_connect_finish(int fd, const struct lvsctl_deadline *dl)
+{
+	socklen_t len = sizeof(int);
+	int r = lvsctl_wait(fd, POLLOUT, dl), err = 0;
+
+	if (r < 0)
+		return r;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -errno;
+	return -err;
+}
+
+/* Connect fd to sa before the deadline.  A full backlog makes a
+ * non-blocking AF_UNIX connect fail with EAGAIN, and poll() says such a
+ * socket is writable at once, so there is nothing to wait on: connect
+ * again after a short pause. */
+static int
+lvsctl_connect(int fd, const struct sockaddr_un *sa, const struct lvsctl_deadline *dl)
+{
+	int pause_ms = LVSCTL_RETRY_FIRST_MS;
+
+	for (;;) {
+		int left;
+
+		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			return 0;
+		if (errno == EINPROGRESS)
+			return lvsctl_connect_finish(fd, dl);
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		left = lvsctl_left_ms(dl);
+		if (left == 0)
+			return -ETIMEDOUT;
+		poll(NULL, 0, left < pause_ms ? left : pause_ms);
+		if (pause_ms < LVSCTL_RETRY_MAX_MS)
+			pause_ms *= 2;
 	}
-	/* on a unix socket the send timeout also bounds connect() */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &ctv, sizeof(ctv)) < 0) {
-		fprintf(stderr, "lvsctl: setsockopt: %s\n", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return fd;
-	if (errno == EAGAIN || errno == EINPROGRESS)
-		fprintf(stderr,
-			"lvsctl: timed out after %d s connecting to %s: lvsd is not accepting "
-			"connections\n",
-			LVSCTL_CONNECT_TIMEOUT_S, path);
-	else if (errno == ENOENT || errno == ECONNREFUSED)
-		fprintf(stderr, "lvsctl: lvsd is not running (no control socket at %s)\n", path);
-	else if (errno == EACCES || errno == EPERM)
-		fprintf(stderr, "lvsctl: permission denied on %s: lvsctl must run as root\n", path);
-	else
-		fprintf(stderr, "lvsctl: cannot connect to %s: %s\n", path, strerror(errno));
-	close(fd);
-	return -1;
 }
 
 static int
-lvsctl_send(int fd, const char *cmd)
+lvsctl_send(int fd, const char *cmd, const struct lvsctl_deadline *dl)
 {
 	size_t len = strlen(cmd), off = 0;
 
 	while (off < len) {
 		ssize_t n = send(fd, cmd + off, len - off, MSG_NOSIGNAL);
+		int r;
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			r = lvsctl_wait(fd, POLLOUT, dl);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
 		off += (size_t)n;
@@ -96,15 +161,16 @@ lvsctl_send(int fd, const char *cmd)
 	return 0;
 }
 
-/* Read the whole reply; NUL-terminated, caller frees. */
-static char *
-lvsctl_read_all(int fd)
+/* Read until lvsd closes: *out is the NUL-terminated reply, caller frees. */
+static int
+lvsctl_read_all(int fd, const struct lvsctl_deadline *dl, char **out)
 {
 	size_t cap = 8192, len = 0;
 	char *buf = malloc(cap);
 
 	while (buf) {
 		ssize_t n;
+		int r;
 
 		if (len + 1 == cap) {
 			char *nb = realloc(buf, cap * 2);
@@ -117,53 +183,110 @@ lvsctl_read_all(int fd)
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			r = lvsctl_wait(fd, POLLIN, dl);
+			if (r < 0) {
+				free(buf);
+				return r;
+			}
+			continue;
+		}
 		/* lvsd closed without reading our request (it refused us): the
 		 * reply it sent first is whole */
 		if (n < 0 && errno == ECONNRESET && len > 0)
 			n = 0;
 		if (n < 0) {
-			fprintf(stderr, "lvsctl: no reply from lvsd: %s\n",
-				errno == EAGAIN ? "timed out" : strerror(errno));
+			r = -errno;
 			free(buf);
-			return NULL;
+			return r;
 		}
 		if (n == 0) {
 			buf[len] = '\0';
-			return buf;
+			*out = buf;
+			return 0;
 		}
 		len += (size_t)n;
 	}
 	free(buf);
-	fprintf(stderr, "lvsctl: out of memory\n");
-	return NULL;
+	return -ENOMEM;
+}
+
+static void
+lvsctl_connect_error(const char *path, int r, const struct lvsctl_deadline *dl)
+{
+	if (r == -ETIMEDOUT)
+		fprintf(stderr,
+			"lvsctl: timed out after %g s connecting to %s: lvsd is not accepting "
+			"connections\n",
+			dl->seconds, path);
+	else if (r == -ENOENT || r == -ECONNREFUSED)
+		fprintf(stderr, "lvsctl: lvsd is not running (no control socket at %s)\n", path);
+	else if (r == -EACCES || r == -EPERM)
+		fprintf(stderr, "lvsctl: permission denied on %s: lvsctl must run as root\n", path);
+	else
+		fprintf(stderr, "lvsctl: cannot connect to %s: %s\n", path, strerror(-r));
+}
+
+/* Connect, send cmd and read the whole reply before the deadline; on
+ * failure print one line and return -1, else *reply (caller frees). */
+static int
+lvsctl_exchange(const char *path, const char *cmd, const struct lvsctl_deadline *dl, char **reply)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, r, sent;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "lvsctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		fprintf(stderr, "lvsctl: socket: %s\n", strerror(errno));
+		return -1;
+	}
+	r = lvsctl_connect(fd, &sa, dl);
+	if (r < 0) {
+		lvsctl_connect_error(path, r, dl);
+		close(fd);
+		return -1;
+	}
+	sent = lvsctl_send(fd, cmd, dl);
+	/* lvsd may have answered and closed already ("too many clients"):
+	 * the reply is still there to read */
+	if (sent < 0 && sent != -EPIPE && sent != -ECONNRESET) {
+		if (sent == -ETIMEDOUT)
+			fprintf(stderr, "lvsctl: cannot send the request: timed out after %g s\n",
+				dl->seconds);
+		else
+			fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(-sent));
+		close(fd);
+		return -1;
+	}
+	r = lvsctl_read_all(fd, dl, reply);
+	close(fd);
+	if (r == -ETIMEDOUT)
+		fprintf(stderr, "lvsctl: no reply from lvsd within %g s\n", dl->seconds);
+	else if (r < 0)
+		fprintf(stderr, "lvsctl: no reply from lvsd: %s\n", strerror(-r));
+	else if (sent < 0 && !(*reply)[0]) {
+		fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(-sent));
+		free(*reply);
+		r = -1;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 static int
-lvsctl_request(const char *path, const char *cmd)
+lvsctl_request(const char *path, const char *cmd, double timeout_s)
 {
-	char *reply, *body;
-	int fd = lvsctl_connect(path), rc, r;
+	struct lvsctl_deadline dl;
+	char *reply = NULL, *body;
+	int rc;
 
-	if (fd < 0)
+	lvsctl_deadline_init(&dl, timeout_s);
+	if (lvsctl_exchange(path, cmd, &dl, &reply) < 0)
 		return 1;
-	r = lvsctl_send(fd, cmd);
-	/* lvsd may have answered and closed already ("too many clients"):
-	 * the reply is still there to read */
-	if (r < 0 && r != -EPIPE && r != -ECONNRESET) {
-		fprintf(stderr, "lvsctl: cannot send the request: %s\n",
-			r == -EAGAIN ? "timed out" : strerror(-r));
-		close(fd);
-		return 1;
-	}
-	reply = lvsctl_read_all(fd);
-	close(fd);
-	if (!reply)
-		return 1;
-	if (r < 0 && !reply[0]) {
-		fprintf(stderr, "lvsctl: cannot send the request: %s\n", strerror(-r));
-		free(reply);
-		return 1;
-	}
 	body = strchr(reply, '\n');
 	if (body)
 		*body++ = '\0';
@@ -182,33 +305,59 @@ lvsctl_request(const char *path, const char *cmd)
 	return rc;
 }
 
+/* SECONDS for -t: a positive number (fractions allowed); 0 or -EINVAL. */
+static int
+lvsctl_parse_timeout(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > LVSCTL_MAX_TIMEOUT_S)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"socket", required_argument, NULL, 's'},
+	    {"timeout", required_argument, NULL, 't'},
 	    {"version", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *path = LVSCTL_DEFAULT_SOCKET;
+	double timeout_s = LVSCTL_DEFAULT_TIMEOUT_S;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+s:vh", longopts, NULL)) != -1) {
-		if (c == 's')
+	while ((c = getopt_long(argc, argv, "+s:t:vh", longopts, NULL)) != -1) {
+		if (c == 's') {
 			path = optarg;
-		else if (c == 'v')
+		} else if (c == 't') {
+			if (lvsctl_parse_timeout(optarg, &timeout_s) < 0) {
+				fprintf(stderr,
+					"lvsctl: bad timeout '%s': seconds, more than 0 and at "
+					"most %g\n",
+					optarg, LVSCTL_MAX_TIMEOUT_S);
+				return 2;
+			}
+		} else if (c == 'v') {
 			return printf("lvsctl %s\n", PACKAGE_VERSION) < 0;
-		else
+		} else {
 			return lvsctl_usage(c == 'h' ? stdout : stderr);
+		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 1 && !strcmp(argv[0], "status"))
-		return lvsctl_request(path, "status\n");
+		return lvsctl_request(path, "status\n", timeout_s);
 	if (argc == 2 && !strcmp(argv[0], "status") && !strcmp(argv[1], "--json"))
-		return lvsctl_request(path, "status --json\n");
+		return lvsctl_request(path, "status --json\n", timeout_s);
 	if (argc == 1 && !strcmp(argv[0], "reload"))
-		return lvsctl_request(path, "reload\n");
+		return lvsctl_request(path, "reload\n", timeout_s);
 	return lvsctl_usage(stderr);
 }

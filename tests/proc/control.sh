@@ -1,56 +1,64 @@
 #!/bin/bash
 # The control socket cannot be held: idle clients are closed after 5 s,
 # at most 16 at once (the rest told so at once), running out of
-# descriptors pauses accepting instead of spinning, lvsctl gives up on a
-# full backlog after 5 s, and lvsd never removes a file that is not a
-# socket at the control socket's path.
+# descriptors pauses accepting instead of spinning, lvsctl gives up when
+# its one deadline passes (saying whether lvsd did not accept or did not
+# reply), and lvsd never removes a file that is not a socket at the
+# control socket's path.
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..12"
+echo "1..15"
 write_conf dir1
 check "lvsd starts" start_lvsd
 
-# 20 idle clients: 16 held until lvsd closes them, 4 refused at once.
-python3 - "$SOCK" >"$T/idle.out" 2>&1 <<'EOP' &
-import socket, sys, time
-t0 = time.monotonic()
-socks = []
-for _ in range(20):
+# 20 idle clients: 16 held until lvsd closes them, 4 refused at once.  Each
+# line: index, seconds from its connect to lvsd's close, what lvsd said.
+python3 - "$SOCK" "$T/idle.ready" >"$T/idle.out" 2>&1 <<'EOP' &
+import selectors, socket, sys, time
+sel = selectors.DefaultSelector()
+start, data, rows = {}, {}, {}
+for i in range(20):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    start[i] = time.monotonic()
     s.connect(sys.argv[1])
-    s.settimeout(10)
-    socks.append(s)
-    time.sleep(0.01)
-for i, s in enumerate(socks):
-    data = b""
-    while True:
-        b = s.recv(256)
-        if not b:
-            break
-        data += b
-    print(i, "%.1f" % (time.monotonic() - t0), data.decode().strip() or "-")
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ, i)
+    data[i] = b""
+open(sys.argv[2], "w").close()
+while len(rows) < 20:
+    events = sel.select(timeout=60)
+    if not events:
+        break
+    for key, _ in events:
+        i = key.data
+        b = key.fileobj.recv(256)
+        if b:
+            data[i] += b
+            continue
+        rows[i] = time.monotonic() - start[i]
+        sel.unregister(key.fileobj)
+for i in range(20):
+    print(i, "%.1f" % rows[i] if i in rows else "never", data[i].decode().strip() or "-")
 EOP
 IDLE=$!
-sleep 1
+# lvsd accepts in order: once the 20 are connected, lvsctl is the 21st
+wait_until test -e "$T/idle.ready"
 out=$(ctl status 2>&1); rc=$?
 check "with 16 idle clients, lvsctl is told: $out" \
 	test "$rc" = 1 -a "$out" = "lvsctl: too many clients, try again later"
-ok_at=
-for i in $(seq 80); do
-	if ctl status >/dev/null 2>&1; then ok_at=$i; break; fi
-	sleep 0.1
-done
-check "status answers again once the idle clients are closed (after ${ok_at:-never}00 ms)" \
-	test -n "$ok_at"
+check "status answers again once the idle clients are closed" wait_until answers
 wait "$IDLE"
 diag <"$T/idle.out"
-check "lvsd closed each idle client within 4.5 to 6.5 s" python3 -c '
+# lvsd's deadline is 5 s from accept, which follows connect; a busy machine
+# only makes the client see the close later
+check "lvsd closed each idle client no sooner than 4.5 s after it connected (under 15 s)" \
+	python3 -c '
 import sys
 rows = [l.split(None, 2) for l in open(sys.argv[1])]
 held = [r for r in rows if r[2].strip() == "-"]
 assert len(held) == 16, rows
-assert all(4.5 <= float(r[1]) <= 6.5 for r in held), held
+assert all(r[1] != "never" and 4.5 <= float(r[1]) <= 15 for r in held), held
 ' "$T/idle.out"
 check "the 4 beyond 16 were refused at once with a reason" python3 -c '
 import sys
@@ -60,12 +68,27 @@ assert len(refused) == 4, rows
 assert all(r[2].strip() == "error: too many clients, try again later" for r in refused), refused
 ' "$T/idle.out"
 
-# A stopped lvsd with a full backlog: lvsctl gives up after 5 s.
+# A stopped lvsd: lvsctl's connection waits in the backlog, and lvsctl gives
+# up when its deadline passes, saying lvsd did not reply.
+# timed CMD...: run it; $out its output, $rc its status, $dt its time in ms
+timed() {
+	local t0
+	t0=$(now_ms)
+	out=$("$@" 2>&1); rc=$?
+	dt=$(($(now_ms) - t0))
+}
 kill -STOP "$LVSD_PID"
-python3 - "$SOCK" <<'EOP' &
+timed ctl --timeout 1 status
+check "a stopped lvsd: lvsctl --timeout 1 fails after $dt ms (1 to 10 s)" \
+	test "$rc" = 1 -a "$dt" -ge 1000 -a "$dt" -le 10000
+check "with one line saying lvsd did not reply: $out" \
+	test "$out" = "lvsctl: no reply from lvsd within 1 s"
+
+# And with its backlog full: lvsctl cannot connect, and says that.
+python3 - "$SOCK" "$T/full" <<'EOP' &
 import socket, sys, time
 socks = []
-for _ in range(100):
+while True:
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.setblocking(False)
     try:
@@ -73,41 +96,45 @@ for _ in range(100):
     except BlockingIOError:
         break
     socks.append(s)
-time.sleep(8)
+open(sys.argv[2], "w").close()
+time.sleep(120)
 EOP
 FILL=$!
-sleep 0.5
-t0=$(now_ms)
-out=$(ctl status 2>&1); rc=$?
-dt=$(($(now_ms) - t0))
-check "lvsctl on a full backlog fails after ${dt} ms (4.5 to 7 s)" \
-	test "$rc" = 1 -a "$dt" -ge 4500 -a "$dt" -le 7000
-check "with one line saying so: $out" test -z "${out##*timed out after 5 s connecting to*}"
+check "the backlog of the stopped lvsd fills up" wait_until test -e "$T/full"
+timed ctl --timeout 2 status
+check "a full backlog: lvsctl --timeout 2 fails after $dt ms (1.5 to 12 s)" \
+	test "$rc" = 1 -a "$dt" -ge 1500 -a "$dt" -le 12000
+check "with one line saying it could not connect: $out" \
+	test "$out" = "lvsctl: timed out after 2 s connecting to $SOCK: lvsd is not accepting connections"
 kill "$FILL" 2>/dev/null; wait "$FILL" 2>/dev/null
 kill -CONT "$LVSD_PID"
-check "and lvsd answers again once it runs" quiet ctl status
+check "and lvsd answers again once it runs" wait_until answers
 kill -TERM "$LVSD_PID"; wait "$LVSD_PID"
 
 # Out of descriptors: accepting pauses (logged once), no busy loop.
 : >"$LOG"
 (ulimit -n 14 && exec "$LVSD" -n -f "$CONF" 2>>"$LOG") &
 LVSD_PID=$!
-for _ in $(seq 50); do ctl status >/dev/null 2>&1 && break; sleep 0.1; done
-cpu() { awk '{ print $14 + $15 }' "/proc/$LVSD_PID/stat"; }
-c0=$(cpu)
-python3 - "$SOCK" <<'EOP'
+lvsd_up
+python3 - "$SOCK" <<'EOP' &
 import socket, sys, time
 socks = []
 for _ in range(12):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(sys.argv[1])
     socks.append(s)
-time.sleep(3)
+time.sleep(120)
 EOP
+HOLD=$!
+wait_for_log "pausing the control socket"
+cpu() { awk '{ print $14 + $15 }' "/proc/$LVSD_PID/stat"; }
+c0=$(cpu)
+sleep 3
 c1=$(cpu)
 check "at EMFILE lvsd used $((c1 - c0)) ticks of CPU in 3 s (under 50)" test $((c1 - c0)) -lt 50
 n=$(grep -c "pausing the control socket" "$LOG")
 check "and logged the shortage once ($n)" test "$n" = 1
+kill "$HOLD" 2>/dev/null; wait "$HOLD" 2>/dev/null
 kill -TERM "$LVSD_PID"; wait "$LVSD_PID"
 
 # control_socket pointing at a regular file: refused, the file kept.

@@ -33,13 +33,15 @@ with open(sys.argv[1], "ab", buffering=0) as f:
 ' "$SYSLOG" &
 LISTENER=$!
 ns_cleanup() {
+	local rc=$?
 	kill "$LISTENER" 2>/dev/null
 	umount -l /dev 2>/dev/null
 	umount -l -R "$T/dev" 2>/dev/null
+	(exit "$rc")
 	proc_cleanup
 }
 trap ns_cleanup EXIT
-for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.05; done
+wait_until test -S /dev/log
 
 # lvsd_pids: the pids of running processes of our lvsd binary
 lvsd_pids() {
@@ -54,9 +56,7 @@ cd "$T" || exit 1
 "$LVSD" -f "$(basename "$CONF")" 2>>"$LOG"; rc=$?
 cd / || exit 1
 check "lvsd without -n, with a relative -f, exits 0 after forking ($rc)" test "$rc" = 0
-up=no
-for _ in $(seq 50); do ctl status >/dev/null 2>&1 && { up=yes; break; }; sleep 0.1; done
-check "its control socket answers" test "$up" = yes
+check "its control socket answers" wait_until answers
 LVSD_PID=$(ctl status --json 2>/dev/null |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)["processes"][0]["pid"])' 2>/dev/null)
 if [ -z "$LVSD_PID" ]; then # no answer: find the daemon to stop it at the end
@@ -65,8 +65,15 @@ if [ -z "$LVSD_PID" ]; then # no answer: find the daemon to stop it at the end
 		[ "$(status_field "$p" PPid)" = 1 ] && LVSD_PID=$p
 	done
 fi
-sleep 2
-ctl status --json >"$T/status.json"
+# installed: every child reports generation 1 in the status saved in status.json
+installed() {
+	ctl status --json >"$T/status.json" 2>/dev/null && python3 -c '
+import json, sys
+ps = json.load(open(sys.argv[1]))["processes"]
+assert len(ps) == 4 and all(p["generation"] == 1 for p in ps[1:]), ps
+' "$T/status.json" 2>/dev/null
+}
+wait_until installed
 diag <"$T/status.json"
 check "all three children installed generation 1 and never restarted" python3 -c '
 import json, sys
@@ -79,10 +86,12 @@ check "status names the configuration by its absolute path" python3 -c '
 import json, sys
 assert json.load(open(sys.argv[1]))["config"]["file"] == sys.argv[2]
 ' "$T/status.json" "$CONF"
-check "the parent logs to syslog" grep -q "lvsd\[$LVSD_PID\]: lvsd .* running, pid $LVSD_PID" "$SYSLOG"
+# the listener writes what it receives a moment later
+check "the parent logs to syslog" \
+	wait_until grep -q "lvsd\[$LVSD_PID\]: lvsd .* running, pid $LVSD_PID" "$SYSLOG"
 for role in vrrp checkers weight; do
 	check "the $role child logs to syslog" \
-		grep -q "$role\[[0-9]*\]: configuration generation 1 installed" "$SYSLOG"
+		wait_until grep -q "$role\[[0-9]*\]: configuration generation 1 installed" "$SYSLOG"
 done
 out=$(ctl reload 2>&1)
 check "reload of the relative -f works: $out" test "$out" = "reloaded $CONF: generation 2"

@@ -28,6 +28,10 @@ proc_skip_unless_root() {
 	fi
 }
 
+# Waits are for events, with a ceiling that only a broken lvsd reaches: they
+# return as soon as the event happens, so a generous ceiling costs nothing.
+WAIT_S=${PROC_WAIT_S:-30}
+
 # A world-readable directory so an unprivileged user can run our binaries.
 proc_setup() {
 	T=$(mktemp -d /tmp/lvsd-proc.XXXXXX)
@@ -39,7 +43,9 @@ proc_setup() {
 	trap proc_cleanup EXIT
 }
 
+# Stop lvsd; remove $T when every test point passed, else keep it and say so.
 proc_cleanup() {
+	local rc=$?
 	if [ -n "$LVSD_PID" ] && kill -0 "$LVSD_PID" 2>/dev/null; then
 		kill -TERM "$LVSD_PID" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$LVSD_PID" 2>/dev/null || break; sleep 0.1; done
@@ -48,7 +54,11 @@ proc_cleanup() {
 	if [ "$tap_failed" != 0 ] && [ -f "$LOG" ]; then
 		echo "# lvsd log:"; tail -40 "$LOG" | diag
 	fi
-	rm -rf "$T"
+	if [ "$tap_failed" != 0 ] || [ "$rc" != 0 ]; then
+		echo "# kept $T"
+	else
+		rm -rf "$T"
+	fi
 }
 
 # write_conf DIRECTOR_ID: a small valid configuration using $SOCK.  Its VRRP
@@ -88,16 +98,25 @@ EOC
 
 ctl() { "$LVSCTL" -s "$SOCK" "$@"; }
 
+# answers: the control socket answers status
+answers() { ctl status >/dev/null 2>&1; }
+
 # Start lvsd in the foreground; wait until its control socket answers.
 start_lvsd() {
 	"$LVSD" -n -f "$CONF" 2>>"$LOG" &
 	LVSD_PID=$!
-	for _ in $(seq 50); do
-		ctl status >/dev/null 2>&1 && return 0
+	lvsd_up
+}
+
+# lvsd_up: wait until lvsd answers; 1 if it died or never did
+lvsd_up() {
+	local t0
+	t0=$(now_ms)
+	until answers; do
 		kill -0 "$LVSD_PID" 2>/dev/null || return 1
-		sleep 0.1
+		[ $(($(now_ms) - t0)) -lt $((WAIT_S * 1000)) ] || return 1
+		sleep 0.05
 	done
-	return 1
 }
 
 # child_pid ROLE: its pid from `lvsctl status`, empty when down
@@ -120,11 +139,19 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # status_field PID KEY: a field of /proc/PID/status
 status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
-# wait_for_log TEXT: up to 2 s for a fixed string in the log
-wait_for_log() {
-	for _ in $(seq 40); do
-		grep -qF -- "$1" "$LOG" && return 0
+# wait_until COMMAND...: retry COMMAND every 50 ms until it succeeds; 1
+# after $WAIT_S seconds
+wait_until() {
+	local t0
+	t0=$(now_ms)
+	until "$@"; do
+		[ $(($(now_ms) - t0)) -lt $((WAIT_S * 1000)) ] || return 1
 		sleep 0.05
 	done
-	return 1
 }
+
+# wait_for_log TEXT: until a fixed string is in the log (up to $WAIT_S s)
+wait_for_log() { wait_until grep -qF -- "$1" "$LOG"; }
+
+# wait_for_log_re REGEX: until an extended regular expression matches a log line
+wait_for_log_re() { wait_until grep -qE -- "$1" "$LOG"; }

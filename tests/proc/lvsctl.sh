@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..7"
+echo "1..9"
 write_conf dir1
 
 out=$(ctl status 2>&1); rc=$?
@@ -23,4 +23,8 @@ check "as nobody: one line saying permission denied: $out" \
 
 out=$(ctl frobnicate 2>&1); rc=$?
 check "an unknown command prints usage and exits 2" test "$rc" = 2 -a -z "${out##*usage: lvsctl*}"
+out=$(ctl --timeout 0 status 2>&1); rc=$?
+check "a timeout that is not a positive number is bad usage (exit 2): $out" \
+	test "$rc" = 2 -a "$out" = "lvsctl: bad timeout '0': seconds, more than 0 and at most 86400"
+check "a fractional timeout is fine" quiet ctl -t 2.5 status
 check "lvsctl --version" test "$("$LVSCTL" --version)" = "lvsctl $(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$abs_top_builddir/config.h")"

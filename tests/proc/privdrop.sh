@@ -93,14 +93,8 @@ if setpriv --bounding-set -setpcap true 2>/dev/null; then
 	check "without CAP_SETPCAP, weight says it cannot empty the bounding set" \
 		wait_for_log "cannot drop privileges to user lvsd: emptying the bounding set: Operation not permitted"
 	# the parent logs the exit a moment after the child's own line
-	weight_exited() {
-		for _ in $(seq 40); do
-			grep -q "weight child (pid [0-9]*) exited with status 1" "$LOG" && return 0
-			sleep 0.05
-		done
-		return 1
-	}
-	check "and exits instead of running" weight_exited
+	check "and exits instead of running" \
+		wait_for_log_re "weight child \(pid [0-9]*\) exited with status 1"
 else
 	ok "# SKIP setpriv cannot drop CAP_SETPCAP"
 	ok "# SKIP setpriv cannot drop CAP_SETPCAP"

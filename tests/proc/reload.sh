@@ -18,12 +18,11 @@ s = json.loads(sys.stdin.read())
 p = {x["role"]: x for x in s["processes"]}
 print(eval(sys.argv[1]))' "$1"
 }
-# wait_for EXPR VALUE: up to 2 s
+# json_is EXPR VALUE: EXPR evaluates to VALUE now
+json_is() { [ "$(json_get "$1")" = "$2" ]; }
+# wait_for EXPR VALUE: until EXPR is VALUE (up to $WAIT_S s)
 wait_for() {
-	for _ in $(seq 40); do
-		[ "$(json_get "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
+	wait_until json_is "$1" "$2" && return 0
 	echo "# $1 is $(json_get "$1"), wanted $2"
 	return 1
 }

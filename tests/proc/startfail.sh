@@ -16,13 +16,17 @@ run_limited() {
 	LVSD_PID=$!
 }
 
+# settled: lvsd says it runs (a child it could not start is already
+# scheduled for a retry then), or it has exited
+settled() { grep -q "running, pid $LVSD_PID\$" "$LOG" || ! kill -0 "$LVSD_PID" 2>/dev/null; }
+
 # How many descriptors the test inherited decides where the limits fall,
 # so try a range: each run either runs (and stops with 0 on SIGTERM) or
 # exits 1 with a reason, and some run must retry a child that failed.
 retried=
 for n in 5 6 7 8 9 10 11 12 13 14; do
 	run_limited $n
-	sleep 1.2
+	wait_until settled
 	if kill -0 "$LVSD_PID" 2>/dev/null; then
 		grep -q "restarting the [a-z]* child in 500 ms" "$LOG" && retried="$retried $n"
 		kill -TERM "$LVSD_PID" 2>/dev/null

@@ -47,7 +47,7 @@ svc_stats() {
 	read -r _ _ conns inpkts outpkts _ <<<"$(grep "^TCP  $svc " <<<"$stats")"
 	[[ $conns == 330 ]]
 }
-lab_wait_for 10 svc_stats
+lab_wait_for 30 svc_stats
 lab_log "$(lab_in dir1 ipvsadm -Ln --stats --exact)"
 lab_is "the service counted 330 connections" "$conns" 330
 lab_check "the service counted inbound packets (${inpkts:-none})" test "${inpkts:-0}" -ge 990

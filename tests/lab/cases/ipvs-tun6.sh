@@ -20,5 +20,5 @@ svc_stats() {
 		grep "^TCP  \[$LAB_VIP6\]:80 ")"
 	[[ $conns == 30 ]]
 }
-lab_check "the service counted 30 connections" lab_wait_for 10 svc_stats
+lab_check "the service counted 30 connections" lab_wait_for 30 svc_stats
 lab_is "OutPkts stayed 0" "$outpkts" 0

@@ -125,7 +125,7 @@ lab_is "three foreign services and three destinations" "$(wc -l <<<"$foreign_bef
 write_conf "$conf" a
 lab_check "lvsd -t accepts the file" lvsd -t -f "$conf"
 lab_daemon dir1 lvsd lvsd -n -f "$conf"
-lab_check "lvsd applied the configuration" lab_wait_for 10 lab_lvsd_applied lvsd 1
+lab_check "lvsd applied the configuration" lab_wait_for 30 lab_lvsd_applied lvsd 1
 lab_is "lvsd's summary: 21 additions, no refusal" "$(lab_lvsd_last_apply lvsd)" \
 	"ipvs: 7 services, 14 destinations; 21 changes, 0 refused"
 
@@ -180,7 +180,7 @@ lab_is "lvsctl status --json: the ipvs object" "$(grep -o '"ipvs":{[^}]*}' <<<"$
 # service mail removed; dns scheduler rr -> wlc
 write_conf "$conf" b
 lab_check "SIGHUP" lab_kill lvsd HUP
-lab_check "lvsd applied the changed file" lab_wait_for 10 lab_lvsd_applied lvsd 2
+lab_check "lvsd applied the changed file" lab_wait_for 30 lab_lvsd_applied lvsd 2
 lab_is "lvsd's summary: 5 changes (service del and edit, dest del and 2 edits)" \
 	"$(lab_lvsd_last_apply lvsd)" "ipvs: 6 services, 11 destinations; 5 changes, 0 refused"
 want_b="IP Virtual Server version 1.2.1 (size=4096)
@@ -217,15 +217,15 @@ lab_is "after SIGHUP: the new upper threshold" \
 	"$(ipvs_list --thresholds | grep -A2 '^TCP  192.0.2.100:80 ')" "$thr_b"
 lab_is "foreign services untouched by start and reload" "$(foreign)" "$foreign_before"
 
-lab_check "lvsd stops on SIGTERM" lab_stop lvsd 5
+lab_check "lvsd stops on SIGTERM" lab_stop lvsd 30
 lab_is "after SIGTERM the table is still in the kernel" "$(ipvs_list --tun-info)" "$want_b"
 lab_is "foreign services untouched by stop" "$(foreign)" "$foreign_before"
 
 # a restart with the same file has nothing to do
 lab_daemon dir1 lvsd lvsd -n -f "$conf"
-lab_check "restarted lvsd applied the file" lab_wait_for 10 lab_lvsd_applied lvsd 1
+lab_check "restarted lvsd applied the file" lab_wait_for 30 lab_lvsd_applied lvsd 1
 lab_is "restart: nothing to change" "$(lab_lvsd_last_apply lvsd)" \
 	"ipvs: 6 services, 11 destinations; 0 changes, 0 refused"
 lab_is "restart: the same table" "$(ipvs_list --tun-info)" "$want_b"
-lab_check "restarted lvsd stops on SIGTERM" lab_stop lvsd 5
+lab_check "restarted lvsd stops on SIGTERM" lab_stop lvsd 30
 lab_is "foreign services untouched by the restart" "$(foreign)" "$foreign_before"

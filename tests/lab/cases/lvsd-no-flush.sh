@@ -43,7 +43,7 @@ END
 # start_lvsd NAME: start lvsd as daemon NAME, wait for its first apply
 start_lvsd() {
 	lab_daemon dir1 "$1" lvsd -n -f "$conf"
-	lab_wait_for 10 lab_lvsd_applied "$1" 1
+	lab_wait_for 30 lab_lvsd_applied "$1" 1
 }
 # child_pid LOG ROLE: the pid of the last ROLE child LOG says was started
 child_pid() {
@@ -58,7 +58,7 @@ answers() {
 # more_answers N: wait until the client has made N more requests
 more_answers() {
 	local want=$(($(answers) + $1))
-	lab_wait_for 10 eval '(($(answers) >= want))'
+	lab_wait_for 30 eval '(($(answers) >= want))'
 }
 # conn: the client's IPVS connection entry: state, client, VIP, rs
 conn() {
@@ -92,16 +92,16 @@ lab_is "lvsd programmed the service" "$(lab_lvsd_last_apply lvsd1)" \
 want_table=$(table)
 lab_log "$want_table"
 
-lab_daemon cl1 client lab-http get -k -l -i 100 -t 3000 -n 100000 "$svc"
+lab_daemon cl1 client lab-http get -k -l -i 100 -t 10000 -n 100000 "$svc"
 lab_check "the client's kept-alive connection is answered" more_answers 5
 conn0=$(conn)
 lab_log "connection: $conn0"
 lab_check "ipvsadm -Lnc shows one established connection" \
 	eval '[[ $conn0 == "ESTABLISHED "* && $conn0 != *$'\''\n'\''* ]]'
-lab_check "the service counted that one connection" lab_wait_for 5 eval '[[ $(svc_conns) == 1 ]]'
+lab_check "the service counted that one connection" lab_wait_for 30 eval '[[ $(svc_conns) == 1 ]]'
 
 # 1. SIGTERM and start again
-lab_check "lvsd stops on SIGTERM" lab_stop lvsd1 5
+lab_check "lvsd stops on SIGTERM" lab_stop lvsd1 30
 still "after SIGTERM"
 lab_check "lvsd starts again" start_lvsd lvsd2
 lab_is "restart: nothing to change" "$(lab_lvsd_last_apply lvsd2)" \
@@ -112,7 +112,7 @@ still "after the restart"
 kids=$(for r in vrrp checkers weight; do child_pid lvsd2 $r; done)
 lab_is "lvsd2 started three children" "$(wc -w <<<"$kids")" 3
 lab_check "kill -9 the lvsd parent" lab_kill lvsd2 KILL
-lab_check "it is gone" lab_wait_for 5 eval '! lab_alive lvsd2'
+lab_check "it is gone" lab_wait_for 30 eval '! lab_alive lvsd2'
 # kids_gone: none of the pids in $kids is still running
 kids_gone() {
 	local pid
@@ -121,7 +121,7 @@ kids_gone() {
 	done
 	return 0
 }
-lab_check "its children follow it (parent-death signal)" lab_wait_for 5 kids_gone
+lab_check "its children follow it (parent-death signal)" lab_wait_for 30 kids_gone
 still "after kill -9"
 lab_check "lvsd starts after a kill -9 (stale control socket)" start_lvsd lvsd3
 lab_is "start after kill -9: nothing to change" "$(lab_lvsd_last_apply lvsd3)" \
@@ -130,7 +130,7 @@ still "after the start that followed kill -9"
 
 # 3. SIGHUP, unchanged file
 lab_check "SIGHUP, unchanged file" lab_kill lvsd3 HUP
-lab_check "lvsd applied it" lab_wait_for 10 lab_lvsd_applied lvsd3 2
+lab_check "lvsd applied it" lab_wait_for 30 lab_lvsd_applied lvsd3 2
 lab_is "unchanged file: nothing to change" "$(lab_lvsd_last_apply lvsd3)" \
 	"ipvs: 1 services, 3 destinations; 0 changes, 0 refused"
 still "after SIGHUP with the same file"
@@ -145,7 +145,7 @@ write_conf 2 3 4 "  - name: other
     real_servers:
       - { address: ${LAB_IP[rs2]} }"
 lab_check "SIGHUP, changed file" lab_kill lvsd3 HUP
-lab_check "lvsd applied it" lab_wait_for 10 lab_lvsd_applied lvsd3 3
+lab_check "lvsd applied it" lab_wait_for 30 lab_lvsd_applied lvsd3 3
 lab_is "changed file: 3 weights and a service with its destination" "$(lab_lvsd_last_apply lvsd3)" \
 	"ipvs: 2 services, 4 destinations; 5 changes, 0 refused"
 want_table="-A -t $svc -s wrr
@@ -161,7 +161,7 @@ for role in vrrp checkers weight; do
 	pid=$(child_pid lvsd3 $role)
 	n=$(grep -c "started $role child" "$LAB_CASE_DIR/lvsd3.log")
 	lab_check "kill -9 the $role child ($pid)" kill -s KILL "$pid"
-	lab_check "the parent starts a new $role child" lab_wait_for 10 \
+	lab_check "the parent starts a new $role child" lab_wait_for 30 \
 		eval '(($(grep -c "started $role child" "$LAB_CASE_DIR/lvsd3.log") > n))'
 	still "after kill -9 of the $role child"
 done
@@ -170,7 +170,7 @@ lab_is "the children's deaths caused no apply" "$(grep -c 'lvsd\[[0-9]*\]: ipvs:
 
 # the connection, end to end
 lab_is "ipvsadm -Lnc: the same connection entry as at the start" "$(conn)" "$conn0"
-lab_check "the client stops" lab_stop client 5
+lab_check "the client stops" lab_stop client 30
 total=$(answers)
 log=$(<"$LAB_CASE_DIR/client.log")
 lab_log "$total requests; first and last: $(head -n 1 <<<"$log") / $(tail -n 1 <<<"$log")"
@@ -186,5 +186,5 @@ inpkts() {
 	in=$i
 	((in >= total))
 }
-lab_check "the service's counters were never reset: InPkts >= $total requests" lab_wait_for 5 inpkts
+lab_check "the service's counters were never reset: InPkts >= $total requests" lab_wait_for 30 inpkts
 lab_log "InPkts ${in:-none}"

@@ -65,9 +65,9 @@ mcast_line="ipvs: add dest 224.0.0.5:82 in tcp $LAB_VIP:82 refused by the kernel
 write_conf twos 224.0.0.5
 lab_check "lvsd -t accepts the file (the kernel decides)" lvsd -t -f "$conf"
 lab_daemon dir1 lvsd lvsd -n -f "$conf"
-lab_check "lvsd applied the configuration" lab_wait_for 10 \
+lab_check "lvsd applied the configuration" lab_wait_for 30 \
 	grep -q 'lvsd\[[0-9]*\]: ipvs: [0-9]* services' "$LAB_CASE_DIR/lvsd.log"
-lab_check "lvsd is running" lab_wait_for 2 eval 'grep -q "lvsd .* running, pid" "$LAB_CASE_DIR/lvsd.log"'
+lab_check "lvsd is running" lab_wait_for 30 eval 'grep -q "lvsd .* running, pid" "$LAB_CASE_DIR/lvsd.log"'
 lab_log "$(grep 'lvsd\[' "$LAB_CASE_DIR/lvsd.log")"
 lab_is "one log line for the unknown scheduler" "$(count_lines "$sched_line")" 1
 lab_is "one log line for the multicast real server" "$(count_lines "$mcast_line")" 1
@@ -98,7 +98,7 @@ lab_is "lvsctl status reports the refusals" \
 
 write_conf wlc 198.51.100.13
 lab_check "SIGHUP with the mistakes fixed" lab_kill lvsd HUP
-lab_check "lvsd applied it" lab_wait_for 10 eval \
+lab_check "lvsd applied it" lab_wait_for 30 eval \
 	'(($(grep -c "lvsd\[[0-9]*\]: ipvs: [0-9]* services" "$LAB_CASE_DIR/lvsd.log") == 2))'
 lab_is "the summary: no refusal" "$(grep -o 'ipvs: [0-9]* services, .*' "$LAB_CASE_DIR/lvsd.log" | tail -n 1)" \
 	"ipvs: 3 services, 8 destinations; 4 changes, 0 refused"
@@ -117,4 +117,4 @@ TCP  192.0.2.100:82 rr
 lab_is "ipvsadm: the whole table now (connection counters left out)" \
 	"$(lab_in dir1 ipvsadm -Ln --exact | sed -e '1,3d' -e 's/ *$//' -e '/->/s/ *[0-9]* *[0-9]*$//')" \
 	"$(sed 's/ *[0-9]* *[0-9]*$//' <<<"$want")"
-lab_check "lvsd stops on SIGTERM" lab_stop lvsd 5
+lab_check "lvsd stops on SIGTERM" lab_stop lvsd 30

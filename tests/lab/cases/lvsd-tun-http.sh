@@ -27,7 +27,7 @@ services:
 END
 lab_is "no service before lvsd starts" "$(lab_in dir1 ipvsadm -Sn)" ""
 lab_daemon dir1 lvsd lvsd -n -f "$LAB_CASE_DIR/lvsd.yaml"
-lab_check "lvsd programmed the service" lab_wait_for 10 \
+lab_check "lvsd programmed the service" lab_wait_for 30 \
 	grep -q 'ipvs: 1 services, 3 destinations; 4 changes, 0 refused' "$LAB_CASE_DIR/lvsd.log"
 lab_log "$(lab_in dir1 ipvsadm -Ln --exact --tun-info)"
 
@@ -51,7 +51,7 @@ read_stats() {
 	done < <(lab_in dir1 ipvsadm -Ln --stats --exact -t "$svc")
 	[[ ${conns[svc]:-} == 60 ]]
 }
-lab_check "the service counted 60 connections" lab_wait_for 10 read_stats
+lab_check "the service counted 60 connections" lab_wait_for 30 read_stats
 lab_log "$(lab_in dir1 ipvsadm -Ln --stats --exact)"
 lab_check "it counted the client's packets (${inpkts[svc]:-none} in)" test "${inpkts[svc]:-0}" -ge 240
 lab_is "the service's OutPkts stayed 0" "${outpkts[svc]:-}" 0

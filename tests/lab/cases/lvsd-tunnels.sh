@@ -15,7 +15,7 @@ services:
 END
 lab_check "lvsd -t accepts the file" lab_in dir1 lvsd -t -f "$LAB_CASE_DIR/lvsd.yaml"
 lab_daemon dir1 lvsd lvsd -n -f "$LAB_CASE_DIR/lvsd.yaml"
-lab_check "lvsd applied it" lab_wait_for 10 \
+lab_check "lvsd applied it" lab_wait_for 30 \
 	grep -q 'ipvs: 3 services, 3 destinations; 6 changes, 0 refused' "$LAB_CASE_DIR/lvsd.log"
 lab_is "ipvsadm --tun-info shows each encapsulation" \
 	"$(lab_in dir1 ipvsadm -Ln --tun-info | grep -- '->' | sed 1d | awk '{ print $1, $2, $3, $4, $5, $6 }')" \

@@ -47,7 +47,7 @@ share() {
 
 write_conf 1 1 1
 lab_daemon dir1 lvsd lvsd -n -f "$LAB_CASE_DIR/lvsd.yaml"
-lab_check "lvsd programmed the service" lab_wait_for 10 \
+lab_check "lvsd programmed the service" lab_wait_for 30 \
 	grep -q 'ipvs: 1 services, 3 destinations; 4 changes, 0 refused' "$LAB_CASE_DIR/lvsd.log"
 lab_is "ipvsadm: weights 1:1:1" "$(weights)" "198.51.100.11:80 1
 198.51.100.12:80 1
@@ -64,7 +64,7 @@ share "rs3 answered about 1/3" "$(lab_count "$out" rs3)" 333
 write_conf 3 1 0
 lab_is "lvsctl reload" "$(lab_in dir1 lvsctl -s "$sock" reload 2>&1)" \
 	"reloaded $LAB_CASE_DIR/lvsd.yaml: generation 2"
-lab_check "lvsd applied the new weights" lab_wait_for 10 \
+lab_check "lvsd applied the new weights" lab_wait_for 30 \
 	grep -q 'ipvs: 1 services, 3 destinations; 2 changes, 0 refused' "$LAB_CASE_DIR/lvsd.log"
 lab_is "ipvsadm: weights 3:1:0" "$(weights)" "198.51.100.11:80 3
 198.51.100.12:80 1
