@@ -108,7 +108,8 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 static const char *
 status_vrrp_master(const struct lvsd_vrrp *v, char *buf, size_t len)
 {
-	struct conf_addr a = {.family = v->last.master.family};
+	struct conf_addr a = {.family = v->last.master.family,
+			      .prefix = v->last.master.family == AF_INET ? 32 : 128};
 
 	if (!v->known || (a.family != AF_INET && a.family != AF_INET6))
 		return "-";

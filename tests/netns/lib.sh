@@ -101,7 +101,8 @@ EOC
 
 # lvsd_start NODE: lvsd in the node's namespace, log in $T/NODE.log
 lvsd_start() {
-	nsx "$1" "$LVSD" -n -f "$T/$1.yaml" >>"$T/$1.log" 2>&1 &
+	# ip netns exec executes lvsd in its own process: $! is lvsd's pid
+	ip netns exec "$(ns "$1")" "$LVSD" -n -f "$T/$1.yaml" >>"$T/$1.log" 2>&1 &
 	eval "PID_$1=$!"
 	NS_PIDS="$NS_PIDS $!"
 	wait_until 30 quiet "$LVSCTL" -s "$T/$1.sock" status 2>/dev/null
