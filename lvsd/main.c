@@ -158,7 +158,7 @@ static void
 lvsd_apply(struct lvsd *d)
 {
 	log_debug("applying generation %llu", (unsigned long long)d->generation);
-	writer_apply(d->ipvs, d->conf);
+	writer_apply(d->ipvs, d->conf, NULL, NULL);
 }
 
 static void
@@ -223,6 +223,10 @@ lvsd_run(struct lvsd *d)
 	d->base = event_base_new();
 	if (!d->base) {
 		log_err("cannot create the event loop");
+		return 1;
+	}
+	if (writer_start(d->ipvs, d->base) < 0) {
+		log_err("out of memory");
 		return 1;
 	}
 	r = control_open(d, d->conf->global.control_socket);

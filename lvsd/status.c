@@ -75,10 +75,17 @@ status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
 		evbuffer_add_printf(out, "  ipvs: not available in this kernel\n");
 		return;
 	}
+	/* what the kernel accepted (its acks), of what the configuration wants */
 	evbuffer_add_printf(out,
-			    "  ipvs: %zu services, %zu destinations programmed; "
+			    "  ipvs: %zu of %zu services, %zu of %zu destinations in the kernel; "
 			    "last apply: %u changes, %u refused\n",
-			    st.services, st.dests, st.applied_ops, st.refused);
+			    st.services_accepted, st.services, st.dests_accepted, st.dests,
+			    st.applied_ops, st.refused);
+	evbuffer_add_printf(out,
+			    "  ipvs writer: %zu destinations at their weight, %zu changes pending, "
+			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps\n",
+			    st.dests_weight_ok, st.pending, st.in_flight, st.resyncs, st.repairs,
+			    st.dumps);
 	evbuffer_add_printf(out, "  ipvs kernel: version %u.%u.%u, connection table %u\n",
 			    st.version >> 16, (st.version >> 8) & 0xff, st.version & 0xff,
 			    st.conn_tab_size);
@@ -95,10 +102,19 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_uint(j, "version", st.version);
 	json_uint(j, "conn_tab_size", st.conn_tab_size);
 	json_uint(j, "services", st.services);
+	json_uint(j, "services_accepted", st.services_accepted);
 	json_uint(j, "destinations", st.dests);
+	json_uint(j, "destinations_accepted", st.dests_accepted);
+	json_uint(j, "destinations_at_weight", st.dests_weight_ok);
+	json_uint(j, "pending", st.pending);
+	json_uint(j, "in_flight", st.in_flight);
 	json_uint(j, "applies", st.applies);
 	json_uint(j, "last_changes", st.applied_ops);
 	json_uint(j, "last_refused", st.refused);
+	json_uint(j, "dumps", st.dumps);
+	json_uint(j, "resyncs", st.resyncs);
+	json_uint(j, "repairs", st.repairs);
+	json_uint(j, "weight_changes", st.weight_changes);
 	json_object_end(j);
 }
 

@@ -195,7 +195,8 @@ int ipvs_nl_fd(const struct ipvs_nl *nl);
  * carry their error), or -errno when the socket refused (the batch's ops
  * then carry -EIO). */
 int ipvs_nl_batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipvs_nl_batch *b);
-/* Take the acks that have arrived, without waiting: returns the acks
+/* Take every datagram that has arrived, without waiting (a b with k = 0
+ * drops them): returns the acks
  * still expected (0: every op of the batch has its result), or -errno when
  * the socket failed (unanswered ops keep -EIO). */
 int ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b);

@@ -483,7 +483,7 @@ ipvs_nl_batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipv
 int
 ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b)
 {
-	while (b->pending > 0) {
+	for (;;) { /* until nothing is left to read: no stray datagram stays */
 		ssize_t n;
 		int r;
 
