@@ -2,6 +2,8 @@
  *
  *   lvsctl [-s SOCKET] status [--json]
  *   lvsctl [-s SOCKET] reload
+ *   lvsctl [-s SOCKET] weight SERVICE SERVER WEIGHT|clear
+ *   lvsctl [-s SOCKET] weight --batch FILE|-
  *
  * Sends one command line, prints the body of the reply.  The first reply
  * line is "ok" or "error: REASON"; errors become one line on stderr and a
@@ -23,6 +25,7 @@
 
 #define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
 #define LVSCTL_TIMEOUT_S 10	   /* for the reply */
+#define LVSCTL_WEIGHT_TIMEOUT_S 120 /* weight: until the kernel acknowledged */
 #define LVSCTL_CONNECT_TIMEOUT_S 5 /* connect and send: bounds a full backlog */
 
 static int
@@ -31,17 +34,21 @@ lvsctl_usage(FILE *f)
 	fprintf(f,
 		"usage: lvsctl [-s SOCKET] status [--json]\n"
 		"       lvsctl [-s SOCKET] reload\n"
+		"       lvsctl [-s SOCKET] weight SERVICE SERVER WEIGHT|clear\n"
+		"       lvsctl [-s SOCKET] weight --batch FILE|-\n"
 		"  -s, --socket PATH  lvsd's control socket (default %s)\n"
 		"  -v, --version      print the version\n",
 		LVSCTL_DEFAULT_SOCKET);
 	return f == stdout ? 0 : 2;
 }
 
+static int reply_timeout_s = LVSCTL_TIMEOUT_S;
+
 static int
 lvsctl_connect(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {LVSCTL_TIMEOUT_S, 0};
+	struct timeval tv = {reply_timeout_s, 0};
 	struct timeval ctv = {LVSCTL_CONNECT_TIMEOUT_S, 0};
 	int fd;
 
@@ -182,6 +189,83 @@ lvsctl_request(const char *path, const char *cmd)
 	return rc;
 }
 
+/* Read FILE ("-": stdin) whole; NULL with a message on failure. */
+static char *
+lvsctl_slurp(const char *file)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	size_t cap = 65536, len = 0, n;
+	char *buf = NULL, *nb;
+
+	if (!f) {
+		fprintf(stderr, "lvsctl: %s: %s\n", file, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (!(nb = realloc(buf, cap + 1)))
+			break;
+		buf = nb;
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len < cap)
+			break;
+		cap *= 2;
+	}
+	if (!nb || ferror(f)) {
+		fprintf(stderr, "lvsctl: cannot read %s\n", file);
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[len] = '\0';
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/* weight --batch: the lines of FILE, each "SERVICE SERVER WEIGHT|clear". */
+static int
+lvsctl_weight_batch(const char *path, const char *file)
+{
+	char *body = lvsctl_slurp(file), *req;
+	size_t len;
+	int rc;
+
+	if (!body)
+		return 1;
+	len = strlen(body);
+	if (!(req = malloc(len + 32))) {
+		free(body);
+		fprintf(stderr, "lvsctl: out of memory\n");
+		return 1;
+	}
+	/* a line "." would end the batch early: lvsd refuses it as a line anyway */
+	snprintf(req, len + 32, "weight --batch\n%s%s.\n", body,
+		 len && body[len - 1] != '\n' ? "\n" : "");
+	free(body);
+	rc = lvsctl_request(path, req);
+	free(req);
+	return rc;
+}
+
+static int
+lvsctl_weight(const char *path, int argc, char **argv)
+{
+	char req[512];
+
+	reply_timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
+	if (argc == 3 && !strcmp(argv[1], "--batch"))
+		return lvsctl_weight_batch(path, argv[2]);
+	if (argc != 4 || strchr(argv[1], '\n') || strchr(argv[2], '\n') || strchr(argv[3], '\n'))
+		return lvsctl_usage(stderr);
+	if ((size_t)snprintf(req, sizeof(req), "weight %s %s %s\n", argv[1], argv[2], argv[3]) >=
+	    sizeof(req)) {
+		fprintf(stderr, "lvsctl: arguments too long\n");
+		return 2;
+	}
+	return lvsctl_request(path, req);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -210,5 +294,7 @@ main(int argc, char **argv)
 		return lvsctl_request(path, "status --json\n");
 	if (argc == 1 && !strcmp(argv[0], "reload"))
 		return lvsctl_request(path, "reload\n");
+	if (argc >= 1 && !strcmp(argv[0], "weight"))
+		return lvsctl_weight(path, argc, argv);
 	return lvsctl_usage(stderr);
 }

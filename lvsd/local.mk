@@ -6,6 +6,7 @@ sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/writer_int.h lvsd/writer_kernel.c \
+	lvsd/effective.c lvsd/effective.h \
 	lvsd/table.c lvsd/table.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries

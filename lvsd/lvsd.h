@@ -15,6 +15,7 @@ struct evbuffer;
 struct ipc_chan;
 struct control;
 struct writer;
+struct eff;
 
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
 
@@ -52,6 +53,7 @@ struct lvsd {
 	struct control *ctl;
 	struct writer *ipvs; /* the single writer of the kernel's IPVS table */
 	uint32_t status_cookie;
+	struct eff *eff; /* effective weights of the real servers (effective.h) */
 };
 
 /* main.c */

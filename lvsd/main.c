@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
+#include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
@@ -158,14 +159,19 @@ static void
 lvsd_apply(struct lvsd *d)
 {
 	log_debug("applying generation %llu", (unsigned long long)d->generation);
-	writer_apply(d->ipvs, d->conf, NULL, NULL);
+	writer_apply(d->ipvs, d->conf, eff_table_weight, d);
 }
 
 static void
 lvsd_installed(struct lvsd *d, struct conf *c)
 {
-	conf_free(d->conf);
+	struct conf *old = d->conf;
+
 	d->conf = c;
+	/* weights and overrides of the servers that stay, by identity */
+	if (eff_reload(d, old) < 0)
+		log_err("reload: out of memory: weights start again from the file");
+	conf_free(old);
 	d->generation++;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
@@ -305,7 +311,8 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
-	if (!d->ipvs) {
+	if (!d->ipvs || eff_init(d) < 0) {
+		writer_free(d->ipvs);
 		log_err("out of memory");
 		conf_free(d->conf);
 		return 1;
@@ -314,6 +321,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	control_close(d);
 	proc_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
+	eff_free(d);
 	if (d->base)
 		event_base_free(d->base);
 	conf_free(d->conf);

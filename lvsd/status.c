@@ -8,6 +8,7 @@
 
 #include <event2/buffer.h>
 
+#include "lvsd/effective.h"
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
@@ -118,6 +119,62 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_object_end(j);
 }
 
+/* "198.51.100.11:80", "[2001:db8::11]:80" or the address alone (no port) */
+static const char *
+status_rs_name(const struct conf_service *s, const struct conf_rs *rs, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+	uint16_t port = rs->port ? rs->port : s->port;
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (!port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/* The operator's weight overrides (lvsctl weight), one line each. */
+static void
+status_text_overrides(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++)
+			if (eff_get(d, i, j, &v) && v.has_override)
+				evbuffer_add_printf(
+				    out, "  weight override: %s %s %u (effective %u)\n",
+				    c->services[i].name,
+				    status_rs_name(&c->services[i], &c->services[i].rs[j], n, sizeof(n)),
+				    v.override, v.effective);
+}
+
+static void
+status_json_overrides(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	struct eff_view v;
+
+	json_array_begin(j, "weight_overrides");
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t k = 0; k < c->services[i].n_rs; k++) {
+			if (!eff_get(d, i, k, &v) || !v.has_override)
+				continue;
+			json_object_begin(j, NULL);
+			json_string(j, "service", c->services[i].name);
+			json_string(j, "server", status_rs_name(&c->services[i],
+								&c->services[i].rs[k], n, sizeof(n)));
+			json_uint(j, "weight", v.override);
+			json_uint(j, "effective", v.effective);
+			json_object_end(j);
+		}
+	json_array_end(j);
+}
+
 void
 status_render_text(const struct lvsd *d, struct evbuffer *out)
 {
@@ -134,6 +191,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	evbuffer_add_printf(out, "  %zu vrrp instances, %zu services, %zu real servers\n",
 			    c->n_vrrp, c->n_services, status_n_rs(c));
 	status_text_ipvs(d, out);
+	status_text_overrides(d, out);
 	if (d->reloads_failed)
 		evbuffer_add_printf(out, "  %u failed reloads, last: %s\n", d->reloads_failed,
 				    d->last_reload_error);
@@ -217,5 +275,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 		status_json_child(&d->child[i], &j);
 	json_array_end(&j);
 	status_json_conf(d, &j);
+	status_json_overrides(d, &j);
 	json_object_end(&j);
 }
