@@ -152,7 +152,9 @@ writer_wait(struct writer *w, uint64_t ticket, writer_done_fn cb, void *arg)
 {
 	struct writer_waiter *x;
 
-	if (w->done >= ticket)
+	if (w->reconcile_due || w->resync_due)
+		ticket = UINT64_MAX; /* the reconcile's end: set when it runs */
+	else if (w->done >= ticket)
 		return 1;
 	if (!(x = calloc(1, sizeof(*x))))
 		return -ENOMEM;
