@@ -38,3 +38,14 @@ UNIT_TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c lvsd/json.c lvsd/json.h
 tests_unit_test_json_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_test_json_LDADD = $(CMOCKA_LIBS) $(EVENT_LIBS) -lm
+
+# unit tests of the effective weights and lvsctl's weight lines (no writer:
+# d->ipvs is NULL, so nothing reaches a kernel)
+check_PROGRAMS += tests/unit/test_effective
+TESTS += tests/unit/test_effective
+UNIT_TESTS += tests/unit/test_effective
+tests_unit_test_effective_SOURCES = tests/unit/test_effective.c lvsd/effective.c \
+	lvsd/effective.h lvsd/writer.c lvsd/writer_kernel.c lvsd/table.c
+tests_unit_test_effective_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(EVENT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_effective_LDADD = lvsd/core/libcore.a lvsd/ipvs/libipvs.a lvsd/conf/libconf.a \
+	$(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)
