@@ -273,6 +273,7 @@ static void
 control_weight_apply(struct control_conn *cc)
 {
 	struct lvsd *d = cc->ctl->d;
+	struct writer_stats st;
 	int r;
 
 	for (size_t i = 0; i < cc->n_lines; i++) {
@@ -297,8 +298,10 @@ control_weight_apply(struct control_conn *cc)
 		log_notice("weight overrides from the operator: %u applied, %u refused",
 			   cc->applied, cc->refused);
 	}
-	r = writer_wait(d->ipvs, writer_ticket(d->ipvs), control_weight_reply, cc);
-	if (r != 0) /* answered already, or no memory to wait: say what we know */
+	writer_stats(d->ipvs, &st);
+	r = st.available ? writer_wait(d->ipvs, writer_ticket(d->ipvs), control_weight_reply, cc)
+			 : 1;
+	if (r != 0) /* answered already, no IPVS, or no memory to wait: say what we know */
 		control_weight_reply(cc);
 }
 

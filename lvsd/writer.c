@@ -338,6 +338,13 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 	struct ipvs_index x;
 	int r;
 
+	/* whoever waits for queued changes waits for the next reconcile */
+	for (struct writer_waiter *wt = w->waiters; wt; wt = wt->next)
+		wt->ticket = wt->ticket > w->done ? UINT64_MAX : wt->ticket;
+	if (w->round.active) /* cut short: say what the kernel took so far */
+		writer_round_end(w);
+	queue_drop(w); /* before the old generation's numbering goes */
+	writer_gen_free(w); /* even on failure: its numbering is not c's */
 	if ((r = table_from_conf_w(c, fn, arg, &t)) < 0) {
 		log_err("ipvs: cannot compute the table: %s", strerror(-r));
 		return r;
@@ -347,11 +354,6 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 		log_err("ipvs: cannot index the table: %s", strerror(-r));
 		return r;
 	}
-	/* whoever waits for queued changes waits for the next reconcile */
-	for (struct writer_waiter *wt = w->waiters; wt; wt = wt->next)
-		wt->ticket = wt->ticket > w->done ? UINT64_MAX : wt->ticket;
-	queue_drop(w); /* before the old generation's numbering goes */
-	writer_gen_free(w);
 	w->want = t;
 	w->wx = x;
 	w->wx.t = &w->want;
