@@ -682,7 +682,25 @@ test_durations(void **state)
 		c = load_ok(doc);
 		assert_int_equal(c->services[0].policy.warmup_ms, d[i].ms);
 		conf_free(c);
+		snprintf(doc, sizeof(doc), "global:\n  ipvs_resync: %s\n", d[i].text);
+		c = load_ok(doc);
+		assert_int_equal(c->global.ipvs_resync_ms, d[i].ms);
+		conf_free(c);
 	}
+}
+
+/* ipvs_resync: 0 turns the resync off; a bare 0 needs no unit */
+static void
+test_resync_off(void **state)
+{
+	struct conf *c = load_ok("global:\n  ipvs_resync: 0\n");
+
+	(void)state;
+	assert_int_equal(c->global.ipvs_resync_ms, 0);
+	conf_free(c);
+	c = load_ok("global:\n  ipvs_resync: 0s\n");
+	assert_int_equal(c->global.ipvs_resync_ms, 0);
+	conf_free(c);
 }
 
 static void
@@ -834,6 +852,7 @@ main(void)
 	    cmocka_unit_test(test_fwmark_and_overrides),
 	    cmocka_unit_test(test_allowed_neighbours),
 	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_resync_off),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_file_short),
 	    cmocka_unit_test(test_file_ok),
