@@ -84,9 +84,9 @@ status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
 			    st.applied_ops, st.refused);
 	evbuffer_add_printf(out,
 			    "  ipvs writer: %zu destinations at their weight, %zu changes pending, "
-			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps\n",
+			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps (last %.3f s)\n",
 			    st.dests_weight_ok, st.pending, st.in_flight, st.resyncs, st.repairs,
-			    st.dumps);
+			    st.dumps, st.last_dump_s);
 	evbuffer_add_printf(out, "  ipvs kernel: version %u.%u.%u, connection table %u\n",
 			    st.version >> 16, (st.version >> 8) & 0xff, st.version & 0xff,
 			    st.conn_tab_size);
@@ -113,6 +113,7 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_uint(j, "last_changes", st.applied_ops);
 	json_uint(j, "last_refused", st.refused);
 	json_uint(j, "dumps", st.dumps);
+	json_double(j, "last_dump_s", st.last_dump_s);
 	json_uint(j, "resyncs", st.resyncs);
 	json_uint(j, "repairs", st.repairs);
 	json_uint(j, "weight_changes", st.weight_changes);

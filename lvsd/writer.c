@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -292,12 +293,17 @@ writer_reconcile(struct writer *w)
 	struct ipvs_ops ops = {0};
 	bool resync = w->reconciled && !w->reconcile_due;
 	uint64_t old_done = w->done;
+	struct timespec t0, t1;
 	int r;
 
 	w->reconcile_due = w->resync_due = false;
 	writer_load_owned(w);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = ipvs_table_read(w->nl, &have);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	w->st.dumps++;
+	w->st.last_dump_s =
+	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (r == 0)
 		r = ipvs_table_diff(&w->want, w->have_owned ? &w->owned : NULL, &have, &ops);
 	if (r == 0)

@@ -81,6 +81,7 @@ struct writer_stats {
 	unsigned applied_ops;	/* accepted operations of the last apply */
 	unsigned long long applies;
 	unsigned long long dumps;   /* full reads of the kernel's table */
+	double last_dump_s;	    /* how long the last one held the loop */
 	unsigned long long resyncs; /* periodic resyncs done */
 	unsigned long long repairs; /* operations resyncs made to repair drift */
 	unsigned long long weight_changes; /* SET_DEST sent for weight changes */

@@ -103,6 +103,7 @@ lab_is "status: every destination accepted by the kernel" \
 write_conf 2s 0
 lab_check "reload with ipvs_resync: 2s" ctl reload
 lab_check "lvsd applied it" lab_wait_for 60 lab_lvsd_applied lvsd 3
+lab_log "after reading 4,003 destinations: $(ctl status | grep 'ipvs writer')"
 lab_check "ipvsadm -C flushes dir1's table" lab_in dir1 ipvsadm -C
 lab_check "resync logs the missing service" lab_wait_for 30 logged \
 	"ipvs: resync: service tcp $svc is missing from the kernel; adding it"
