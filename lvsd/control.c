@@ -290,7 +290,8 @@ control_weight_apply(struct control_conn *cc)
 
 		conf_addr_str(&s->rs[cc->lines[0].rs].addr, a, sizeof(a));
 		if (cc->lines[0].clear)
-			log_notice("rs %s in %s: weight override cleared by the operator", a, s->name);
+			log_notice("rs %s in %s: weight override cleared by the operator", a,
+				   s->name);
 		else
 			log_notice("rs %s in %s: weight %u set by the operator", a, s->name,
 				   cc->lines[0].weight);

@@ -79,7 +79,8 @@ eff_at(const struct lvsd *d, size_t svc, size_t rs)
 {
 	const struct eff *e = d->eff;
 
-	if (!e || svc >= e->n_svcs || svc >= d->conf->n_services || rs >= d->conf->services[svc].n_rs)
+	if (!e || svc >= e->n_svcs || svc >= d->conf->n_services ||
+	    rs >= d->conf->services[svc].n_rs)
 		return NULL;
 	return &e->rs[e->base[svc] + rs];
 }
@@ -332,8 +333,7 @@ parse_weight(const char *w, size_t wl, struct eff_line *out)
 }
 
 int
-eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, char *why,
-	       size_t len)
+eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, char *why, size_t len)
 {
 	struct eff_line l = {0};
 	size_t n = strlen(line), wl, sl, si;
@@ -370,8 +370,9 @@ eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, cha
 	}
 	r = find_rs(&c->services[si], &a, port, &l.rs);
 	if (r < 0) {
-		snprintf(why, len, r == -EEXIST ? "%s in %s: several servers, give the port"
-						: "no real server %s in %s",
+		snprintf(why, len,
+			 r == -EEXIST ? "%s in %s: several servers, give the port"
+				      : "no real server %s in %s",
 			 server, name);
 		return -EINVAL;
 	}

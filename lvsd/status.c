@@ -149,7 +149,8 @@ status_text_overrides(const struct lvsd *d, struct evbuffer *out)
 				evbuffer_add_printf(
 				    out, "  weight override: %s %s %u (effective %u)\n",
 				    c->services[i].name,
-				    status_rs_name(&c->services[i], &c->services[i].rs[j], n, sizeof(n)),
+				    status_rs_name(&c->services[i], &c->services[i].rs[j], n,
+						   sizeof(n)),
 				    v.override, v.effective);
 }
 
@@ -167,8 +168,9 @@ status_json_overrides(const struct lvsd *d, struct json *j)
 				continue;
 			json_object_begin(j, NULL);
 			json_string(j, "service", c->services[i].name);
-			json_string(j, "server", status_rs_name(&c->services[i],
-								&c->services[i].rs[k], n, sizeof(n)));
+			json_string(
+			    j, "server",
+			    status_rs_name(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
 			json_uint(j, "weight", v.override);
 			json_uint(j, "effective", v.effective);
 			json_object_end(j);

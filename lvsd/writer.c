@@ -254,7 +254,8 @@ writer_round_end(struct writer *w)
 	rd->active = false;
 	if (rd->resync) {
 		if (rd->ops || rd->refused)
-			log_notice("ipvs: resync: %u repairs made, %u refused", rd->ops, rd->refused);
+			log_notice("ipvs: resync: %u repairs made, %u refused", rd->ops,
+				   rd->refused);
 		return;
 	}
 	w->st.applied_ops = rd->ops;
@@ -279,7 +280,8 @@ writer_queue_ops(struct writer *w, const struct ipvs_ops *ops, bool resync,
 			return r;
 	}
 	if (resync && ops->n > WRITER_REPAIRS_LOGGED)
-		log_notice("ipvs: resync: %zu more repairs not listed", ops->n - WRITER_REPAIRS_LOGGED);
+		log_notice("ipvs: resync: %zu more repairs not listed",
+			   ops->n - WRITER_REPAIRS_LOGGED);
 	return 0;
 }
 
@@ -349,7 +351,7 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 		wt->ticket = wt->ticket > w->done ? UINT64_MAX : wt->ticket;
 	if (w->round.active) /* cut short: say what the kernel took so far */
 		writer_round_end(w);
-	queue_drop(w); /* before the old generation's numbering goes */
+	queue_drop(w);	    /* before the old generation's numbering goes */
 	writer_gen_free(w); /* even on failure: its numbering is not c's */
 	if ((r = table_from_conf_w(c, fn, arg, &t)) < 0) {
 		log_err("ipvs: cannot compute the table: %s", strerror(-r));
@@ -399,8 +401,7 @@ ack_dest(struct writer *w, const struct ipvs_op *op)
 	struct writer_dest *d;
 	size_t si, ri;
 
-	if (!ipvs_index_svc(&w->wx, &op->svc, &si) ||
-	    !ipvs_index_dest(&w->wx, si, &op->dest, &ri))
+	if (!ipvs_index_svc(&w->wx, &op->svc, &si) || !ipvs_index_dest(&w->wx, si, &op->dest, &ri))
 		return; /* not of this generation */
 	d = &w->dst[ipvs_index_flat(&w->wx, si, ri)];
 	d->in_kernel = true;
@@ -588,8 +589,8 @@ writer_start(struct writer *w, struct event_base *base)
 	if (!w->ev_kick || !w->ev_retry || !w->ev_resync)
 		return -ENOMEM;
 	if (w->nl) {
-		w->ev_nl = event_new(base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST,
-				     writer_readable, w);
+		w->ev_nl =
+		    event_new(base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST, writer_readable, w);
 		if (!w->ev_nl || event_add(w->ev_nl, NULL) < 0)
 			return -ENOMEM;
 	}

@@ -53,8 +53,8 @@ writer_open(struct writer *w)
 			 (info.version >> 8) & 0xff, info.version & 0xff, info.conn_tab_size);
 	}
 	if (w->base) {
-		w->ev_nl = event_new(w->base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST,
-				     writer_readable, w);
+		w->ev_nl =
+		    event_new(w->base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST, writer_readable, w);
 		if (!w->ev_nl || event_add(w->ev_nl, NULL) < 0) {
 			writer_close(w);
 			return -ENOMEM;
@@ -242,15 +242,17 @@ writer_log_repair(const struct ipvs_op *op, const struct ipvs_index *hx)
 		log_notice("ipvs: resync: service %s is no longer configured; deleting it", s);
 		break;
 	case IPVS_CMD_NEW_DEST:
-		log_notice("ipvs: resync: destination %s in %s is missing from the kernel; adding it",
-			   d, s);
+		log_notice(
+		    "ipvs: resync: destination %s in %s is missing from the kernel; adding it", d,
+		    s);
 		break;
 	case IPVS_CMD_SET_DEST:
 		if (ipvs_index_svc(hx, &op->svc, &si) &&
 		    (k = ipvs_index_dest(hx, si, &op->dest, NULL)) && k->weight != op->dest.weight)
-			log_notice("ipvs: resync: destination %s in %s has weight %u in the kernel, "
-				   "not %u; setting it back",
-				   d, s, k->weight, op->dest.weight);
+			log_notice(
+			    "ipvs: resync: destination %s in %s has weight %u in the kernel, "
+			    "not %u; setting it back",
+			    d, s, k->weight, op->dest.weight);
 		else
 			log_notice("ipvs: resync: destination %s in %s differs in the kernel; "
 				   "setting it back",

@@ -277,7 +277,6 @@ check_services(struct conf_ctx *x, struct vr_ent *vips, size_t n_vips)
 	size_t i, j;
 	int r;
 
-
 	if ((r = find_dup(c->services, c->n_services, cmp_service, &i, &j)) < 0)
 		return r;
 	if (r > 0) {

@@ -407,7 +407,8 @@ batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipvs_nl_bat
 	if (len == 0)
 		return (int)k;
 	do
-		r = sendto(nl->fd, nl->sbuf, len, flags, (struct sockaddr *)&kernel, sizeof(kernel));
+		r = sendto(nl->fd, nl->sbuf, len, flags, (struct sockaddr *)&kernel,
+			   sizeof(kernel));
 	while (r < 0 && errno == EINTR);
 	if (r < 0 || (size_t)r != len) {
 		int e = r < 0 ? -errno : -EIO;

@@ -135,8 +135,8 @@ test_lines(void **state)
 	assert_int_equal(l.rs, 1);
 	assert_int_equal(l.weight, 9);
 	assert_false(l.clear);
-	assert_int_equal(eff_parse_line(c, "  web   198.51.100.11:80  clear ", &l, why, sizeof(why)),
-			 0);
+	assert_int_equal(
+	    eff_parse_line(c, "  web   198.51.100.11:80  clear ", &l, why, sizeof(why)), 0);
 	assert_int_equal(l.rs, 0);
 	assert_true(l.clear);
 	/* a default name with its protocol; the port picks one of two */
@@ -144,15 +144,18 @@ test_lines(void **state)
 	    eff_parse_line(c, "192.0.2.100:53/udp 198.51.100.13:5354 0", &l, why, sizeof(why)), 0);
 	assert_int_equal(l.svc, 1);
 	assert_int_equal(l.rs, 1);
-	assert_int_equal(eff_parse_line(c, "v6 [2001:db8:1::13]:443 65535", &l, why, sizeof(why)), 0);
+	assert_int_equal(eff_parse_line(c, "v6 [2001:db8:1::13]:443 65535", &l, why, sizeof(why)),
+			 0);
 	assert_int_equal(l.svc, 2);
 	assert_int_equal(l.rs, 0);
 	assert_int_equal(l.weight, 65535);
 	assert_int_equal(eff_parse_line(c, "v6 2001:db8:1::13 1", &l, why, sizeof(why)), 0);
 	assert_int_equal(
 	    eff_parse_line(c, "192.0.2.100:53/udp 198.51.100.13 1", &l, why, sizeof(why)), -EINVAL);
-	assert_string_equal(why, "198.51.100.13 in 192.0.2.100:53/udp: several servers, give the port");
-	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 65536", &l, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why,
+			    "198.51.100.13 in 192.0.2.100:53/udp: several servers, give the port");
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 65536", &l, why, sizeof(why)),
+			 -EINVAL);
 	assert_string_equal(why, "'65536': the weight is 0 to 65535 or 'clear'");
 	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 -1", &l, why, sizeof(why)), -EINVAL);
 	assert_int_equal(eff_parse_line(c, "www 198.51.100.12 1", &l, why, sizeof(why)), -EINVAL);

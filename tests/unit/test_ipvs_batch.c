@@ -19,13 +19,13 @@
 
 /* DEL_SERVICE tcp 192.0.2.1:80, sequence number 0 (bytes 8..11) */
 static const uint8_t del_svc[] = {
-	0x44, 0, 0, 0, 0x1c, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* nlmsghdr */
-	0x03, 0x01, 0, 0,				       /* DEL_SERVICE, version 1 */
-	0x30, 0, 0x01, 0x80,				       /* nested SERVICE */
-	0x06, 0, 0x01, 0, 0x02, 0, 0, 0,		       /* AF inet */
-	0x06, 0, 0x02, 0, 0x06, 0, 0, 0,		       /* PROTOCOL tcp */
-	0x14, 0, 0x03, 0, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ADDR */
-	0x06, 0, 0x04, 0, 0x00, 0x50, 0, 0,		       /* PORT 80 */
+    0x44, 0,	0,    0,    0x1c, 0,	0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* nlmsghdr */
+    0x03, 0x01, 0,    0,			 /* DEL_SERVICE, version 1 */
+    0x30, 0,	0x01, 0x80,			 /* nested SERVICE */
+    0x06, 0,	0x01, 0,    0x02, 0,	0,    0, /* AF inet */
+    0x06, 0,	0x02, 0,    0x06, 0,	0,    0, /* PROTOCOL tcp */
+    0x14, 0,	0x03, 0,    192,  0,	2,    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ADDR */
+    0x06, 0,	0x04, 0,    0x00, 0x50, 0,    0,				     /* PORT 80 */
 };
 
 static struct ipvs_op
@@ -83,9 +83,8 @@ test_build_limits(void **state)
 
 	(void)state;
 	/* room for one and a half requests: one goes, the rest waits */
-	assert_int_equal(ipvs_batch_build(FAM, 1, ops, 3, 16, buf, sizeof(del_svc) * 3 / 2, &len,
-					  st),
-			 1);
+	assert_int_equal(
+	    ipvs_batch_build(FAM, 1, ops, 3, 16, buf, sizeof(del_svc) * 3 / 2, &len, st), 1);
 	assert_int_equal(len, sizeof(del_svc));
 	/* at most max_ops requests */
 	assert_int_equal(ipvs_batch_build(FAM, 1, ops, 3, 2, buf, sizeof(buf), &len, st), 2);
@@ -104,9 +103,8 @@ static size_t
 put_ack(uint8_t *m, uint32_t seq, int32_t err)
 {
 	static const uint8_t tmpl[36] = {
-		0x24, 0, 0, 0, 0x02, 0, 0x00, 0x01, 0, 0, 0, 0, 0x99, 0, 0, 0,
-		0, 0, 0, 0,
-		0x44, 0, 0, 0, 0x1c, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0x24, 0, 0,	   0, 0x02, 0, 0x00, 0x01, 0,	 0, 0, 0, 0x99, 0, 0, 0, 0, 0,
+	    0,	  0, 0x44, 0, 0,    0, 0x1c, 0,	   0x05, 0, 0, 0, 0,	0, 0, 0, 0, 0,
 	};
 	uint32_t e = (uint32_t)err;
 
@@ -131,9 +129,9 @@ test_acks(void **state)
 	(void)state;
 	ops[0].err = ops[2].err = -EIO;
 	ops[1].err = -EINVAL;
-	n += put_ack(d + n, 0x0ff, 0);	   /* an earlier batch's */
+	n += put_ack(d + n, 0x0ff, 0);	     /* an earlier batch's */
 	n += put_ack(d + n, 0x102, -EEXIST); /* out of order */
-	n += put_ack(d + n, 0x101, 0);	   /* a request that was never sent */
+	n += put_ack(d + n, 0x101, 0);	     /* a request that was never sent */
 	assert_int_equal(ipvs_batch_acks(d, n, 0x100, ops, 3, st), 1);
 	assert_int_equal(ops[2].err, -EEXIST);
 	assert_int_equal(st[2], IPVS_BATCH_DONE);

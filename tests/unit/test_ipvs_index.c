@@ -29,7 +29,8 @@ big_table(void)
 
 		s->svc.af = AF_INET;
 		s->svc.protocol = IPPROTO_TCP;
-		s->svc.addr.v4.s_addr = htonl(0xcb007100 + (uint32_t)(i % 250) + 1); /* 203.0.113.x */
+		s->svc.addr.v4.s_addr =
+		    htonl(0xcb007100 + (uint32_t)(i % 250) + 1); /* 203.0.113.x */
 		s->svc.port = (uint16_t)(8000 + i / 250);
 		s->dests = calloc(N_DEST, sizeof(*s->dests));
 		assert_non_null(s->dests);
