@@ -6,6 +6,7 @@ sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/writer_int.h lvsd/writer_kernel.c \
+	lvsd/writer_dump.c \
 	lvsd/effective.c lvsd/effective.h \
 	lvsd/table.c lvsd/table.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
@@ -45,7 +46,7 @@ check_PROGRAMS += tests/unit/test_effective
 TESTS += tests/unit/test_effective
 UNIT_TESTS += tests/unit/test_effective
 tests_unit_test_effective_SOURCES = tests/unit/test_effective.c lvsd/effective.c \
-	lvsd/effective.h lvsd/writer.c lvsd/writer_kernel.c lvsd/table.c
+	lvsd/effective.h lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
 tests_unit_test_effective_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(EVENT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_effective_LDADD = lvsd/core/libcore.a lvsd/ipvs/libipvs.a lvsd/conf/libconf.a \
 	$(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)

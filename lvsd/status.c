@@ -84,7 +84,7 @@ status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
 			    st.applied_ops, st.refused);
 	evbuffer_add_printf(out,
 			    "  ipvs writer: %zu destinations at their weight, %zu changes pending, "
-			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps (last %.3f s)\n",
+			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps (last took %.3f s)\n",
 			    st.dests_weight_ok, st.pending, st.in_flight, st.resyncs, st.repairs,
 			    st.dumps, st.last_dump_s);
 	evbuffer_add_printf(out, "  ipvs kernel: version %u.%u.%u, connection table %u\n",

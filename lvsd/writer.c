@@ -52,6 +52,7 @@ writer_free(struct writer *w)
 		event_free(w->ev_resync);
 	if (w->nl)
 		ipvs_nl_close(w->nl);
+	writer_dump_free(w);
 	writer_gen_free(w);
 	ipvs_table_free(&w->owned);
 	free(w->q);
@@ -285,31 +286,29 @@ writer_queue_ops(struct writer *w, const struct ipvs_ops *ops, bool resync,
 	return 0;
 }
 
-/* Read the kernel's table, diff, queue the operations.  Blocking: the dump
- * and (at an apply) the sync daemons; called with no batch in flight. */
+/* The kernel's table is read (w->dump.have): diff, queue the operations.
+ * At an apply the sync daemons are read and set too (blocking requests,
+ * a few ms).  No batch is in flight. */
 static void
 writer_reconcile(struct writer *w)
 {
-	struct ipvs_table have = {0};
+	struct ipvs_table *have = &w->dump.have;
 	struct ipvs_index hx = {0};
 	struct ipvs_ops ops = {0};
 	bool resync = w->reconciled && !w->reconcile_due;
 	uint64_t old_done = w->done;
-	struct timespec t0, t1;
+	struct timespec t1;
 	int r;
 
 	w->reconcile_due = w->resync_due = false;
-	writer_load_owned(w);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = ipvs_table_read(w->nl, &have);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	w->st.dumps++;
-	w->st.last_dump_s =
-	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	w->st.last_dump_s = (double)(t1.tv_sec - w->dump.t0.tv_sec) +
+			    (double)(t1.tv_nsec - w->dump.t0.tv_nsec) / 1e9;
+	writer_load_owned(w);
+	r = ipvs_table_diff(&w->want, w->have_owned ? &w->owned : NULL, have, &ops);
 	if (r == 0)
-		r = ipvs_table_diff(&w->want, w->have_owned ? &w->owned : NULL, &have, &ops);
-	if (r == 0)
-		r = ipvs_index_build(&hx, &have);
+		r = ipvs_index_build(&hx, have);
 	if (r == 0) {
 		writer_fill_state(w, &hx);
 		queue_drop(w);
@@ -317,7 +316,8 @@ writer_reconcile(struct writer *w)
 	}
 	if (r < 0) {
 		log_err("ipvs: cannot reconcile the table: %s", strerror(-r));
-		writer_close(w); /* reconnect and try again */
+		writer_dump_free(w);
+		writer_close(w); /* reconnect and try again in 2 s */
 	} else {
 		/* whoever waits for queued changes now waits for the reconcile */
 		for (struct writer_waiter *x = w->waiters; x; x = x->next)
@@ -336,7 +336,7 @@ writer_reconcile(struct writer *w)
 	}
 	ipvs_index_free(&hx);
 	ipvs_ops_free(&ops);
-	ipvs_table_free(&have);
+	writer_dump_free(w);
 }
 
 int
@@ -523,7 +523,17 @@ writer_readable(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!w->in_flight) {
+	if (w->dump.active) {
+		r = writer_dump_recv(w);
+		if (r == 1 && w->have_want) {
+			writer_reconcile(w);
+			writer_kick(w);
+		} else if (r == 1) {
+			writer_dump_free(w);
+		}
+		if (r < 0)
+			writer_dump_free(w);
+	} else if (!w->in_flight) {
 		struct ipvs_nl_batch none = {.k = 0};
 
 		r = ipvs_nl_batch_recv(w->nl, &none); /* stray: read and drop */
@@ -533,7 +543,9 @@ writer_readable(evutil_socket_t fd, short what, void *arg)
 			writer_batch_done(w);
 	}
 	if (r < 0) {
-		log_err("ipvs: the netlink socket failed: %s; reconnecting", strerror(-r));
+		log_err("ipvs: %s failed: %s; reconnecting",
+			w->in_flight ? "the netlink socket" : "reading the kernel's table",
+			strerror(-r));
 		if (w->in_flight)
 			writer_batch_done(w);
 		writer_close(w);
@@ -548,23 +560,31 @@ writer_step(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (w->in_flight || !w->have_want)
+	if (w->in_flight || w->dump.active || !w->have_want)
 		return;
 	if (!w->nl) {
 		if (writer_open(w) < 0)
 			return;
 		w->reconcile_due = true;
 	}
-	if (w->reconcile_due || w->resync_due)
-		writer_reconcile(w);
-	if (w->nl && !w->in_flight && w->qh < w->qn)
+	if (w->reconcile_due || w->resync_due) {
+		int r = writer_dump_start(w); /* the reconcile goes on when it is read */
+
+		if (r < 0) {
+			log_err("ipvs: cannot read the kernel's table: %s; reconnecting",
+				strerror(-r));
+			writer_close(w);
+		}
+		return;
+	}
+	if (w->nl && w->qh < w->qn)
 		writer_send(w);
 }
 
 static void
 writer_kick(struct writer *w)
 {
-	if (w->ev_kick && !w->in_flight)
+	if (w->ev_kick && !w->in_flight && !w->dump.active)
 		event_active(w->ev_kick, 0, 0);
 }
 

@@ -11,12 +11,15 @@
  * netlink socket is readable, so a slow kernel never holds the loop.
  *
  * A full reconcile (start, reload, periodic resync, IPVS appearing after
- * start) reads the kernel's whole table (a blocking dump: about 0.05 s at
- * 10,000 destinations in the lab, at most the socket timeout of 10 s),
- * diffs it and queues the operations on the same non-blocking path.  The
- * sync daemons are read and set with blocking requests (a few ms) at
- * start and reload.  It keeps the services it owns (ownership record,
- * ipvs_owned.h), so a reload that drops a service deletes exactly that
+ * start) reads the kernel's whole table from the loop too (netlink dumps,
+ * a few datagrams per event: the kernel makes each part as it is read),
+ * diffs it and queues the operations on the same non-blocking path.  What
+ * still holds the loop: the kernel's handling of one batch inside sendmsg
+ * (at most IPVS_BATCH_MAX requests) or of a few dump parts inside recvmsg;
+ * connecting (family resolution, the kernel's version); at start and
+ * reload, reading and setting the sync daemons (blocking requests, a few
+ * ms) and writing the ownership record.  It keeps the services it owns
+ * (ipvs_owned.h), so a reload that drops a service deletes exactly that
  * one and nothing lvsd does not own. */
 #ifndef LVSD_WRITER_H
 #define LVSD_WRITER_H

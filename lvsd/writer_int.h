@@ -4,6 +4,8 @@
 #ifndef LVSD_WRITER_INT_H
 #define LVSD_WRITER_INT_H
 
+#include <time.h>
+
 #include <event2/util.h>
 
 #include "lvsd/ipvs/ipvs.h"
@@ -45,6 +47,17 @@ struct writer_round {
 	unsigned ops, refused;
 };
 
+/* A read of the kernel's table in progress (writer_dump.c). */
+struct writer_dump {
+	bool active;
+	uint32_t seq;
+	size_t svc; /* whose destinations are being read; SIZE_MAX: the services */
+	size_t cap; /* of the array being filled */
+	int err;
+	struct ipvs_table have;
+	struct timespec t0; /* CLOCK_MONOTONIC */
+};
+
 struct writer {
 	struct ipvs_nl *nl;
 	struct event_base *base;
@@ -79,6 +92,7 @@ struct writer {
 	bool bweight[IPVS_BATCH_MAX];
 	size_t bat[IPVS_BATCH_MAX]; /* queue position of each request */
 	struct writer_round round;
+	struct writer_dump dump;
 	struct writer_stats st;
 };
 
@@ -90,6 +104,11 @@ void writer_save_owned(struct writer *w);
 void writer_sync(struct writer *w);
 void writer_log_refusal(const struct writer *w, const struct ipvs_op *op);
 void writer_log_repair(const struct ipvs_op *op, const struct ipvs_index *hx);
+/* writer_dump.c: read the kernel's table from the loop; recv returns 1
+ * when it is in w->dump.have, 0 for more to come, or -errno */
+int writer_dump_start(struct writer *w);
+int writer_dump_recv(struct writer *w);
+void writer_dump_free(struct writer *w);
 /* writer.c: the socket has acks to read */
 void writer_readable(evutil_socket_t fd, short what, void *arg);
 

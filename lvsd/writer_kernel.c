@@ -73,6 +73,7 @@ writer_close(struct writer *w)
 	if (w->nl)
 		ipvs_nl_close(w->nl);
 	w->nl = NULL;
+	writer_dump_free(w);
 	w->reconcile_due = true;
 	writer_retry_later(w);
 }

@@ -111,10 +111,10 @@ for ((r = 1; r <= BENCH_RUNS; r++)); do
 		lab_check "run $r: lvsctl weight --batch, same table" bench__lvsd || bad=1
 	fi
 done
-# what a full read of the table costs lvsd's loop (a reload or resync does one)
+# how long lvsd's full read of the table takes (a reload or resync does one)
 lab_check "a reload of the same file" eval 'lab_in $ns lvsctl -s "$sock" reload >/dev/null'
 lab_check "applied (nothing to change)" lab_wait_for 120 lab_lvsd_applied lvsd 2
-dump_line=$(lab_in $ns lvsctl -s "$sock" status | grep -o 'dumps (last .*')
+dump_line=$(lab_in $ns lvsctl -s "$sock" status | grep -o 'dumps (last took .*')
 lab_check "lvsd stops on SIGTERM" lab_stop lvsd 10
 lab_in $ns ipvsadm -C
 ((bad == 0 && ${#ctl[@]} == BENCH_RUNS && ${#adm[@]} == BENCH_RUNS)) || {

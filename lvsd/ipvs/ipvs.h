@@ -148,6 +148,16 @@ size_t ipvs_batch_build(int family, uint32_t seq0, struct ipvs_op *ops, size_t n
 int ipvs_batch_acks(const void *buf, size_t len, uint32_t seq0, struct ipvs_op *ops, size_t k,
 		    uint8_t *state);
 
+/* One received datagram of the dump that answers request seq: each reply
+ * message of the family goes to cb.  Returns 1 when the dump ended
+ * (NLMSG_DONE, an error or a single reply), 0 when more is to come, or
+ * -EBADMSG for broken framing.  *err keeps the first error: the kernel's,
+ * or cb's (the dump is still read to its end).  Other requests' messages
+ * are ignored. */
+typedef int (*ipvs_dump_cb)(const void *msg, size_t len, void *arg);
+int ipvs_dump_take(const void *buf, size_t len, int family, uint32_t seq, ipvs_dump_cb cb, void *arg,
+		   int *err);
+
 /* Helpers. */
 uint32_t ipvs_netmask_v4(unsigned prefix); /* network byte order */
 bool ipvs_service_same_key(const struct ipvs_service *a, const struct ipvs_service *b);
@@ -200,6 +210,16 @@ int ipvs_nl_batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct
  * still expected (0: every op of the batch has its result), or -errno when
  * the socket failed (unanswered ops keep -EIO). */
 int ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b);
+/* Non-blocking dumps, for an event loop, under the same rule (nothing else
+ * on the socket meanwhile): start one of the services (svc NULL) or of
+ * svc's destinations, then take at most max datagrams of it each time the
+ * socket is readable.  recv returns 1 when the dump ended (its result in
+ * *err), 0 when more is to come, or -errno when the socket failed.  The
+ * kernel makes each part of a dump when it is read, so a dump costs the
+ * loop one part (up to 128 KB of replies) per datagram taken. */
+int ipvs_nl_dump_start(struct ipvs_nl *nl, const struct ipvs_service *svc, uint32_t *seq);
+int ipvs_nl_dump_recv(struct ipvs_nl *nl, uint32_t seq, ipvs_dump_cb cb, void *arg, int *err,
+		      unsigned max);
 /* Start (state MASTER or BACKUP, ifname, syncid) or stop (state only) the sync daemon. */
 int ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d);
 int ipvs_nl_daemon_stop(struct ipvs_nl *nl, uint32_t state);

@@ -79,3 +79,39 @@ ipvs_batch_acks(const void *buf, size_t len, uint32_t seq0, struct ipvs_op *ops,
 		return -EBADMSG; /* a truncated message */
 	return acked;
 }
+
+int
+ipvs_dump_take(const void *buf, size_t len, int family, uint32_t seq, ipvs_dump_cb cb, void *arg,
+	       int *err)
+{
+	const struct nlmsghdr *h = buf;
+	int rem = len > INT32_MAX ? INT32_MAX : (int)len;
+
+	for (; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
+		uint32_t s;
+		int e = 0;
+
+		if (h->nlmsg_seq != seq)
+			continue; /* another request's */
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			if (ipvs_parse_ack(h, h->nlmsg_len, &s, &e) < 0)
+				e = -EBADMSG;
+		} else if (h->nlmsg_type == NLMSG_DONE) {
+			if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(int))
+				memcpy(&e, NLMSG_DATA(h), sizeof(e));
+		} else if (h->nlmsg_type == family) {
+			e = cb(h, h->nlmsg_len, arg);
+			if (e < 0 && !*err)
+				*err = e;
+			if (h->nlmsg_flags & NLM_F_MULTI)
+				continue;
+			return 1; /* a single reply */
+		} else {
+			continue;
+		}
+		if (e < 0 && !*err)
+			*err = e;
+		return 1; /* NLMSG_DONE or an ack end the dump */
+	}
+	return rem != 0 ? -EBADMSG : 0;
+}

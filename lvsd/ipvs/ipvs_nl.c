@@ -503,6 +503,50 @@ ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b)
 }
 
 int
+ipvs_nl_dump_start(struct ipvs_nl *nl, const struct ipvs_service *svc, uint32_t *seq)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlmsghdr *h;
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = svc ? ipvs_msg_get_dests(msg, nl->family, ++nl->seq, svc)
+		: ipvs_msg_get_services(msg, nl->family, ++nl->seq);
+	h = nlmsg_hdr(msg);
+	if (r == 0)
+		r = send_raw(nl, h, h->nlmsg_len);
+	nlmsg_free(msg);
+	if (r == 0)
+		*seq = nl->seq;
+	return r;
+}
+
+int
+ipvs_nl_dump_recv(struct ipvs_nl *nl, uint32_t seq, ipvs_dump_cb cb, void *arg, int *err,
+		  unsigned max)
+{
+	for (unsigned i = 0; i < max; i++) {
+		ssize_t n;
+		int r;
+
+		do
+			n = recv(nl->fd, nl->rbuf, IPVS_NL_RBUF, MSG_TRUNC | MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0)
+			return -errno;
+		if (n > IPVS_NL_RBUF)
+			return -EMSGSIZE;
+		r = ipvs_dump_take(nl->rbuf, (size_t)n, nl->family, seq, cb, arg, err);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
 ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d)
 {
 	struct ipvs_op op = {.cmd = IPVS_CMD_NEW_DAEMON, .daemon = *d};

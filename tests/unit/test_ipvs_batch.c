@@ -1,6 +1,7 @@
 /* A batch of IPVS requests as one buffer, byte for byte, and the acks that
  * answer it: sequence numbers, requests that cannot be built, the size
- * limits, acks of other batches, and broken framing. */
+ * limits, acks of other batches, and broken framing; and the datagrams of a
+ * dump read a part at a time. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <linux/netlink.h>
 
 #include "lvsd/ipvs/ipvs.h"
 
@@ -169,6 +172,106 @@ test_acks_broken(void **state)
 	assert_int_equal(ipvs_batch_acks(d, 0, 7, ops, 1, st), 0);
 }
 
+/* A reply message of the family: header only (the callback does not parse it). */
+static size_t
+put_reply(uint8_t *m, uint32_t seq, uint16_t type, uint16_t flags)
+{
+	memset(m, 0, 20);
+	m[0] = 20;
+	m[4] = (uint8_t)type;
+	m[5] = (uint8_t)(type >> 8);
+	m[6] = (uint8_t)flags;
+	m[7] = (uint8_t)(flags >> 8);
+	put_seq(m, seq);
+	return 20;
+}
+
+/* NLMSG_DONE with its int status */
+static size_t
+put_done(uint8_t *m, uint32_t seq, int32_t status)
+{
+	uint32_t e = (uint32_t)status;
+
+	put_reply(m, seq, NLMSG_DONE, NLM_F_MULTI);
+	m[16] = (uint8_t)e;
+	m[17] = (uint8_t)(e >> 8);
+	m[18] = (uint8_t)(e >> 16);
+	m[19] = (uint8_t)(e >> 24);
+	return 20;
+}
+
+static int calls, cb_ret;
+
+static int
+count_cb(const void *msg, size_t len, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	assert_int_equal(len, 20);
+	calls++;
+	return cb_ret;
+}
+
+static void
+test_dump_parts(void **state)
+{
+	uint8_t d[256];
+	size_t n = 0;
+	int err = 0;
+
+	(void)state;
+	calls = cb_ret = 0;
+	n += put_reply(d + n, 5, FAM, NLM_F_MULTI);
+	n += put_reply(d + n, 4, FAM, NLM_F_MULTI); /* another request's */
+	n += put_reply(d + n, 5, FAM, NLM_F_MULTI);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 5, count_cb, NULL, &err), 0); /* more to come */
+	assert_int_equal(calls, 2);
+	n = put_reply(d, 5, FAM, NLM_F_MULTI);
+	n += put_done(d + n, 5, 0);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 5, count_cb, NULL, &err), 1);
+	assert_int_equal(calls, 3);
+	assert_int_equal(err, 0);
+	/* a single reply ends it */
+	n = put_reply(d, 6, FAM, 0);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 6, count_cb, NULL, &err), 1);
+	assert_int_equal(calls, 4);
+}
+
+static void
+test_dump_errors(void **state)
+{
+	uint8_t d[256];
+	size_t n;
+	int err = 0;
+
+	(void)state;
+	calls = 0;
+	/* the kernel's error in NLMSG_DONE, or as an ack */
+	n = put_done(d, 7, -EPERM);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 7, count_cb, NULL, &err), 1);
+	assert_int_equal(err, -EPERM);
+	err = 0;
+	n = put_ack(d, 7, -ESRCH);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 7, count_cb, NULL, &err), 1);
+	assert_int_equal(err, -ESRCH);
+	/* the callback's first error is kept, the dump read to its end */
+	err = 0;
+	cb_ret = -EINVAL;
+	n = put_reply(d, 8, FAM, NLM_F_MULTI);
+	n += put_reply(d + n, 8, FAM, NLM_F_MULTI);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 8, count_cb, NULL, &err), 0);
+	assert_int_equal(err, -EINVAL);
+	cb_ret = 0;
+	n = put_done(d, 8, -ENOENT);
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 8, count_cb, NULL, &err), 1);
+	assert_int_equal(err, -EINVAL);
+	/* broken framing */
+	n = put_reply(d, 9, FAM, NLM_F_MULTI);
+	assert_int_equal(ipvs_dump_take(d, n + 3, FAM, 9, count_cb, NULL, &err), -EBADMSG);
+	d[0] = 200; /* longer than the datagram */
+	assert_int_equal(ipvs_dump_take(d, n, FAM, 9, count_cb, NULL, &err), -EBADMSG);
+}
+
 int
 main(void)
 {
@@ -177,6 +280,8 @@ main(void)
 	    cmocka_unit_test(test_build_limits),
 	    cmocka_unit_test(test_acks),
 	    cmocka_unit_test(test_acks_broken),
+	    cmocka_unit_test(test_dump_parts),
+	    cmocka_unit_test(test_dump_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
