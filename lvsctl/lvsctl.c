@@ -2,6 +2,9 @@
  *
  *   lvsctl [-s SOCKET] [-t SECONDS] status [--json]
  *   lvsctl [-s SOCKET] [-t SECONDS] reload
+ *   lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear
+ *   lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-
+ *   lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]
  *
  * Sends one command line, prints the body of the reply.  The first reply
  * line is "ok" or "error: REASON"; errors become one line on stderr and a
@@ -14,6 +17,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,8 @@
 
 #define LVSCTL_DEFAULT_SOCKET CONF_DEFAULT_CONTROL_SOCKET
 #define LVSCTL_DEFAULT_TIMEOUT_S 10.0 /* connect, send and the whole reply */
+#define LVSCTL_WEIGHT_TIMEOUT_S 120.0 /* weight: until the kernel acknowledged */
+#define LVSCTL_HANDOVER_TIMEOUT_S 60.0 /* handover: until the new master is heard */
 #define LVSCTL_MAX_TIMEOUT_S 86400.0
 #define LVSCTL_RETRY_FIRST_MS 10 /* a full backlog: connect again after this, */
 #define LVSCTL_RETRY_MAX_MS 100	 /* doubling up to this */
@@ -42,6 +48,9 @@ lvsctl_usage(FILE *f)
 	fprintf(f,
 		"usage: lvsctl [-s SOCKET] [-t SECONDS] status [--json]\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] reload\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]\n"
 		"  -s, --socket PATH      lvsd's control socket (default %s)\n"
 		"  -t, --timeout SECONDS  give up on the whole exchange after this (default %g)\n"
 		"  -v, --version          print the version\n",
@@ -320,6 +329,116 @@ lvsctl_parse_timeout(const char *s, double *out)
 	return 0;
 }
 
+/* Read FILE ("-": stdin) whole; NULL with a message on failure. */
+static char *
+lvsctl_slurp(const char *file)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	size_t cap = 65536, len = 0, n;
+	char *buf = NULL, *nb = NULL;
+
+	if (!f) {
+		fprintf(stderr, "lvsctl: %s: %s\n", file, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (!(nb = realloc(buf, cap + 1)))
+			break;
+		buf = nb;
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len < cap)
+			break;
+		cap *= 2;
+	}
+	if (!nb || ferror(f)) {
+		fprintf(stderr, "lvsctl: cannot read %s\n", file);
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[len] = '\0';
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/* weight --batch: the lines of FILE, each "SERVICE SERVER WEIGHT|clear". */
+static int
+lvsctl_weight_batch(const char *path, const char *file, double timeout_s)
+{
+	char *body = lvsctl_slurp(file), *req;
+	size_t len;
+	int rc;
+
+	if (!body)
+		return 1;
+	len = strlen(body);
+	if (!(req = malloc(len + 32))) {
+		free(body);
+		fprintf(stderr, "lvsctl: out of memory\n");
+		return 1;
+	}
+	/* a line "." would end the batch early: lvsd refuses it as a line anyway */
+	snprintf(req, len + 32, "weight --batch\n%s%s.\n", body,
+		 len && body[len - 1] != '\n' ? "\n" : "");
+	free(body);
+	rc = lvsctl_request(path, req, timeout_s);
+	free(req);
+	return rc;
+}
+
+/* A command line of argv's words, each without a newline; 0 or 2 (usage). */
+static int
+lvsctl_line(char *buf, size_t len, int argc, char **argv)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strchr(argv[i], '\n') || strchr(argv[i], ' '))
+			return 2;
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? " " : "",
+					argv[i]);
+	}
+	if (off + 2 > len)
+		return 2;
+	buf[off++] = '\n';
+	buf[off] = '\0';
+	return 0;
+}
+
+/* Commands that wait on something (the kernel, a peer) get a longer
+ * default deadline, unless -t says otherwise. */
+static int
+lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool timeout_set)
+{
+	char req[512];
+
+	if (!strcmp(argv[0], "weight")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
+		if (argc == 3 && !strcmp(argv[1], "--batch"))
+			return lvsctl_weight_batch(path, argv[2], timeout_s);
+		if (argc != 4)
+			return lvsctl_usage(stderr);
+	} else if (!strcmp(argv[0], "handover")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_HANDOVER_TIMEOUT_S;
+		if (argc > 2)
+			return lvsctl_usage(stderr);
+	} else if (!strcmp(argv[0], "drill")) {
+		if (argc != 2 || strcmp(argv[1], "report"))
+			return lvsctl_usage(stderr);
+	} else {
+		return lvsctl_usage(stderr);
+	}
+	if (lvsctl_line(req, sizeof(req), argc, argv)) {
+		fprintf(stderr, "lvsctl: bad arguments (no spaces or newlines in a word)\n");
+		return 2;
+	}
+	return lvsctl_request(path, req, timeout_s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -332,6 +451,7 @@ main(int argc, char **argv)
 	};
 	const char *path = LVSCTL_DEFAULT_SOCKET;
 	double timeout_s = LVSCTL_DEFAULT_TIMEOUT_S;
+	bool timeout_set = false;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+s:t:vh", longopts, NULL)) != -1) {
@@ -345,6 +465,7 @@ main(int argc, char **argv)
 					optarg, LVSCTL_MAX_TIMEOUT_S);
 				return 2;
 			}
+			timeout_set = true;
 		} else if (c == 'v') {
 			return printf("lvsctl %s\n", PACKAGE_VERSION) < 0;
 		} else {
@@ -359,5 +480,7 @@ main(int argc, char **argv)
 		return lvsctl_request(path, "status --json\n", timeout_s);
 	if (argc == 1 && !strcmp(argv[0], "reload"))
 		return lvsctl_request(path, "reload\n", timeout_s);
+	if (argc >= 1)
+		return lvsctl_command(path, argc, argv, timeout_s, timeout_set);
 	return lvsctl_usage(stderr);
 }

@@ -2,11 +2,15 @@
  *
  * A unix stream socket, mode 0600, owned by root, in a directory lvsd
  * creates if missing; peers must also be root (SO_PEERCRED).  Protocol: the
- * client sends one command line ("status", "status --json", "reload");
- * lvsd answers with "ok" or "error: REASON" on the first line, then the
- * body, and closes the connection.  A connection gets CONTROL_DEADLINE_S
- * from accept to the end of its reply, and at most CONTROL_CONNS_MAX are
- * open at once: an idle client cannot hold lvsd's descriptors.
+ * client sends one command line ("status", "status --json", "reload",
+ * "weight SERVICE SERVER WEIGHT|clear", or "weight --batch" followed by
+ * such lines without "weight " and a last line "."); lvsd answers with
+ * "ok" or "error: REASON" on the first line, then the body, and closes the
+ * connection.  A weight command is answered once the kernel acknowledged
+ * the changes it caused ("applied N, refused M", then the reasons).  A
+ * connection gets CONTROL_DEADLINE_S from accept to the end of its reply
+ * (CONTROL_WEIGHT_DEADLINE_S for weight), and at most CONTROL_CONNS_MAX
+ * are open at once: an idle client cannot hold lvsd's descriptors.
  */
 #include "config.h"
 
@@ -25,12 +29,17 @@
 #include <event2/listener.h>
 
 #include "lvsd/core/log.h"
+#include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/writer.h"
 
 #define CONTROL_LINE_MAX 256
 #define CONTROL_STATUS_WAIT_MS 500
 #define CONTROL_DEADLINE_S 5
 #define CONTROL_CONNS_MAX 16
+#define CONTROL_WEIGHT_DEADLINE_S 120 /* weight: until the kernel acknowledged */
+#define CONTROL_BATCH_MAX 200000      /* lines of one weight --batch */
+#define CONTROL_WHY_MAX 20	      /* refusal reasons in a reply */
 #define CONTROL_PAUSE_S 1 /* accept failed (no descriptors left): wait this long */
 #define CONTROL_PAUSE_LOG_S 60.0 /* and say so at most this often */
 
@@ -42,6 +51,12 @@ struct control_conn {
 	bool json;
 	bool waiting;
 	uint32_t cookie;
+	/* weight: the lines read so far, refusals with their reasons */
+	bool batch;
+	struct eff_line *lines;
+	size_t n_lines, cap_lines;
+	unsigned refused, applied;
+	struct evbuffer *why;
 	struct control_conn *next;
 };
 
@@ -72,6 +87,11 @@ control_conn_free(struct control_conn *cc)
 		event_free(cc->timer);
 	if (cc->deadline)
 		event_free(cc->deadline);
+	if (cc->ctl->d->ipvs)
+		writer_wait_cancel(cc->ctl->d->ipvs, cc);
+	if (cc->why)
+		evbuffer_free(cc->why);
+	free(cc->lines);
 	bufferevent_free(cc->bev);
 	free(cc);
 }
@@ -188,15 +208,169 @@ control_reload(struct control_conn *cc)
 		evbuffer_free(body);
 }
 
+/* ------------------------------------------------------------- weight */
+
+static void
+control_weight_reply(void *arg)
+{
+	struct control_conn *cc = arg;
+	struct evbuffer *body = evbuffer_new();
+	struct writer_stats st;
+
+	writer_stats(cc->ctl->d->ipvs, &st);
+	if (body) {
+		evbuffer_add_printf(body, "applied %u, refused %u\n", cc->applied, cc->refused);
+		if (!st.available)
+			evbuffer_add_printf(body, "the kernel has no IPVS now: the weights go to "
+						  "it when it has\n");
+		if (cc->why)
+			evbuffer_add_buffer(body, cc->why);
+	}
+	control_reply(cc, "ok", body);
+	if (body)
+		evbuffer_free(body);
+}
+
+static void
+control_weight_refuse(struct control_conn *cc, const char *why)
+{
+	cc->refused++;
+	if (cc->refused > CONTROL_WHY_MAX || (!cc->why && !(cc->why = evbuffer_new())))
+		return;
+	evbuffer_add_printf(cc->why, "refused: %s\n", why);
+	if (cc->refused == CONTROL_WHY_MAX)
+		evbuffer_add_printf(cc->why, "(further refusals not listed)\n");
+}
+
+/* One "SERVICE SERVER WEIGHT|clear" line: resolved now, applied at the end. */
+static void
+control_weight_line(struct control_conn *cc, const char *line)
+{
+	char why[CONTROL_LINE_MAX + 128];
+	struct eff_line l;
+
+	if (eff_parse_line(cc->ctl->d->conf, line, &l, why, sizeof(why)) < 0) {
+		control_weight_refuse(cc, why);
+		return;
+	}
+	if (cc->n_lines == cc->cap_lines) {
+		size_t cap = cc->cap_lines ? cc->cap_lines * 2 : 16;
+		struct eff_line *p = realloc(cc->lines, cap * sizeof(*p));
+
+		if (!p) {
+			control_weight_refuse(cc, "out of memory");
+			return;
+		}
+		cc->lines = p;
+		cc->cap_lines = cap;
+	}
+	cc->lines[cc->n_lines++] = l;
+}
+
+/* Every override at once (one coalesced change for the writer), then the
+ * reply once the kernel has acknowledged what they changed. */
+static void
+control_weight_apply(struct control_conn *cc)
+{
+	struct lvsd *d = cc->ctl->d;
+	struct writer_stats st;
+	int r;
+
+	for (size_t i = 0; i < cc->n_lines; i++) {
+		const struct eff_line *l = &cc->lines[i];
+
+		if (eff_override(d, (uint32_t)l->svc, (uint32_t)l->rs, l->weight, l->clear) < 0)
+			control_weight_refuse(cc, "the server is gone");
+		else
+			cc->applied++;
+	}
+	if (cc->n_lines == 1 && cc->applied == 1) {
+		const struct conf_service *s = &d->conf->services[cc->lines[0].svc];
+		char a[CONF_ADDRSTRLEN];
+
+		conf_addr_str(&s->rs[cc->lines[0].rs].addr, a, sizeof(a));
+		if (cc->lines[0].clear)
+			log_notice("rs %s in %s: weight override cleared by the operator", a,
+				   s->name);
+		else
+			log_notice("rs %s in %s: weight %u set by the operator", a, s->name,
+				   cc->lines[0].weight);
+	} else {
+		log_notice("weight overrides from the operator: %u applied, %u refused",
+			   cc->applied, cc->refused);
+	}
+	writer_stats(d->ipvs, &st);
+	r = st.available ? writer_wait(d->ipvs, writer_ticket(d->ipvs), control_weight_reply, cc)
+			 : 1;
+	if (r != 0) /* answered already, no IPVS, or no memory to wait: say what we know */
+		control_weight_reply(cc);
+}
+
+static void
+control_weight_deadline(struct control_conn *cc)
+{
+	struct timeval tv = {CONTROL_WEIGHT_DEADLINE_S, 0};
+
+	evtimer_add(cc->deadline, &tv);
+}
+
+/* weight --batch: lines until "." */
+static void
+control_batch_read(struct control_conn *cc, struct evbuffer *in)
+{
+	char *line;
+	size_t n;
+
+	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF))) {
+		bool end = !strcmp(line, ".");
+
+		if (!end && cc->n_lines + cc->refused >= CONTROL_BATCH_MAX)
+			control_weight_refuse(cc, "too many lines in one batch");
+		else if (!end && line[0] && line[0] != '#')
+			control_weight_line(cc, line);
+		free(line);
+		if (end) {
+			bufferevent_disable(cc->bev, EV_READ);
+			cc->batch = false;
+			control_weight_apply(cc);
+			return;
+		}
+	}
+	if (evbuffer_get_length(in) > CONTROL_LINE_MAX)
+		control_reply(cc, "error: request too long", NULL);
+}
+
+static bool
+control_weight(struct control_conn *cc, const char *line, struct evbuffer *in)
+{
+	if (strncmp(line, "weight ", 7))
+		return false;
+	control_weight_deadline(cc);
+	if (!strcmp(line, "weight --batch")) {
+		cc->batch = true;
+		bufferevent_enable(cc->bev, EV_READ);
+		control_batch_read(cc, in);
+		return true;
+	}
+	control_weight_line(cc, line + 7);
+	control_weight_apply(cc);
+	return true;
+}
+
 static void
 control_conn_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *cc = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char head[CONTROL_LINE_MAX + 64];
+	char head[CONTROL_LINE_MAX + 96];
 	size_t n;
-	char *line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
+	char *line;
 
+	if (cc->batch) {
+		control_batch_read(cc, in);
+		return;
+	}
+	line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
 	if (!line) {
 		if (evbuffer_get_length(in) > CONTROL_LINE_MAX)
 			control_reply(cc, "error: request too long", NULL);
@@ -209,9 +383,11 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_status(cc, true);
 	else if (!strcmp(line, "reload"))
 		control_reload(cc);
+	else if (control_weight(cc, line, in))
+		;
 	else {
 		snprintf(head, sizeof(head),
-			 "error: unknown command '%.*s' (status, status --json, reload)",
+			 "error: unknown command '%.*s' (status, status --json, reload, weight)",
 			 CONTROL_LINE_MAX, line);
 		control_reply(cc, head, NULL);
 	}

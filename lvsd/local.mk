@@ -5,8 +5,9 @@
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/push.c \
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
-	lvsd/writer.c lvsd/writer.h lvsd/table.c lvsd/table.h \
-	lvsd/results.c lvsd/sockets.c
+	lvsd/writer.c lvsd/writer.h lvsd/writer_int.h lvsd/writer_kernel.c \
+	lvsd/writer_dump.c lvsd/effective.c lvsd/effective.h \
+	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
@@ -42,10 +43,12 @@ tests_unit_test_json_LDADD = $(CMOCKA_LIBS) $(EVENT_LIBS) -lm
 check_PROGRAMS += tests/unit/test_results
 TESTS += tests/unit/test_results
 UNIT_TESTS += tests/unit/test_results
-tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c
-tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS)
-tests_unit_test_results_LDADD = lvsd/core/libcore.a lvsd/conf/libconf.a $(YAML_LIBS) \
-	$(CMOCKA_LIBS)
+tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c \
+	lvsd/effective.c lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
+tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
+	$(EVENT_CFLAGS)
+tests_unit_test_results_LDADD = vrrp/libvrrp.a lvsd/core/libcore.a lvsd/ipvs/libipvs.a \
+	lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)
 
 # unit tests of the warnings lvsd -t prints about a valid configuration
 check_PROGRAMS += tests/unit/test_lint
@@ -54,3 +57,14 @@ UNIT_TESTS += tests/unit/test_lint
 tests_unit_test_lint_SOURCES = tests/unit/test_lint.c lvsd/lint.c lvsd/lint.h
 tests_unit_test_lint_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_lint_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) $(CMOCKA_LIBS)
+
+# unit tests of the effective weights and lvsctl's weight lines (no writer:
+# d->ipvs is NULL, so nothing reaches a kernel)
+check_PROGRAMS += tests/unit/test_effective
+TESTS += tests/unit/test_effective
+UNIT_TESTS += tests/unit/test_effective
+tests_unit_test_effective_SOURCES = tests/unit/test_effective.c lvsd/effective.c \
+	lvsd/effective.h lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
+tests_unit_test_effective_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(EVENT_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_effective_LDADD = lvsd/core/libcore.a lvsd/ipvs/libipvs.a lvsd/conf/libconf.a \
+	$(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)

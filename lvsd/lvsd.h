@@ -16,6 +16,7 @@ struct evbuffer;
 struct ipc_chan;
 struct control;
 struct writer;
+struct eff;
 
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
 
@@ -70,6 +71,7 @@ struct lvsd {
 	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
+	struct eff *eff; /* effective weights of the real servers (effective.h) */
 };
 
 /* main.c */

@@ -17,6 +17,7 @@
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
+#include "lvsd/effective.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
@@ -169,11 +170,25 @@ lvsd_check(const struct lvsd_opts *o)
  * This is where the parent makes the kernel match the configuration
  * (e.g. ipvs_reconcile(d->conf)).
  */
+/* The kernel answered every operation of the generation's reconcile. */
+static void
+lvsd_applied(void *arg)
+{
+	struct lvsd *d = arg;
+
+	d->applied = true;
+	proc_ready(d);
+}
+
 static void
 lvsd_apply(struct lvsd *d)
 {
 	log_debug("applying generation %llu", (unsigned long long)d->generation);
-	d->applied = writer_apply(d->ipvs, d->conf) >= 0;
+	d->applied = false;
+	writer_wait_cancel(d->ipvs, d);
+	if (writer_apply(d->ipvs, d->conf, eff_table_weight, d) == 0 &&
+	    writer_wait(d->ipvs, writer_ticket(d->ipvs), lvsd_applied, d) == 1)
+		d->applied = true;
 	proc_ready(d);
 }
 
@@ -186,12 +201,15 @@ lvsd_ready(const struct lvsd *d)
 static void
 lvsd_installed(struct lvsd *d, struct conf *c)
 {
-	size_t n_old = d->conf->n_vrrp;
+	struct conf *old = d->conf;
 
-	conf_free(d->conf);
 	d->conf = c;
-	if (lvsd_results_reset(d, n_old) < 0)
+	/* weights and overrides of the servers that stay, by identity */
+	if (eff_reload(d, old) < 0)
+		log_err("reload: out of memory: weights start again from the file");
+	if (lvsd_results_reset(d, old->n_vrrp) < 0)
 		log_err("out of memory: VRRP states of the new generation are not kept");
+	conf_free(old);
 	d->generation++;
 	d->loaded_at = time(NULL);
 	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
@@ -250,6 +268,10 @@ lvsd_run(struct lvsd *d)
 	d->base = event_base_new();
 	if (!d->base) {
 		log_err("cannot create the event loop");
+		return 1;
+	}
+	if (writer_start(d->ipvs, d->base) < 0) {
+		log_err("out of memory");
 		return 1;
 	}
 	r = control_open(d, d->conf->global.control_socket);
@@ -336,7 +358,8 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
-	if (!d->ipvs) {
+	if (!d->ipvs || eff_init(d) < 0) {
+		writer_free(d->ipvs);
 		log_err("out of memory");
 		conf_free(d->conf);
 		return 1;
@@ -345,6 +368,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	control_close(d);
 	proc_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
+	eff_free(d);
 	sockets_close(d);
 	lvsd_results_free(d);
 	close(d->self_fd);

@@ -10,6 +10,7 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
+#include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
 
 static const char *const vrrp_state_names[] = {"init", "backup", "master", "fault"};
@@ -94,25 +95,19 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 	}
 }
 
+/* Health and weight proposals go to the effective weights, which hand a
+ * changed weight to the IPVS writer (only that destination). */
 void
 lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
 {
-	const struct conf_service *s = &d->conf->services[h->service_id];
-	char a[CONF_ADDRSTRLEN];
-
-	log_debug("health of %s in %s: %s", conf_addr_str(&s->rs[h->rs_id].addr, a, sizeof(a)),
-		  s->name, h->state == IPC_HEALTH_UP ? "up" : h->state == IPC_HEALTH_DOWN ? "down"
-											: "unknown");
+	if (h->state != IPC_HEALTH_UNKNOWN)
+		eff_health(d, h->service_id, h->rs_id, h->state == IPC_HEALTH_UP);
 }
 
 void
 lvsd_weight(struct lvsd *d, const struct ipc_weight *w)
 {
-	const struct conf_service *s = &d->conf->services[w->service_id];
-	char a[CONF_ADDRSTRLEN];
-
-	log_debug("weight proposal for %s in %s: %u",
-		  conf_addr_str(&s->rs[w->rs_id].addr, a, sizeof(a)), s->name, w->weight);
+	eff_propose(d, w->service_id, w->rs_id, w->weight);
 }
 
 void

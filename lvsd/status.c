@@ -9,6 +9,7 @@
 
 #include <event2/buffer.h>
 
+#include "lvsd/effective.h"
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
@@ -77,10 +78,17 @@ status_text_ipvs(const struct lvsd *d, struct evbuffer *out)
 		evbuffer_add_printf(out, "  ipvs: not available in this kernel\n");
 		return;
 	}
+	/* what the kernel accepted (its acks), of what the configuration wants */
 	evbuffer_add_printf(out,
-			    "  ipvs: %zu services, %zu destinations programmed; "
+			    "  ipvs: %zu of %zu services, %zu of %zu destinations in the kernel; "
 			    "last apply: %u changes, %u refused\n",
-			    st.services, st.dests, st.applied_ops, st.refused);
+			    st.services_accepted, st.services, st.dests_accepted, st.dests,
+			    st.applied_ops, st.refused);
+	evbuffer_add_printf(out,
+			    "  ipvs writer: %zu destinations at their weight, %zu changes pending, "
+			    "%zu in flight; %llu resyncs, %llu repairs, %llu dumps (last took %.3f s)\n",
+			    st.dests_weight_ok, st.pending, st.in_flight, st.resyncs, st.repairs,
+			    st.dumps, st.last_dump_s);
 	evbuffer_add_printf(out, "  ipvs kernel: version %u.%u.%u, connection table %u\n",
 			    st.version >> 16, (st.version >> 8) & 0xff, st.version & 0xff,
 			    st.conn_tab_size);
@@ -97,10 +105,20 @@ status_json_ipvs(const struct lvsd *d, struct json *j)
 	json_uint(j, "version", st.version);
 	json_uint(j, "conn_tab_size", st.conn_tab_size);
 	json_uint(j, "services", st.services);
+	json_uint(j, "services_accepted", st.services_accepted);
 	json_uint(j, "destinations", st.dests);
+	json_uint(j, "destinations_accepted", st.dests_accepted);
+	json_uint(j, "destinations_at_weight", st.dests_weight_ok);
+	json_uint(j, "pending", st.pending);
+	json_uint(j, "in_flight", st.in_flight);
 	json_uint(j, "applies", st.applies);
 	json_uint(j, "last_changes", st.applied_ops);
 	json_uint(j, "last_refused", st.refused);
+	json_uint(j, "dumps", st.dumps);
+	json_double(j, "last_dump_s", st.last_dump_s);
+	json_uint(j, "resyncs", st.resyncs);
+	json_uint(j, "repairs", st.repairs);
+	json_uint(j, "weight_changes", st.weight_changes);
 	json_object_end(j);
 }
 
@@ -170,6 +188,64 @@ status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 	}
 }
 
+/* "198.51.100.11:80", "[2001:db8::11]:80" or the address alone (no port) */
+static const char *
+status_rs_name(const struct conf_service *s, const struct conf_rs *rs, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+	uint16_t port = rs->port ? rs->port : s->port;
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (!port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/* The operator's weight overrides (lvsctl weight), one line each. */
+static void
+status_text_overrides(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++)
+			if (eff_get(d, i, j, &v) && v.has_override)
+				evbuffer_add_printf(
+				    out, "  weight override: %s %s %u (effective %u)\n",
+				    c->services[i].name,
+				    status_rs_name(&c->services[i], &c->services[i].rs[j], n,
+						   sizeof(n)),
+				    v.override, v.effective);
+}
+
+static void
+status_json_overrides(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	struct eff_view v;
+
+	json_array_begin(j, "weight_overrides");
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t k = 0; k < c->services[i].n_rs; k++) {
+			if (!eff_get(d, i, k, &v) || !v.has_override)
+				continue;
+			json_object_begin(j, NULL);
+			json_string(j, "service", c->services[i].name);
+			json_string(
+			    j, "server",
+			    status_rs_name(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
+			json_uint(j, "weight", v.override);
+			json_uint(j, "effective", v.effective);
+			json_object_end(j);
+		}
+	json_array_end(j);
+}
+
 void
 status_render_text(const struct lvsd *d, struct evbuffer *out)
 {
@@ -186,6 +262,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	evbuffer_add_printf(out, "  %zu vrrp instances, %zu services, %zu real servers\n",
 			    c->n_vrrp, c->n_services, status_n_rs(c));
 	status_text_ipvs(d, out);
+	status_text_overrides(d, out);
 	if (d->reloads_failed)
 		evbuffer_add_printf(out, "  %u failed reloads, last: %s\n", d->reloads_failed,
 				    d->last_reload_error);
@@ -317,5 +394,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	json_array_end(&j);
 	status_json_conf(d, &j);
 	status_json_vrrp(d, &j);
+	status_json_overrides(d, &j);
 	json_object_end(&j);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/table.h"
 
 static uint16_t
@@ -163,12 +164,29 @@ svc_from_conf(const struct conf *c, size_t i, table_weight_fn fn, void *arg,
 
 		if ((r = table_dest(s, &out->svc, rs, w, &out->dests[j])) < 0)
 			return r;
-		for (size_t k = 0; k < j; k++)
-			if (ipvs_dest_same_key(&out->dests[k], &out->dests[j]))
-				return -EEXIST;
 		out->n_dests++;
 	}
 	return 0;
+}
+
+/* Two services with one key, or two destinations with one key in a
+ * service: -EEXIST.  Each object must find itself by its key. */
+static int
+table_unique(const struct ipvs_table *t)
+{
+	struct ipvs_index x = {0};
+	size_t k;
+	int r = ipvs_index_build(&x, t);
+
+	for (size_t i = 0; i < t->n && r == 0; i++) {
+		if (!ipvs_index_svc(&x, &t->svcs[i].svc, &k) || k != i)
+			r = -EEXIST;
+		for (size_t j = 0; j < t->svcs[i].n_dests && r == 0; j++)
+			if (!ipvs_index_dest(&x, i, &t->svcs[i].dests[j], &k) || k != j)
+				r = -EEXIST;
+	}
+	ipvs_index_free(&x);
+	return r;
 }
 
 int
@@ -182,9 +200,9 @@ table_from_conf_w(const struct conf *c, table_weight_fn fn, void *arg, struct ip
 	for (size_t i = 0; i < c->n_services && r == 0; i++) {
 		r = svc_from_conf(c, i, fn, arg, &t.svcs[i]);
 		t.n++;
-		if (r == 0 && ipvs_table_find(&t, &t.svcs[i].svc) != &t.svcs[i])
-			r = -EEXIST;
 	}
+	if (r == 0)
+		r = table_unique(&t);
 	if (r < 0) {
 		ipvs_table_free(&t);
 		return r;

@@ -1,38 +1,93 @@
 /* The parent's IPVS writer: the one process that changes the kernel's
- * virtual server table.  It keeps the table it last asked for, so that a
- * reload that drops a service deletes exactly that service and nothing
- * lvsd does not own. */
+ * virtual server table.
+ *
+ * It keeps the table of the running configuration with, per destination,
+ * the weight it wants and the weight the kernel ACCEPTED (its ack).  A
+ * weight change sends one SET_DEST for that destination only, and only
+ * when it differs from what the kernel has or what is queued; changes
+ * that arrive while a batch is in flight are coalesced (the latest weight
+ * per destination wins) into the next one.  Exactly one batch is in
+ * flight at a time; its acks are read when the event loop says the
+ * netlink socket is readable, so a slow kernel never holds the loop.
+ *
+ * A full reconcile (start, reload, periodic resync, IPVS appearing after
+ * start) reads the kernel's whole table from the loop too (netlink dumps,
+ * a few datagrams per event: the kernel makes each part as it is read),
+ * diffs it and queues the operations on the same non-blocking path.  What
+ * still holds the loop: the kernel's handling of one batch inside sendmsg
+ * (at most IPVS_BATCH_MAX requests) or of a few dump parts inside recvmsg;
+ * connecting (family resolution, the kernel's version); at start and
+ * reload, reading and setting the sync daemons (blocking requests, a few
+ * ms) and writing the ownership record.  It keeps the services it owns
+ * (ipvs_owned.h), so a reload that drops a service deletes exactly that
+ * one and nothing lvsd does not own. */
 #ifndef LVSD_WRITER_H
 #define LVSD_WRITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lvsd/conf/conf.h"
+#include "lvsd/table.h"
 
+struct event_base;
 struct writer;
 
 /* owned_path names the ownership record (ipvs_owned.h); NULL for none.
- * A kernel without IPVS is reported once and retried at the next apply.
  * NULL only when out of memory. */
 struct writer *writer_new(const char *owned_path);
 void writer_free(struct writer *w);
+/* Attach to the event loop: the socket's acks, the resync and the retry
+ * timers.  0 or -ENOMEM. */
+int writer_start(struct writer *w, struct event_base *base);
 
-/* Make the kernel's table match c for the services lvsd owns.  Logs each
- * operation the kernel refused, once, and goes on with the others.
- * Returns the number of refused operations or a negative errno. */
-int writer_apply(struct writer *w, const struct conf *c);
+/* Make the kernel's table match c (weights from fn, NULL: static) for the
+ * services lvsd owns: the new generation replaces the old at once, the
+ * reconcile runs from the loop (after the batch in flight, if any).  Logs
+ * each operation the kernel refused, once, and a summary line
+ * "ipvs: N services, N destinations; N changes, N refused" when the
+ * kernel has answered every operation.  A kernel without IPVS is reported
+ * once and tried again every 2 s; the reconcile runs when it appears.
+ * 0 or a negative errno (the table cannot be computed). */
+int writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *arg);
 
-/* For status: services and destinations in the last applied table,
- * refusals in the last apply, and whether the kernel has IPVS. */
+/* Queue a weight for destination rs_idx of service svc_idx (indices into
+ * the configuration last given to writer_apply) unless the kernel has it
+ * or it is queued already.  0, -EINVAL (no such destination) or -ERANGE
+ * (weight above 65535). */
+int writer_set_weight(struct writer *w, size_t svc_idx, size_t rs_idx, uint32_t weight);
+
+/* Whether everything queued before the call has been answered by the
+ * kernel: writer_ticket names "now"; writer_wait calls cb(arg) once the
+ * kernel has answered everything up to the ticket (returns 1 without
+ * calling cb when it has already, 0 when cb is pending, -ENOMEM).  A
+ * reconcile that replaces queued changes moves pending tickets to its own
+ * end.  writer_wait_cancel forgets every pending callback with arg. */
+typedef void (*writer_done_fn)(void *arg);
+uint64_t writer_ticket(const struct writer *w);
+int writer_wait(struct writer *w, uint64_t ticket, writer_done_fn cb, void *arg);
+void writer_wait_cancel(struct writer *w, void *arg);
+
+/* For status. */
 struct writer_stats {
 	bool available;
 	uint32_t version;	/* the kernel's IPVS version, e.g. 0x010201 */
 	uint32_t conn_tab_size; /* its connection hash table size */
-	size_t services;
-	size_t dests;
-	unsigned refused;
-	unsigned applied_ops;
+	size_t services;	/* wanted by the configuration */
+	size_t services_accepted; /* of those, in the kernel as far as it told us */
+	size_t dests;		  /* wanted */
+	size_t dests_accepted;	  /* in the kernel with the wanted options... */
+	size_t dests_weight_ok;	  /* ...and the wanted weight */
+	size_t pending;		  /* changes queued, not sent */
+	size_t in_flight;	  /* requests sent, not answered */
+	unsigned refused;	  /* refusals in the last apply */
+	unsigned applied_ops;	  /* accepted operations of the last apply */
 	unsigned long long applies;
+	unsigned long long dumps;	   /* full reads of the kernel's table */
+	double last_dump_s;		   /* how long the last one held the loop */
+	unsigned long long resyncs;	   /* periodic resyncs done */
+	unsigned long long repairs;	   /* operations resyncs made to repair drift */
+	unsigned long long weight_changes; /* SET_DEST sent for weight changes */
 };
 void writer_stats(const struct writer *w, struct writer_stats *out);
 

@@ -64,6 +64,9 @@ struct conf_global {
 	/* The IPVS connection-sync daemon; runs when sync_interface is set. */
 	char sync_interface[CONF_NAME_MAX];
 	uint8_t sync_id;                  /* default 0 */
+	/* Period of the IPVS resync (read the kernel's table, repair drift);
+	 * default 60s, 0 = off. */
+	uint32_t ipvs_resync_ms;
 	struct conf_pos pos;
 	struct conf_pos metrics_pos;      /* where metrics was written */
 };

@@ -263,6 +263,14 @@ check_vip_owned(struct conf_ctx *x, const struct conf_service *s, const struct v
 }
 
 static int
+cmp_service_name(const void *arr, size_t a, size_t b)
+{
+	const struct conf_service *s = arr;
+
+	return strcmp(s[a].name, s[b].name);
+}
+
+static int
 check_services(struct conf_ctx *x, struct vr_ent *vips, size_t n_vips)
 {
 	const struct conf *c = x->c;
@@ -280,6 +288,13 @@ check_services(struct conf_ctx *x, struct vr_ent *vips, size_t n_vips)
 				     s->name, t->name, t->pos.line,
 				     s->fwmark ? "same fwmark" : "same address, port and protocol");
 	}
+	/* lvsctl names services: a name must say which one */
+	if ((r = find_dup(c->services, c->n_services, cmp_service_name, &i, &j)) != 0)
+		return r < 0 ? r
+			     : conf_fail_pos(x, &c->services[i].pos,
+					     "duplicate service name '%s' (first used at line %u); "
+					     "give each service its own name",
+					     c->services[i].name, c->services[j].pos.line);
 	qsort(vips, n_vips, sizeof(*vips), cmp_vip_sorted);
 	for (i = 0; i < c->n_services; i++)
 		if ((r = check_rs_dups(x, &c->services[i])) < 0 ||

@@ -84,6 +84,7 @@ dump_global(const struct conf *c, FILE *f)
 	if (g->sync_interface[0])
 		put_kv(f, 2, "sync_interface", g->sync_interface);
 	fprintf(f, "  sync_id: %u\n", g->sync_id);
+	put_ms(f, 2, "ipvs_resync", g->ipvs_resync_ms);
 }
 
 static void

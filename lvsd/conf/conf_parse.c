@@ -43,6 +43,7 @@ static const struct conf_keydef global_keys[] = {
     CONF_KSTR("user", CK_NAME, struct conf_global, user),
     CONF_KSTR("sync_interface", CK_IFNAME, struct conf_global, sync_interface),
     CONF_K("sync_id", CK_U8, struct conf_global, sync_id, 0, 255),
+    CONF_K("ipvs_resync", CK_MS, struct conf_global, ipvs_resync_ms, 0, 86400000),
 };
 
 static int

@@ -509,19 +509,27 @@ svc_shape(struct conf_ctx *x)
 	return 0;
 }
 
+/* Names are unique (lvsctl names services), so a default name carries the
+ * protocol when it is not tcp and the family of an IPv6 fwmark service:
+ * "192.0.2.1:53/udp", "fwmark 7/inet6". */
 static void
 svc_default_name(struct conf_service *s)
 {
-	char a[CONF_ADDRSTRLEN];
+	char a[CONF_ADDRSTRLEN], sfx[8] = "";
 
-	if (s->fwmark)
-		snprintf(s->name, sizeof(s->name), "fwmark %u", s->fwmark);
-	else if (s->family == AF_INET6)
-		snprintf(s->name, sizeof(s->name), "[%s]:%u", conf_addr_str(&s->addr, a, sizeof(a)),
-			 s->port);
+	if (s->fwmark) {
+		snprintf(s->name, sizeof(s->name), "fwmark %u%s", s->fwmark,
+			 s->family == AF_INET6 ? "/inet6" : "");
+		return;
+	}
+	if (s->proto != CONF_PROTO_TCP)
+		snprintf(sfx, sizeof(sfx), "/%s", conf_proto_name(s->proto));
+	if (s->family == AF_INET6)
+		snprintf(s->name, sizeof(s->name), "[%s]:%u%s",
+			 conf_addr_str(&s->addr, a, sizeof(a)), s->port, sfx);
 	else
-		snprintf(s->name, sizeof(s->name), "%s:%u", conf_addr_str(&s->addr, a, sizeof(a)),
-			 s->port);
+		snprintf(s->name, sizeof(s->name), "%s:%u%s", conf_addr_str(&s->addr, a, sizeof(a)),
+			 s->port, sfx);
 }
 
 /* IPVS takes an IPv6 persistence netmask as a prefix length of 1 to 128;

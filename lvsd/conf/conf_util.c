@@ -110,7 +110,7 @@ conf_str_has_control(const char *s, bool allow_tab_nl)
 	return false;
 }
 
-/* "100ms", "5s", "2m", "1h": digits then a unit; nothing else. */
+/* "100ms", "5s", "2m", "1h": digits then a unit; nothing else but a bare "0". */
 int
 conf_parse_duration(const char *s, uint64_t *ms, const char **why)
 {
@@ -136,6 +136,10 @@ conf_parse_duration(const char *s, uint64_t *ms, const char **why)
 	if (*p == '.') {
 		*why = "is not a whole number: write e.g. 1500ms instead of 1.5s";
 		return -EINVAL;
+	}
+	if (*p == '\0' && v == 0 && p == s + 1) {
+		*ms = 0; /* a bare 0 needs no unit */
+		return 0;
 	}
 	if (*p == '\0') {
 		*why = "needs a unit: ms, s, m or h (e.g. 5s)";
@@ -405,6 +409,7 @@ conf_defaults(struct conf *c)
 	strcpy(g->control_socket, CONF_DEFAULT_CONTROL_SOCKET);
 	conf_parse_sockaddr("127.0.0.1:9642", &g->metrics, &(const char *){NULL});
 	strcpy(g->user, CONF_DEFAULT_USER);
+	g->ipvs_resync_ms = 60000;
 
 	memset(&c->reports, 0, sizeof(c->reports));
 	conf_parse_sockaddr("0.0.0.0:7946", &c->reports.listen, &(const char *){NULL});

@@ -129,6 +129,35 @@ int ipvs_parse_daemon(const void *buf, size_t len, struct ipvs_daemon *out);
 /* An NLMSG_ERROR message: *seq the request's sequence, *err its 0/-errno. */
 int ipvs_parse_ack(const void *buf, size_t len, uint32_t *seq, int *err);
 
+/* ---- batches (ipvs_batch.c): pure, no I/O ----
+ * ipvs_batch_build writes the requests of ops[0..), each with sequence
+ * number seq0 + i, one after another (NLMSG_ALIGN'ed) into buf, until
+ * max_ops requests or until the next one does not fit in cap bytes.
+ * state[i] becomes IPVS_BATCH_SENT for a request in buf (ops[i].err = -EIO
+ * until its ack) or IPVS_BATCH_DONE for one that could not be built
+ * (ops[i].err says why: -EINVAL, -EMSGSIZE, -ENOMEM).  Returns how many ops
+ * it consumed (built or failed); *len the bytes to send. */
+enum { IPVS_BATCH_DONE = 0, IPVS_BATCH_SENT = 1 };
+size_t ipvs_batch_build(int family, uint32_t seq0, struct ipvs_op *ops, size_t n, size_t max_ops,
+			void *buf, size_t cap, size_t *len, uint8_t *state);
+/* One received datagram (len bytes, one or more netlink messages): every
+ * ack or error whose sequence number is seq0 + i (i < k) for a SENT
+ * request sets ops[i].err and state[i] = DONE.  Other messages and acks
+ * of other requests are ignored.  Returns the number of requests it
+ * answered, or -EBADMSG for broken framing or a malformed ack. */
+int ipvs_batch_acks(const void *buf, size_t len, uint32_t seq0, struct ipvs_op *ops, size_t k,
+		    uint8_t *state);
+
+/* One received datagram of the dump that answers request seq: each reply
+ * message of the family goes to cb.  Returns 1 when the dump ended
+ * (NLMSG_DONE, an error or a single reply), 0 when more is to come, or
+ * -EBADMSG for broken framing.  *err keeps the first error: the kernel's,
+ * or cb's (the dump is still read to its end).  Other requests' messages
+ * are ignored. */
+typedef int (*ipvs_dump_cb)(const void *msg, size_t len, void *arg);
+int ipvs_dump_take(const void *buf, size_t len, int family, uint32_t seq, ipvs_dump_cb cb, void *arg,
+		   int *err);
+
 /* Helpers. */
 uint32_t ipvs_netmask_v4(unsigned prefix); /* network byte order */
 bool ipvs_service_same_key(const struct ipvs_service *a, const struct ipvs_service *b);
@@ -157,6 +186,40 @@ int ipvs_nl_list_daemons(struct ipvs_nl *nl, struct ipvs_daemon out[2], size_t *
  * requests (>= 0), or a negative errno when the socket itself failed
  * (requests without an answer then carry -EIO). */
 int ipvs_nl_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n);
+/* Non-blocking batches, for an event loop: watch ipvs_nl_fd for reading.
+ * One batch at a time per socket, and no blocking call above (dumps,
+ * info, daemons, ipvs_nl_send) while one is in flight: they would take its
+ * acks.  The kernel handles a request inside sendmsg, so a batch costs the
+ * caller the kernel's time for at most IPVS_BATCH_MAX requests. */
+#define IPVS_BATCH_MAX 1024
+struct ipvs_nl_batch {
+	struct ipvs_op *ops; /* the caller's, valid until the batch completes */
+	size_t k;	     /* ops in the batch */
+	size_t pending;	     /* acks still expected */
+	uint32_t seq0;
+	uint8_t state[IPVS_BATCH_MAX];
+};
+int ipvs_nl_fd(const struct ipvs_nl *nl);
+/* Send the first batch of ops[0..n) without waiting; b describes it.
+ * Returns how many ops it took (those that could not be built already
+ * carry their error), or -errno when the socket refused (the batch's ops
+ * then carry -EIO). */
+int ipvs_nl_batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipvs_nl_batch *b);
+/* Take every datagram that has arrived, without waiting (a b with k = 0
+ * drops them): returns the acks
+ * still expected (0: every op of the batch has its result), or -errno when
+ * the socket failed (unanswered ops keep -EIO). */
+int ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b);
+/* Non-blocking dumps, for an event loop, under the same rule (nothing else
+ * on the socket meanwhile): start one of the services (svc NULL) or of
+ * svc's destinations, then take at most max datagrams of it each time the
+ * socket is readable.  recv returns 1 when the dump ended (its result in
+ * *err), 0 when more is to come, or -errno when the socket failed.  The
+ * kernel makes each part of a dump when it is read, so a dump costs the
+ * loop one part (up to 128 KB of replies) per datagram taken. */
+int ipvs_nl_dump_start(struct ipvs_nl *nl, const struct ipvs_service *svc, uint32_t *seq);
+int ipvs_nl_dump_recv(struct ipvs_nl *nl, uint32_t seq, ipvs_dump_cb cb, void *arg, int *err,
+		      unsigned max);
 /* Start (state MASTER or BACKUP, ifname, syncid) or stop (state only) the sync daemon. */
 int ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d);
 int ipvs_nl_daemon_stop(struct ipvs_nl *nl, uint32_t state);

@@ -27,7 +27,6 @@
 
 #define IPVS_NL_RBUF (128 * 1024)    /* one dump part or a run of acks */
 #define IPVS_NL_SBUF_MAX (64 * 1024) /* bytes of requests per sendmsg */
-#define IPVS_NL_BATCH_MAX 1024	     /* requests per sendmsg, at most */
 #define IPVS_NL_RCVBUF (4 * 1024 * 1024)
 #define IPVS_NL_ACK_COST 1024 /* receive buffer one queued ack may take */
 #define IPVS_NL_TIMEOUT_S 10
@@ -80,8 +79,8 @@ setup_buffers(struct ipvs_nl *nl)
 	nl->batch_max = (size_t)got / IPVS_NL_ACK_COST;
 	if (nl->batch_max < 16)
 		nl->batch_max = 16;
-	if (nl->batch_max > IPVS_NL_BATCH_MAX)
-		nl->batch_max = IPVS_NL_BATCH_MAX;
+	if (nl->batch_max > IPVS_BATCH_MAX)
+		nl->batch_max = IPVS_BATCH_MAX;
 }
 
 int
@@ -387,109 +386,164 @@ ipvs_nl_list_daemons(struct ipvs_nl *nl, struct ipvs_daemon out[2], size_t *n)
 
 /* ------------------------------------------------------------- the sender */
 
-/* Append ops[0..] to nl->sbuf with sequence numbers seq0 + i; stops at the
- * batch or buffer limit.  Requests that cannot be built get their error
- * at once.  Returns how many ops were consumed; *len the bytes to send. */
-static size_t
-batch_fill(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, uint32_t seq0, size_t *len,
-	   uint8_t *sent)
+/* Build the next batch of ops into nl->sbuf and send it; b describes it.
+ * flags: 0 or MSG_DONTWAIT.  Returns the ops consumed or -errno. */
+static int
+batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipvs_nl_batch *b, int flags)
 {
-	size_t i, used = 0;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	size_t len, k;
+	ssize_t r;
 
-	for (i = 0; i < n && i < nl->batch_max; i++) {
-		struct nl_msg *msg = nlmsg_alloc();
-		struct nlmsghdr *h;
-		int r;
+	b->ops = ops;
+	b->seq0 = nl->seq + 1;
+	b->pending = 0;
+	k = ipvs_batch_build(nl->family, b->seq0, ops, n, nl->batch_max, nl->sbuf, nl->sbuf_max,
+			     &len, b->state);
+	b->k = k;
+	nl->seq += (uint32_t)k;
+	for (size_t j = 0; j < k; j++)
+		b->pending += b->state[j] == IPVS_BATCH_SENT;
+	if (len == 0)
+		return (int)k;
+	do
+		r = sendto(nl->fd, nl->sbuf, len, flags, (struct sockaddr *)&kernel,
+			   sizeof(kernel));
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || (size_t)r != len) {
+		int e = r < 0 ? -errno : -EIO;
 
-		sent[i] = 0;
-		if (!msg) {
-			ops[i].err = -ENOMEM;
-			continue;
-		}
-		r = ipvs_msg_op(msg, nl->family, seq0 + (uint32_t)i, &ops[i]);
-		h = nlmsg_hdr(msg);
-		if (r == 0 && used + NLMSG_ALIGN(h->nlmsg_len) > nl->sbuf_max && used > 0) {
-			nlmsg_free(msg);
-			break;
-		}
-		if (r == 0 && NLMSG_ALIGN(h->nlmsg_len) > nl->sbuf_max)
-			r = -EMSGSIZE;
-		if (r == 0) {
-			memcpy(nl->sbuf + used, h, h->nlmsg_len);
-			memset(nl->sbuf + used + h->nlmsg_len, 0,
-			       NLMSG_ALIGN(h->nlmsg_len) - h->nlmsg_len);
-			used += NLMSG_ALIGN(h->nlmsg_len);
-			sent[i] = 1;
-			ops[i].err = -EIO; /* until its ack arrives */
-		} else {
-			ops[i].err = r;
-		}
-		nlmsg_free(msg);
+		for (size_t j = 0; j < k; j++)
+			b->state[j] = IPVS_BATCH_DONE; /* err stays -EIO */
+		b->pending = 0;
+		return e;
 	}
-	*len = used;
-	return i;
+	return (int)k;
 }
 
-/* Receive acks until every sent request of the batch has one. */
+/* Feed one received datagram to the batch. */
 static int
-batch_acks(struct ipvs_nl *nl, struct ipvs_op *ops, size_t k, uint32_t seq0, uint8_t *sent,
-	   size_t pending)
+batch_take(struct ipvs_nl *nl, struct ipvs_nl_batch *b, size_t n)
 {
-	while (pending > 0) {
-		ssize_t n = recv_raw(nl);
-		int rem;
+	int r = ipvs_batch_acks(nl->rbuf, n, b->seq0, b->ops, b->k, b->state);
 
-		if (n < 0)
-			return (int)n;
-		rem = (int)n;
-		for (struct nlmsghdr *h = (void *)nl->rbuf; NLMSG_OK(h, rem);
-		     h = NLMSG_NEXT(h, rem)) {
-			uint32_t seq, idx;
-			int err;
-
-			if (h->nlmsg_type != NLMSG_ERROR ||
-			    ipvs_parse_ack(h, h->nlmsg_len, &seq, &err) < 0)
-				continue;
-			idx = seq - seq0;
-			if (idx >= k || sent[idx] != 1)
-				continue;
-			sent[idx] = 2;
-			ops[idx].err = err;
-			pending--;
-		}
-	}
+	if (r < 0)
+		return r;
+	b->pending -= (size_t)r;
 	return 0;
+}
+
+/* The socket failed: requests without an answer keep -EIO. */
+static void
+batch_abort(struct ipvs_nl_batch *b)
+{
+	for (size_t j = 0; j < b->k; j++)
+		b->state[j] = IPVS_BATCH_DONE;
+	b->pending = 0;
 }
 
 int
 ipvs_nl_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n)
 {
-	uint8_t sent[IPVS_NL_BATCH_MAX];
+	struct ipvs_nl_batch b;
 	size_t i = 0, failed = 0;
 
 	while (i < n) {
-		uint32_t seq0 = nl->seq + 1;
-		size_t len, pending = 0;
-		size_t k = batch_fill(nl, ops + i, n - i, seq0, &len, sent);
-		int r = 0;
+		int r = batch_send(nl, ops + i, n - i, &b, 0);
 
-		nl->seq += (uint32_t)k;
-		for (size_t j = 0; j < k; j++)
-			pending += sent[j] == 1;
-		if (len > 0)
-			r = send_raw(nl, nl->sbuf, len);
-		if (r == 0)
-			r = batch_acks(nl, ops + i, k, seq0, sent, pending);
+		while (r >= 0 && b.pending > 0) {
+			ssize_t got = recv_raw(nl);
+
+			r = got < 0 ? (int)got : batch_take(nl, &b, (size_t)got);
+		}
 		if (r < 0) {
-			for (size_t j = i + k; j < n; j++)
+			/* unanswered requests of this batch keep -EIO */
+			for (size_t j = i + b.k; j < n; j++)
 				ops[j].err = -EIO;
 			return r;
 		}
-		i += k;
+		i += b.k;
 	}
 	for (i = 0; i < n; i++)
 		failed += ops[i].err != 0;
 	return (int)failed;
+}
+
+int
+ipvs_nl_fd(const struct ipvs_nl *nl)
+{
+	return nl->fd;
+}
+
+int
+ipvs_nl_batch_send(struct ipvs_nl *nl, struct ipvs_op *ops, size_t n, struct ipvs_nl_batch *b)
+{
+	return batch_send(nl, ops, n, b, MSG_DONTWAIT);
+}
+
+int
+ipvs_nl_batch_recv(struct ipvs_nl *nl, struct ipvs_nl_batch *b)
+{
+	for (;;) { /* until nothing is left to read: no stray datagram stays */
+		ssize_t n;
+		int r;
+
+		do
+			n = recv(nl->fd, nl->rbuf, IPVS_NL_RBUF, MSG_TRUNC | MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		r = n < 0 ? -errno : n > IPVS_NL_RBUF ? -EMSGSIZE : batch_take(nl, b, (size_t)n);
+		if (r < 0) {
+			batch_abort(b);
+			return r;
+		}
+	}
+	return (int)b->pending;
+}
+
+int
+ipvs_nl_dump_start(struct ipvs_nl *nl, const struct ipvs_service *svc, uint32_t *seq)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlmsghdr *h;
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = svc ? ipvs_msg_get_dests(msg, nl->family, ++nl->seq, svc)
+		: ipvs_msg_get_services(msg, nl->family, ++nl->seq);
+	h = nlmsg_hdr(msg);
+	if (r == 0)
+		r = send_raw(nl, h, h->nlmsg_len);
+	nlmsg_free(msg);
+	if (r == 0)
+		*seq = nl->seq;
+	return r;
+}
+
+int
+ipvs_nl_dump_recv(struct ipvs_nl *nl, uint32_t seq, ipvs_dump_cb cb, void *arg, int *err,
+		  unsigned max)
+{
+	for (unsigned i = 0; i < max; i++) {
+		ssize_t n;
+		int r;
+
+		do
+			n = recv(nl->fd, nl->rbuf, IPVS_NL_RBUF, MSG_TRUNC | MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0)
+			return -errno;
+		if (n > IPVS_NL_RBUF)
+			return -EMSGSIZE;
+		r = ipvs_dump_take(nl->rbuf, (size_t)n, nl->family, seq, cb, arg, err);
+		if (r != 0)
+			return r;
+	}
+	return 0;
 }
 
 int

@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/ipvs/ipvs_table.h"
 
 void
@@ -85,66 +87,58 @@ dest_opts_equal(const struct ipvs_dest *a, const struct ipvs_dest *b)
 	       a->tun_flags == b->tun_flags;
 }
 
-/* Index of key in set, trying the hinted positions first (the kernel
- * lists destinations in reverse order of addition). */
-static const struct ipvs_dest *
-dest_find(const struct ipvs_table_svc *set, const struct ipvs_dest *key, size_t hint)
-{
-	if (!set)
-		return NULL;
-	if (hint < set->n_dests) {
-		if (ipvs_dest_same_key(&set->dests[hint], key))
-			return &set->dests[hint];
-		if (ipvs_dest_same_key(&set->dests[set->n_dests - 1 - hint], key))
-			return &set->dests[set->n_dests - 1 - hint];
-	}
-	for (size_t i = 0; i < set->n_dests; i++)
-		if (ipvs_dest_same_key(&set->dests[i], key))
-			return &set->dests[i];
-	return NULL;
-}
+/* The three tables of a diff, each with its index. */
+struct diff_ctx {
+	const struct ipvs_table *want, *prev, *have;
+	struct ipvs_index wx, px, hx;
+	struct ipvs_ops *out;
+};
 
+/* Destinations of want service wi against the kernel's service hi
+ * (SIZE_MAX: the kernel does not have it). */
 static int
-diff_dests(const struct ipvs_table_svc *w, const struct ipvs_table_svc *h, struct ipvs_ops *out)
+diff_dests(struct diff_ctx *x, size_t wi, size_t hi)
 {
+	const struct ipvs_table_svc *w = &x->want->svcs[wi];
+	const struct ipvs_table_svc *h = hi == SIZE_MAX ? NULL : &x->have->svcs[hi];
 	int r = 0;
 
 	for (size_t i = 0; h && i < h->n_dests && r == 0; i++)
-		if (!dest_find(w, &h->dests[i], i))
-			r = ops_push(out, IPVS_CMD_DEL_DEST, &w->svc, &h->dests[i]);
-	for (size_t i = 0; i < w->n_dests && r == 0; i++) {
-		const struct ipvs_dest *d = dest_find(h, &w->dests[i], i);
+		if (!ipvs_index_dest(&x->wx, wi, &h->dests[i], NULL))
+			r = ops_push(x->out, IPVS_CMD_DEL_DEST, &w->svc, &h->dests[i]);
+	for (size_t i = 0; h && i < w->n_dests && r == 0; i++) {
+		const struct ipvs_dest *d = ipvs_index_dest(&x->hx, hi, &w->dests[i], NULL);
 
 		if (d && !dest_opts_equal(d, &w->dests[i]))
-			r = ops_push(out, IPVS_CMD_SET_DEST, &w->svc, &w->dests[i]);
+			r = ops_push(x->out, IPVS_CMD_SET_DEST, &w->svc, &w->dests[i]);
 	}
 	for (size_t i = 0; i < w->n_dests && r == 0; i++)
-		if (!dest_find(h, &w->dests[i], i))
-			r = ops_push(out, IPVS_CMD_NEW_DEST, &w->svc, &w->dests[i]);
+		if (!h || !ipvs_index_dest(&x->hx, hi, &w->dests[i], NULL))
+			r = ops_push(x->out, IPVS_CMD_NEW_DEST, &w->svc, &w->dests[i]);
 	return r;
 }
 
 static int
-diff_services(const struct ipvs_table *want, const struct ipvs_table *prev,
-	      const struct ipvs_table *have, struct ipvs_ops *out)
+diff_services(struct diff_ctx *x)
 {
+	const struct ipvs_table *want = x->want, *have = x->have;
 	int r = 0;
 
 	for (size_t i = 0; i < have->n && r == 0; i++) {
 		const struct ipvs_service *k = &have->svcs[i].svc;
 
-		if (!ipvs_table_find(want, k) && ipvs_table_find(prev, k))
-			r = ops_push(out, IPVS_CMD_DEL_SERVICE, k, NULL);
+		if (!ipvs_index_svc(&x->wx, k, NULL) && x->prev && ipvs_index_svc(&x->px, k, NULL))
+			r = ops_push(x->out, IPVS_CMD_DEL_SERVICE, k, NULL);
 	}
 	for (size_t i = 0; i < want->n && r == 0; i++) {
-		const struct ipvs_table_svc *h = ipvs_table_find(have, &want->svcs[i].svc);
+		const struct ipvs_table_svc *h = ipvs_index_svc(&x->hx, &want->svcs[i].svc, NULL);
 
 		if (h && !service_opts_equal(&h->svc, &want->svcs[i].svc))
-			r = ops_push(out, IPVS_CMD_SET_SERVICE, &want->svcs[i].svc, NULL);
+			r = ops_push(x->out, IPVS_CMD_SET_SERVICE, &want->svcs[i].svc, NULL);
 	}
 	for (size_t i = 0; i < want->n && r == 0; i++)
-		if (!ipvs_table_find(have, &want->svcs[i].svc))
-			r = ops_push(out, IPVS_CMD_NEW_SERVICE, &want->svcs[i].svc, NULL);
+		if (!ipvs_index_svc(&x->hx, &want->svcs[i].svc, NULL))
+			r = ops_push(x->out, IPVS_CMD_NEW_SERVICE, &want->svcs[i].svc, NULL);
 	return r;
 }
 
@@ -153,10 +147,24 @@ ipvs_table_diff(const struct ipvs_table *want, const struct ipvs_table *prev,
 		const struct ipvs_table *have, struct ipvs_ops *out)
 {
 	struct ipvs_ops o = {0};
-	int r = diff_services(want, prev, have, &o);
+	struct diff_ctx x = {.want = want, .prev = prev, .have = have, .out = &o};
+	int r = ipvs_index_build(&x.wx, want);
 
-	for (size_t i = 0; i < want->n && r == 0; i++)
-		r = diff_dests(&want->svcs[i], ipvs_table_find(have, &want->svcs[i].svc), &o);
+	if (r == 0)
+		r = ipvs_index_build(&x.hx, have);
+	if (r == 0 && prev)
+		r = ipvs_index_build(&x.px, prev);
+	if (r == 0)
+		r = diff_services(&x);
+	for (size_t i = 0; i < want->n && r == 0; i++) {
+		size_t hi = SIZE_MAX;
+
+		ipvs_index_svc(&x.hx, &want->svcs[i].svc, &hi);
+		r = diff_dests(&x, i, hi);
+	}
+	ipvs_index_free(&x.wx);
+	ipvs_index_free(&x.hx);
+	ipvs_index_free(&x.px);
 	if (r < 0) {
 		ipvs_ops_free(&o);
 		return r;

@@ -371,6 +371,11 @@ static const struct bad bad[] = {
      "  - {name: c, address: 192.0.2.1, port: 80}\n",
      5, 5, "service b is the same virtual service as 192.0.2.1:81 at line 3"},
     {"two services one fwmark", "services:\n  - fwmark: 5\n  - fwmark: 5\n", 3, 5, "same fwmark"},
+    {"duplicate service name",
+     "services:\n  - {name: web, address: 192.0.2.1, port: 80}\n"
+     "  - {name: web, address: 192.0.2.1, port: 81}\n",
+     3, 5, "duplicate service name 'web' (first used at line 2)"},
+    {"ipvs_resync negative", "global:\n  ipvs_resync: -1s\n", 2, 16, "ipvs_resync"},
     {"VIP outside vrrp", VR "services:\n  - name: web\n    address: 192.0.2.101\n    port: 80\n", 7,
      14,
      "service web: address 192.0.2.101 is not among the virtual_addresses of any vrrp "
@@ -431,6 +436,7 @@ test_defaults(void **state)
 	assert_false(c->global.metrics_enabled);
 	assert_false(c->reports.enabled);
 	assert_int_equal(c->global.sync_id, 0);
+	assert_int_equal(c->global.ipvs_resync_ms, 60000);
 	assert_string_equal(c->global.sync_interface, "");
 	assert_int_equal(c->n_keys, 0);
 
@@ -612,7 +618,7 @@ test_fwmark_and_overrides(void **state)
 	assert_int_equal(c->n_keys, 2);
 	assert_int_equal(c->keys[0].type, CONF_KEY_HMAC);
 	assert_int_equal(c->keys[1].type, CONF_KEY_ED25519);
-	assert_string_equal(s->name, "fwmark 7");
+	assert_string_equal(s->name, "fwmark 7/inet6");
 	assert_int_equal(s->fwmark, 7);
 	assert_int_equal(s->family, AF_INET6);
 	assert_string_equal(s->scheduler, "mh");
@@ -676,7 +682,25 @@ test_durations(void **state)
 		c = load_ok(doc);
 		assert_int_equal(c->services[0].policy.warmup_ms, d[i].ms);
 		conf_free(c);
+		snprintf(doc, sizeof(doc), "global:\n  ipvs_resync: %s\n", d[i].text);
+		c = load_ok(doc);
+		assert_int_equal(c->global.ipvs_resync_ms, d[i].ms);
+		conf_free(c);
 	}
+}
+
+/* ipvs_resync: 0 turns the resync off; a bare 0 needs no unit */
+static void
+test_resync_off(void **state)
+{
+	struct conf *c = load_ok("global:\n  ipvs_resync: 0\n");
+
+	(void)state;
+	assert_int_equal(c->global.ipvs_resync_ms, 0);
+	conf_free(c);
+	c = load_ok("global:\n  ipvs_resync: 0s\n");
+	assert_int_equal(c->global.ipvs_resync_ms, 0);
+	conf_free(c);
 }
 
 static void
@@ -828,6 +852,7 @@ main(void)
 	    cmocka_unit_test(test_fwmark_and_overrides),
 	    cmocka_unit_test(test_allowed_neighbours),
 	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test(test_resync_off),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_file_short),
 	    cmocka_unit_test(test_file_ok),

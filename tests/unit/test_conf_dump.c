@@ -152,6 +152,7 @@ same_conf(const struct conf *a, const struct conf *b)
 	assert_string_equal(a->global.user, b->global.user);
 	assert_string_equal(a->global.sync_interface, b->global.sync_interface);
 	assert_int_equal(a->global.sync_id, b->global.sync_id);
+	assert_int_equal(a->global.ipvs_resync_ms, b->global.ipvs_resync_ms);
 	assert_int_equal(a->reports.enabled, b->reports.enabled);
 	same_addr(&a->reports.listen.addr, &b->reports.listen.addr);
 	assert_int_equal(a->reports.listen.port, b->reports.listen.port);
@@ -316,6 +317,7 @@ static const char rich[] =
     "  user: lvsd\n"
     "  sync_interface: eth9\n"
     "  sync_id: 200\n"
+    "  ipvs_resync: 0\n"
     "keys:\n"
     "  \"a key\": {type: hmac, file: /etc/lvsd/a}\n"
     "  b: {file: /etc/lvsd/b}\n"

@@ -1,0 +1,382 @@
+/* Effective weights of the running configuration's real servers; see
+ * effective.h. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lvsd/core/log.h"
+#include "lvsd/effective.h"
+#include "lvsd/ipvs/ipvs_index.h"
+#include "lvsd/lvsd.h"
+#include "lvsd/table.h"
+#include "lvsd/writer.h"
+
+struct eff {
+	size_t n_svcs;
+	size_t *base; /* first real server of each service in rs[] */
+	struct eff_view *rs;
+	size_t n;
+};
+
+static struct eff *
+eff_build(const struct conf *c)
+{
+	struct eff *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->n_svcs = c->n_services;
+	e->base = calloc(c->n_services ? c->n_services : 1, sizeof(*e->base));
+	for (size_t i = 0; i < c->n_services; i++) {
+		e->base[i] = e->n;
+		e->n += c->services[i].n_rs;
+	}
+	e->rs = calloc(e->n ? e->n : 1, sizeof(*e->rs));
+	if (!e->base || !e->rs) {
+		free(e->base);
+		free(e->rs);
+		free(e);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++) {
+			struct eff_view *v = &e->rs[e->base[i] + j];
+
+			v->static_weight = c->services[i].rs[j].weight;
+			v->effective = v->static_weight;
+		}
+	return e;
+}
+
+static void
+eff_destroy(struct eff *e)
+{
+	if (!e)
+		return;
+	free(e->base);
+	free(e->rs);
+	free(e);
+}
+
+static uint32_t
+eff_compute(const struct eff_view *v)
+{
+	if (v->health == EFF_HEALTH_DOWN)
+		return 0;
+	if (v->has_override)
+		return v->override;
+	if (v->has_proposal)
+		return v->proposal;
+	return v->static_weight;
+}
+
+static struct eff_view *
+eff_at(const struct lvsd *d, size_t svc, size_t rs)
+{
+	const struct eff *e = d->eff;
+
+	if (!e || svc >= e->n_svcs || svc >= d->conf->n_services ||
+	    rs >= d->conf->services[svc].n_rs)
+		return NULL;
+	return &e->rs[e->base[svc] + rs];
+}
+
+/* Recompute one server's weight; a change goes to the writer. */
+static void
+eff_update(struct lvsd *d, size_t svc, size_t rs, struct eff_view *v)
+{
+	uint32_t w = eff_compute(v);
+	int r;
+
+	if (w == v->effective)
+		return;
+	v->effective = w;
+	if (d->ipvs && (r = writer_set_weight(d->ipvs, svc, rs, w)) < 0)
+		log_err("rs %zu of service %s: cannot queue weight %u: %s", rs,
+			d->conf->services[svc].name, w, strerror(-r));
+}
+
+int
+eff_init(struct lvsd *d)
+{
+	d->eff = eff_build(d->conf);
+	return d->eff ? 0 : -ENOMEM;
+}
+
+void
+eff_free(struct lvsd *d)
+{
+	eff_destroy(d->eff);
+	d->eff = NULL;
+}
+
+/* Carry the inputs of every server found in old (by IPVS key) to e. */
+static int
+eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct conf *old)
+{
+	struct ipvs_table nt = {0}, ot = {0};
+	struct ipvs_index ox = {0};
+	int r = table_from_conf(c, &nt);
+
+	if (r == 0)
+		r = table_from_conf(old, &ot);
+	if (r == 0)
+		r = ipvs_index_build(&ox, &ot);
+	for (size_t i = 0; r == 0 && i < nt.n; i++) {
+		size_t oi, oj;
+
+		if (!ipvs_index_svc(&ox, &nt.svcs[i].svc, &oi))
+			continue;
+		for (size_t j = 0; j < nt.svcs[i].n_dests; j++) {
+			struct eff_view *v = &e->rs[e->base[i] + j];
+			uint32_t sw = v->static_weight;
+
+			if (!ipvs_index_dest(&ox, oi, &nt.svcs[i].dests[j], &oj))
+				continue;
+			*v = o->rs[o->base[oi] + oj];
+			v->static_weight = sw;
+		}
+	}
+	ipvs_index_free(&ox);
+	ipvs_table_free(&ot);
+	ipvs_table_free(&nt);
+	return r;
+}
+
+int
+eff_reload(struct lvsd *d, const struct conf *old)
+{
+	struct eff *e = eff_build(d->conf);
+	int r;
+
+	if (!e) {
+		eff_free(d); /* the old numbering does not fit the new file */
+		return -ENOMEM;
+	}
+	if (d->eff && (r = eff_carry(e, d->eff, d->conf, old)) < 0)
+		log_warn("reload: cannot carry weights and overrides to the new generation: %s",
+			 strerror(-r));
+	for (size_t i = 0; i < e->n; i++)
+		e->rs[i].effective = eff_compute(&e->rs[i]);
+	eff_destroy(d->eff);
+	d->eff = e;
+	return 0;
+}
+
+void
+eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return;
+	v->has_proposal = true;
+	v->proposal = weight > 65535 ? 65535 : weight;
+	eff_update(d, svc, rs, v);
+}
+
+void
+eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return;
+	v->health = up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN;
+	eff_update(d, svc, rs, v);
+}
+
+int
+eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return -EINVAL;
+	if (!clear && weight > 65535)
+		return -ERANGE;
+	v->has_override = !clear;
+	v->override = clear ? 0 : weight;
+	eff_update(d, svc, rs, v);
+	return 0;
+}
+
+uint32_t
+eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight)
+{
+	const struct eff_view *v = eff_at(arg, svc, rs);
+
+	return v ? v->effective : static_weight;
+}
+
+bool
+eff_get(const struct lvsd *d, size_t svc, size_t rs, struct eff_view *out)
+{
+	const struct eff_view *v = eff_at(d, svc, rs);
+
+	if (v)
+		*out = *v;
+	return v != NULL;
+}
+
+/* ------------------------------------------------------------ lvsctl lines */
+
+/* "ADDR", "[ADDR6]", "ADDR:PORT", "[ADDR6]:PORT": 0 or -EINVAL; port 0 when absent. */
+static int
+parse_server(const char *s, struct conf_addr *a, uint16_t *port)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *p = NULL, *colon = strchr(s, ':');
+	char *end;
+
+	memset(a, 0, sizeof(*a));
+	*port = 0;
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	if (buf[0] == '[') {
+		char *rb = strchr(buf, ']');
+
+		if (!rb || (rb[1] && rb[1] != ':'))
+			return -EINVAL;
+		*rb = '\0';
+		p = rb[1] ? rb + 2 : NULL;
+		memmove(buf, buf + 1, strlen(buf + 1) + 1);
+	} else if (colon && !strchr(colon + 1, ':')) {
+		buf[colon - s] = '\0';
+		p = buf + (colon - s) + 1;
+	}
+	if (p) {
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (!*p || *end || v == 0 || v > 65535)
+			return -EINVAL;
+		*port = (uint16_t)v;
+	}
+	if (inet_pton(AF_INET, buf, &a->u.v4) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, &a->u.v6) == 1)
+		a->family = AF_INET6;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static bool
+addr_equal(const struct conf_addr *a, const struct conf_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return a->family == AF_INET ? a->u.v4.s_addr == b->u.v4.s_addr
+				    : !memcmp(&a->u.v6, &b->u.v6, sizeof(a->u.v6));
+}
+
+/* The real server of s at a (and port, when not 0): its index, -ENOENT,
+ * or -EEXIST when the address alone names several. */
+static int
+find_rs(const struct conf_service *s, const struct conf_addr *a, uint16_t port, size_t *out)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < s->n_rs; j++) {
+		const struct conf_rs *rs = &s->rs[j];
+		uint16_t rp = rs->port ? rs->port : s->port;
+
+		if (!addr_equal(&rs->addr, a) || (port && rp != port))
+			continue;
+		*out = j;
+		n++;
+	}
+	return n == 0 ? -ENOENT : n > 1 ? -EEXIST : 0;
+}
+
+/* Split off the last word of line[0..*n): its start. */
+static const char *
+last_word(const char *line, size_t *n, size_t *wl)
+{
+	size_t e = *n, b;
+
+	while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+		e--;
+	b = e;
+	while (b > 0 && line[b - 1] != ' ' && line[b - 1] != '\t')
+		b--;
+	*wl = e - b;
+	*n = b;
+	return line + b;
+}
+
+static int
+parse_weight(const char *w, size_t wl, struct eff_line *out)
+{
+	char buf[16];
+	char *end;
+	unsigned long v;
+
+	if (wl == 5 && !strncmp(w, "clear", 5)) {
+		out->clear = true;
+		return 0;
+	}
+	if (wl == 0 || wl >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, w, wl);
+	buf[wl] = '\0';
+	v = strtoul(buf, &end, 10);
+	if (*end || buf[0] < '0' || buf[0] > '9' || v > 65535)
+		return -ERANGE;
+	out->weight = (uint32_t)v;
+	return 0;
+}
+
+int
+eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, char *why, size_t len)
+{
+	struct eff_line l = {0};
+	size_t n = strlen(line), wl, sl, si;
+	const char *w = last_word(line, &n, &wl), *sv;
+	char server[INET6_ADDRSTRLEN + 8], name[CONF_NAME_MAX];
+	struct conf_addr a;
+	uint16_t port;
+	int r;
+
+	sv = last_word(line, &n, &sl);
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*line == ' ' || *line == '\t'))
+		line++, n--;
+	if (n == 0 || sl == 0 || wl == 0) {
+		snprintf(why, len, "'%s': want SERVICE SERVER WEIGHT|clear", line);
+		return -EINVAL;
+	}
+	if ((r = parse_weight(w, wl, &l)) < 0) {
+		snprintf(why, len, "'%.*s': the weight is 0 to 65535 or 'clear'", (int)wl, w);
+		return -EINVAL;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)n, line);
+	snprintf(server, sizeof(server), "%.*s", (int)sl, sv);
+	for (si = 0; si < c->n_services && strcmp(c->services[si].name, name); si++)
+		;
+	if (si == c->n_services || n >= sizeof(name)) {
+		snprintf(why, len, "no service named '%.*s'", (int)n, line);
+		return -EINVAL;
+	}
+	if (sl >= sizeof(server) || parse_server(server, &a, &port) < 0) {
+		snprintf(why, len, "'%.*s' is not ADDR or ADDR:PORT", (int)sl, sv);
+		return -EINVAL;
+	}
+	r = find_rs(&c->services[si], &a, port, &l.rs);
+	if (r < 0) {
+		snprintf(why, len,
+			 r == -EEXIST ? "%s in %s: several servers, give the port"
+				      : "no real server %s in %s",
+			 server, name);
+		return -EINVAL;
+	}
+	l.svc = si;
+	*out = l;
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* The parent's effective weight of every real server of the running
+ * configuration, from its inputs: the static weight (configuration), the
+ * weight child's proposal, the checkers child's health, and an operator
+ * override (lvsctl weight).  The effective weight is 0 while health says
+ * down; else the override when set; else the proposal when there is one;
+ * else the static weight.  Every change goes to the IPVS writer
+ * (writer_set_weight), which sends only what the kernel does not have.
+ *
+ * Real servers are addressed by (svc, rs): indices into the running
+ * configuration's services[] and their rs[].  A reload carries each real
+ * server's inputs to the new generation by identity (the service's IPVS
+ * key and the real server's address and port), so it never resets a
+ * weight; the static weight comes from the new file.  Overrides live
+ * while the server exists, not across restarts. */
+#ifndef LVSD_EFFECTIVE_H
+#define LVSD_EFFECTIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct lvsd;
+
+enum eff_health { EFF_HEALTH_UNKNOWN, EFF_HEALTH_UP, EFF_HEALTH_DOWN };
+
+/* What status shows of one real server. */
+struct eff_view {
+	uint32_t static_weight;
+	bool has_proposal;
+	uint32_t proposal;
+	enum eff_health health;
+	bool has_override;
+	uint32_t override;
+	uint32_t effective;
+};
+
+/* The state for d->conf (the first generation).  0 or -ENOMEM. */
+int eff_init(struct lvsd *d);
+void eff_free(struct lvsd *d);
+/* d->conf is the new generation already, old the one it replaces (still
+ * valid).  Real servers found in both keep their inputs.  0 or -ENOMEM
+ * (the state then starts afresh from the new file). */
+int eff_reload(struct lvsd *d, const struct conf *old);
+
+/* From the IPC handlers; ids are validated against the current generation
+ * by the caller (out-of-range ids are ignored here too). */
+void eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight);
+void eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up);
+/* The operator's override: weight 0..65535, or clear with clear = true.
+ * 0, -EINVAL (no such server) or -ERANGE. */
+int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);
+
+/* For writer_apply (table_weight_fn with arg = the struct lvsd). */
+uint32_t eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight);
+/* false when (svc, rs) is out of range. */
+bool eff_get(const struct lvsd *d, size_t svc, size_t rs, struct eff_view *out);
+
+/* One override line, "SERVICE SERVER WEIGHT" or "SERVICE SERVER clear"
+ * (SERVICE may contain spaces: the last two words are SERVER and WEIGHT),
+ * resolved against c: SERVER is ADDR, [ADDR6], ADDR:PORT or [ADDR6]:PORT
+ * as configured (ADDR alone must name one server of the service).  Pure.
+ * 0, or -EINVAL with the reason in why. */
+struct eff_line {
+	size_t svc, rs;
+	uint32_t weight;
+	bool clear;
+};
+int eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, char *why,
+		   size_t len);
+
+#endif

@@ -1,0 +1,135 @@
+# lab: timeout=240
+# lvsd's IPVS writer changes one destination without reading the kernel's
+# table, keeps answering while a large apply is in flight, and repairs drift.
+# (a) `lvsctl weight web RS W` reaches the kernel (ipvsadm -Ln --exact, an
+#     independent reader) by the time lvsctl returns, and lvsd made no dump
+#     for it (the "dumps" counter of lvsctl status --json); then a reload adds
+#     4,000 destinations and, while that apply runs, lvsctl status answers and
+#     a second weight change lands too.
+# (b) with ipvs_resync: 2s, a flushed table (ipvsadm -C) and a weight edited
+#     by hand come back, the overrides included, and lvsd logs each repair.
+sock=$LAB_CASE_DIR/lvsd.sock
+svc=$LAB_VIP:80
+log=$LAB_CASE_DIR/lvsd.log
+# write_conf RESYNC BIG: the web service, plus 5 x 800 IPv6 DR destinations when BIG=1
+write_conf() {
+	local p i
+	{
+		printf 'global:\n  control_socket: %s\n  ipvs_resync: %s\n' "$sock" "$1"
+		printf 'services:\n  - name: web\n    address: %s\n    port: 80\n' "$LAB_VIP"
+		printf '    scheduler: wrr\n    check: { type: none }\n    weight_policy: static\n'
+		printf '    real_servers:\n'
+		printf '      - { address: %s }\n' "${LAB_IP[rs1]}" "${LAB_IP[rs2]}" "${LAB_IP[rs3]}"
+		if (($2)); then
+			for p in 1001 1002 1003 1004 1005; do
+				printf '  - address: 2001:db8::100\n    port: %s\n' $p
+				printf '    forwarding: dr\n    check: { type: none }\n'
+				printf '    weight_policy: static\n    real_servers:\n'
+				for ((i = 1; i <= 800; i++)); do
+					printf '      - { address: "2001:db8:2::%x" }\n' $i
+				done
+			done
+		fi
+	} >"$LAB_CASE_DIR/lvsd.yaml.tmp"
+	mv "$LAB_CASE_DIR/lvsd.yaml.tmp" "$LAB_CASE_DIR/lvsd.yaml"
+}
+ctl() {
+	lab_in dir1 lvsctl -s "$sock" "$@"
+}
+# json_num KEY: a number of the ipvs object of lvsctl status --json
+json_num() {
+	local j
+	j=$(ctl status --json) || return 1
+	[[ $j =~ \"$1\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+# weights: "ADDR:PORT WEIGHT" of the web service's destinations, as ipvsadm shows them
+weights() {
+	lab_in dir1 ipvsadm -Ln --exact -t "$svc" | while read -r arrow addr fwd w rest; do
+		[[ $arrow == '->' && $addr == 198.* ]] && echo "$addr $w"
+	done
+}
+weights_are() {
+	[[ $(weights) == "$1" ]]
+}
+logged() {
+	grep -qF -- "$1" "$log"
+}
+
+# ---- (a) one weight, no dump; a large apply in flight
+write_conf 0 0
+lab_daemon dir1 lvsd lvsd -n -f "$LAB_CASE_DIR/lvsd.yaml"
+lab_check "lvsd programmed the service" lab_wait_for 20 lab_lvsd_applied lvsd 1
+lab_is "its summary" "$(lab_lvsd_last_apply lvsd)" "ipvs: 1 services, 3 destinations; 4 changes, 0 refused"
+dumps=$(json_num dumps)
+lab_is "one dump so far (the start)" "$dumps" 1
+lab_is "lvsctl weight answers once the kernel has it" \
+	"$(ctl weight web "${LAB_IP[rs1]}" 7 2>&1)" "applied 1, refused 0"
+lab_is "ipvsadm: rs1 has weight 7, the others are untouched" "$(weights)" "198.51.100.11:80 7
+198.51.100.12:80 1
+198.51.100.13:80 1"
+lab_is "no dump for the weight change" "$(json_num dumps)" "$dumps"
+lab_is "one weight change sent" "$(json_num weight_changes)" 1
+lab_is "the same weight again sends nothing" \
+	"$(ctl weight web "${LAB_IP[rs1]}:80" 7 2>&1; json_num weight_changes)" "applied 1, refused 0
+1"
+lab_is "an unknown server is refused" "$(ctl weight web 198.51.100.99 3 2>&1)" \
+	"applied 0, refused 1
+refused: no real server 198.51.100.99 in web"
+
+write_conf 0 1
+lab_check "reload to 4,003 destinations" ctl reload
+# while that apply runs: status answers, and one more weight change lands
+ctl status >"$LAB_CASE_DIR/status.during" 2>&1 &
+spid=$!
+lab_is "lvsctl weight during the large apply" \
+	"$(ctl weight web "${LAB_IP[rs2]}" 9 2>&1)" "applied 1, refused 0"
+wait $spid
+lab_check "lvsctl status answered during the large apply" grep -q '^  ipvs: ' "$LAB_CASE_DIR/status.during"
+lab_log "status during the apply: $(grep 'ipvs' "$LAB_CASE_DIR/status.during")"
+lab_is "ipvsadm: rs2 has weight 9, rs1 kept 7 across the reload" "$(weights)" "198.51.100.11:80 7
+198.51.100.12:80 9
+198.51.100.13:80 1"
+lab_check "lvsd applied the large table" lab_wait_for 60 lab_lvsd_applied lvsd 2
+lab_is "its summary" "$(lab_lvsd_last_apply lvsd)" \
+	"ipvs: 6 services, 4003 destinations; 4005 changes, 0 refused"
+lab_is "ipvsadm lists 4,003 destinations" "$(lab_in dir1 ipvsadm -Ln | grep -c '^  -> [0-9[]')" 4003
+# whether the weight change was served before the apply's summary (it usually
+# is: the children's push and the apply take longer than starting lvsctl)
+lab_log "log order: $(grep -o 'rs 198.51.100.12 in web: weight 9 set by the operator\|ipvs: 6 services, .*' "$log" | tr '\n' '|')"
+lab_is "status: every destination accepted by the kernel" \
+	"$(json_num destinations_accepted)/$(json_num destinations)" "4003/4003"
+
+# ---- (b) resync repairs a flush and a hand-edited weight
+write_conf 2s 0
+lab_check "reload with ipvs_resync: 2s" ctl reload
+lab_check "lvsd applied it" lab_wait_for 60 lab_lvsd_applied lvsd 3
+lab_log "after reading 4,003 destinations: $(ctl status | grep 'ipvs writer')"
+lab_check "ipvsadm -C flushes dir1's table" lab_in dir1 ipvsadm -C
+lab_check "resync logs the missing service" lab_wait_for 30 logged \
+	"ipvs: resync: service tcp $svc is missing from the kernel; adding it"
+lab_check "resync logs a missing destination" \
+	logged "ipvs: resync: destination ${LAB_IP[rs1]}:80 in tcp $svc is missing from the kernel; adding it"
+lab_check "ipvsadm: the table is back, overrides included" lab_wait_for 30 weights_are "198.51.100.11:80 7
+198.51.100.12:80 9
+198.51.100.13:80 1"
+lab_check "resync logs how many repairs it made" lab_wait_for 30 logged "ipvs: resync: 4 repairs made, 0 refused"
+lab_check "someone edits rs3's weight by hand" \
+	lab_in dir1 ipvsadm -e -t "$svc" -r "${LAB_IP[rs3]}:80" -i -w 42
+lab_check "resync logs the edited weight" lab_wait_for 30 logged \
+	"ipvs: resync: destination ${LAB_IP[rs3]}:80 in tcp $svc has weight 42 in the kernel, not 1; setting it back"
+lab_check "ipvsadm: rs3 back to 1" lab_wait_for 30 weights_are "198.51.100.11:80 7
+198.51.100.12:80 9
+198.51.100.13:80 1"
+lab_check "status counts resyncs" test "$(json_num resyncs)" -ge 2
+lab_check "status counts at least 5 repairs" test "$(json_num repairs)" -ge 5
+lab_is "status lists the overrides" "$(ctl status | grep 'weight override')" \
+	"  weight override: web 198.51.100.11:80 7 (effective 7)
+  weight override: web 198.51.100.12:80 9 (effective 9)"
+lab_is "a batch clears both overrides" \
+	"$(printf 'web %s clear\nweb %s:80 clear\n' "${LAB_IP[rs1]}" "${LAB_IP[rs2]}" |
+		ctl weight --batch - 2>&1)" "applied 2, refused 0"
+lab_is "ipvsadm: the static weights again" "$(weights)" "198.51.100.11:80 1
+198.51.100.12:80 1
+198.51.100.13:80 1"
+lab_check "lvsd still running" lab_alive lvsd
+lab_check "lvsd stops on SIGTERM" lab_stop lvsd 5

@@ -1,0 +1,183 @@
+/* Effective weights: the precedence of health, override, proposal and
+ * static weight; a reload carries each server's inputs by identity; and
+ * the lines of lvsctl weight resolve to the right server or say why not. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lvsd/effective.h"
+#include "lvsd/lvsd.h"
+
+static const char yaml1[] =
+    "services:\n"
+    "  - name: web\n    address: 192.0.2.100\n    port: 80\n"
+    "    check: {type: none}\n    weight_policy: static\n"
+    "    real_servers:\n"
+    "      - {address: 198.51.100.11, weight: 5}\n"
+    "      - {address: 198.51.100.12, weight: 6}\n"
+    "  - address: 192.0.2.100\n    port: 53\n    protocol: udp\n    forwarding: nat\n"
+    "    check: {type: none}\n"
+    "    real_servers:\n"
+    "      - {address: 198.51.100.13, port: 5353}\n"
+    "      - {address: 198.51.100.13, port: 5354}\n"
+    "  - {name: v6, address: \"2001:db8::100\", port: 443, check: {type: none}, real_servers: "
+    "[{address: \"2001:db8:1::13\"}]}\n";
+
+/* the same servers in another order, one gone, one new */
+static const char yaml2[] =
+    "services:\n"
+    "  - address: 192.0.2.100\n    port: 53\n    protocol: udp\n    forwarding: nat\n"
+    "    check: {type: none}\n"
+    "    real_servers:\n"
+    "      - {address: 198.51.100.13, port: 5354}\n"
+    "  - name: web\n    address: 192.0.2.100\n    port: 80\n"
+    "    check: {type: none}\n    weight_policy: static\n"
+    "    real_servers:\n"
+    "      - {address: 198.51.100.14, weight: 8}\n"
+    "      - {address: 198.51.100.12, weight: 9}\n";
+
+static struct conf *
+load(const char *y)
+{
+	struct conf_error e;
+	struct conf *c = NULL;
+
+	memset(&e, 0, sizeof(e));
+	if (conf_load_buffer("t.yaml", y, strlen(y), &c, &e) < 0)
+		print_message("# %s:%u:%u: %s\n", e.file, e.line, e.col, e.msg);
+	assert_non_null(c);
+	return c;
+}
+
+static uint32_t
+eff(struct lvsd *d, size_t s, size_t r)
+{
+	struct eff_view v;
+
+	assert_true(eff_get(d, s, r, &v));
+	return v.effective;
+}
+
+static void
+test_precedence(void **state)
+{
+	struct lvsd d = {0};
+
+	(void)state;
+	d.conf = load(yaml1);
+	assert_int_equal(eff_init(&d), 0);
+	assert_int_equal(eff(&d, 0, 0), 5); /* static */
+	eff_propose(&d, 0, 0, 40);
+	assert_int_equal(eff(&d, 0, 0), 40); /* proposal over static */
+	assert_int_equal(eff_override(&d, 0, 0, 7, false), 0);
+	assert_int_equal(eff(&d, 0, 0), 7); /* override over proposal */
+	eff_health(&d, 0, 0, false);
+	assert_int_equal(eff(&d, 0, 0), 0); /* down over everything */
+	eff_health(&d, 0, 0, true);
+	assert_int_equal(eff(&d, 0, 0), 7);
+	assert_int_equal(eff_override(&d, 0, 0, 0, true), 0);
+	assert_int_equal(eff(&d, 0, 0), 40);
+	assert_int_equal(eff_override(&d, 0, 0, 65536, false), -ERANGE);
+	assert_int_equal(eff_override(&d, 0, 2, 1, false), -EINVAL);
+	assert_int_equal(eff_override(&d, 3, 0, 1, false), -EINVAL);
+	eff_propose(&d, 9, 9, 1); /* ignored */
+	assert_int_equal(eff_table_weight(&d, 0, 1, 6), 6);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+static void
+test_reload_carries_by_identity(void **state)
+{
+	struct lvsd d = {0};
+	struct conf *old;
+	struct eff_view v;
+
+	(void)state;
+	d.conf = load(yaml1);
+	assert_int_equal(eff_init(&d), 0);
+	assert_int_equal(eff_override(&d, 0, 1, 3, false), 0); /* web .12 */
+	eff_health(&d, 1, 1, false);			       /* udp .13:5354 */
+	eff_propose(&d, 0, 0, 30);			       /* web .11: goes away */
+	old = d.conf;
+	d.conf = load(yaml2);
+	assert_int_equal(eff_reload(&d, old), 0);
+	conf_free(old);
+	assert_int_equal(eff(&d, 0, 0), 0); /* .13:5354 still down */
+	assert_int_equal(eff(&d, 1, 0), 8); /* new .14: static */
+	assert_true(eff_get(&d, 1, 1, &v)); /* .12 kept its override */
+	assert_true(v.has_override);
+	assert_int_equal(v.override, 3);
+	assert_int_equal(v.static_weight, 9); /* the new file's */
+	assert_int_equal(v.effective, 3);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+static void
+test_lines(void **state)
+{
+	struct conf *c = load(yaml1);
+	struct eff_line l;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 9", &l, why, sizeof(why)), 0);
+	assert_int_equal(l.svc, 0);
+	assert_int_equal(l.rs, 1);
+	assert_int_equal(l.weight, 9);
+	assert_false(l.clear);
+	assert_int_equal(
+	    eff_parse_line(c, "  web   198.51.100.11:80  clear ", &l, why, sizeof(why)), 0);
+	assert_int_equal(l.rs, 0);
+	assert_true(l.clear);
+	/* a default name with its protocol; the port picks one of two */
+	assert_int_equal(
+	    eff_parse_line(c, "192.0.2.100:53/udp 198.51.100.13:5354 0", &l, why, sizeof(why)), 0);
+	assert_int_equal(l.svc, 1);
+	assert_int_equal(l.rs, 1);
+	assert_int_equal(eff_parse_line(c, "v6 [2001:db8:1::13]:443 65535", &l, why, sizeof(why)),
+			 0);
+	assert_int_equal(l.svc, 2);
+	assert_int_equal(l.rs, 0);
+	assert_int_equal(l.weight, 65535);
+	assert_int_equal(eff_parse_line(c, "v6 2001:db8:1::13 1", &l, why, sizeof(why)), 0);
+	assert_int_equal(
+	    eff_parse_line(c, "192.0.2.100:53/udp 198.51.100.13 1", &l, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why,
+			    "198.51.100.13 in 192.0.2.100:53/udp: several servers, give the port");
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 65536", &l, why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "'65536': the weight is 0 to 65535 or 'clear'");
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.12 -1", &l, why, sizeof(why)), -EINVAL);
+	assert_int_equal(eff_parse_line(c, "www 198.51.100.12 1", &l, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "no service named 'www'");
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.99 1", &l, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "no real server 198.51.100.99 in web");
+	assert_int_equal(eff_parse_line(c, "web host 1", &l, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "'host' is not ADDR or ADDR:PORT");
+	assert_int_equal(eff_parse_line(c, "web 198.51.100.12:0 1", &l, why, sizeof(why)), -EINVAL);
+	assert_int_equal(eff_parse_line(c, "web 1", &l, why, sizeof(why)), -EINVAL);
+	assert_int_equal(eff_parse_line(c, "", &l, why, sizeof(why)), -EINVAL);
+	conf_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_precedence),
+	    cmocka_unit_test(test_reload_carries_by_identity),
+	    cmocka_unit_test(test_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
