@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential autoconf automake pkg-config
  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
  libssl-dev libyaml-dev libevent-dev libcmocka-dev
- iproute2 procps python3 user-mode-linux kmod ipvsadm busybox util-linux"
+ iproute2 procps python3 user-mode-linux kmod ipvsadm busybox util-linux nftables iputils-arping iputils-ping"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
