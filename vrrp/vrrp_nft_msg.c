@@ -34,6 +34,15 @@
 #define SET6 "notheld6"
 #define CHAIN "input"
 
+/* A message is built in one of these, then copied.  Zeroed: libnftnl
+ * leaves attribute padding unwritten. */
+struct scratch {
+	union {
+		char c[MSG_MAX];
+		struct nlmsghdr align;
+	} u;
+};
+
 struct batch {
 	char *buf;
 	size_t len;
@@ -93,28 +102,22 @@ commit(struct batch *b, const struct nlmsghdr *nlh, bool command)
 static int
 batch_begin(struct batch *b)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 
-	return commit(b, nftnl_batch_begin(s.c, b->seq), false);
+	return commit(b, nftnl_batch_begin(s.u.c, b->seq), false);
 }
 
 /* Ask for an ack on the last command only, then close the batch. */
 static int
 batch_end(struct batch *b, size_t *used, uint32_t *last)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nlmsghdr *cmd = (struct nlmsghdr *)(b->buf + b->last_off);
 	int r;
 
 	if (b->last_off == SIZE_MAX)
 		return -EINVAL;
-	if ((r = commit(b, nftnl_batch_end(s.c, b->seq), false)) < 0)
+	if ((r = commit(b, nftnl_batch_end(s.u.c, b->seq), false)) < 0)
 		return r;
 	cmd->nlmsg_flags |= NLM_F_ACK;
 	*used = b->off;
@@ -133,16 +136,13 @@ batch_init(struct batch *b, void *buf, size_t len, uint32_t seq)
 static int
 put_table(struct batch *b, uint16_t type, uint16_t family, uint16_t flags)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 	int r = -ENOMEM;
 
 	if (t && nftnl_table_set_str(t, NFTNL_TABLE_NAME, VRRP_NFT_TABLE) == 0) {
-		nlh = nftnl_nlmsg_build_hdr(s.c, type, family, flags, b->seq);
+		nlh = nftnl_nlmsg_build_hdr(s.u.c, type, family, flags, b->seq);
 		nftnl_table_nlmsg_build_payload(nlh, t);
 		r = commit(b, nlh, true);
 	}
@@ -165,10 +165,7 @@ put_table_gone(struct batch *b, uint16_t family)
 static int
 put_set(struct batch *b, uint16_t family, const char *name, bool v6)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nftnl_set *set = nftnl_set_alloc();
 	struct nlmsghdr *nlh;
 	int r = -ENOMEM;
@@ -179,7 +176,7 @@ put_set(struct batch *b, uint16_t family, const char *name, bool v6)
 		nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE, v6 ? NFT_TYPE_IP6ADDR : NFT_TYPE_IPADDR);
 		nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, v6 ? 16 : 4);
 		nftnl_set_set_u32(set, NFTNL_SET_ID, b->set_id++);
-		nlh = nftnl_nlmsg_build_hdr(s.c, NFT_MSG_NEWSET, family,
+		nlh = nftnl_nlmsg_build_hdr(s.u.c, NFT_MSG_NEWSET, family,
 					    NLM_F_CREATE | NLM_F_EXCL, b->seq);
 		nftnl_set_nlmsg_build_payload(nlh, set);
 		r = commit(b, nlh, true);
@@ -192,10 +189,7 @@ put_set(struct batch *b, uint16_t family, const char *name, bool v6)
 static int
 put_chain(struct batch *b, uint16_t family)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
 	int r = -ENOMEM;
@@ -207,7 +201,7 @@ put_chain(struct batch *b, uint16_t family)
 				    family == NFPROTO_ARP ? NF_ARP_IN : NF_INET_LOCAL_IN);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, VRRP_NFT_PRIO);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-		nlh = nftnl_nlmsg_build_hdr(s.c, NFT_MSG_NEWCHAIN, family,
+		nlh = nftnl_nlmsg_build_hdr(s.u.c, NFT_MSG_NEWCHAIN, family,
 					    NLM_F_CREATE | NLM_F_EXCL, b->seq);
 		nftnl_chain_nlmsg_build_payload(nlh, c);
 		r = commit(b, nlh, true);
@@ -372,10 +366,7 @@ typedef int (*rule_fn)(struct nftnl_rule *r, uint16_t family);
 static int
 put_rule(struct batch *b, uint16_t family, rule_fn fill)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
 	int rc = -ENOMEM;
@@ -384,7 +375,7 @@ put_rule(struct batch *b, uint16_t family, rule_fn fill)
 	    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, CHAIN) == 0) {
 		nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, family);
 		if ((rc = fill(r, family)) == 0) {
-			nlh = nftnl_nlmsg_build_hdr(s.c, NFT_MSG_NEWRULE, family,
+			nlh = nftnl_nlmsg_build_hdr(s.u.c, NFT_MSG_NEWRULE, family,
 						    NLM_F_CREATE | NLM_F_APPEND, b->seq);
 			nftnl_rule_nlmsg_build_payload(nlh, r);
 			rc = commit(b, nlh, true);
@@ -401,10 +392,7 @@ static int
 put_elem(struct batch *b, uint16_t type, uint16_t family, const char *set, const void *key,
 	 uint32_t klen)
 {
-	union {
-		char c[MSG_MAX];
-		struct nlmsghdr align;
-	} s;
+	struct scratch s = {{{0}}};
 	struct nftnl_set *st = nftnl_set_alloc();
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 	struct nlmsghdr *nlh;
@@ -415,7 +403,7 @@ put_elem(struct batch *b, uint16_t type, uint16_t family, const char *set, const
 	    nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, klen) == 0) {
 		nftnl_set_elem_add(st, e);
 		e = NULL; /* the set owns it now */
-		nlh = nftnl_nlmsg_build_hdr(s.c, type, family,
+		nlh = nftnl_nlmsg_build_hdr(s.u.c, type, family,
 					    type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0, b->seq);
 		nftnl_set_elems_nlmsg_build_payload(nlh, st);
 		rc = commit(b, nlh, true);
@@ -449,13 +437,16 @@ put_addr(struct batch *b, const struct tspec *t, const struct vrrp_nft_addr *a)
 	return put_elem(b, NFT_MSG_DELSETELEM, t->family, set, &a->addr, klen);
 }
 
+/* fresh: the sets were just created empty, held addresses need nothing */
 static int
-put_addrs(struct batch *b, const struct tspec *t, const struct vrrp_nft_addr *a, size_t n)
+put_addrs(struct batch *b, const struct tspec *t, const struct vrrp_nft_addr *a, size_t n,
+	  bool fresh)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = put_addr(b, t, &a[i]);
+		if (!(fresh && a[i].held))
+			rc = put_addr(b, t, &a[i]);
 	return rc;
 }
 
@@ -518,7 +509,7 @@ vrrp_nft_msg_open(void *buf, size_t len, uint32_t seq, unsigned families,
 		return rc;
 	for (size_t i = 0; i < nt; i++) {
 		if ((rc = put_table_gone(&b, t[i].family)) < 0 || (rc = put_tspec(&b, &t[i])) < 0 ||
-		    (rc = put_addrs(&b, &t[i], a, n)) < 0)
+		    (rc = put_addrs(&b, &t[i], a, n, true)) < 0)
 			return rc;
 	}
 	return batch_end(&b, used, last);
@@ -540,7 +531,7 @@ vrrp_nft_msg_update(void *buf, size_t len, uint32_t seq, unsigned families,
 	if ((rc = batch_begin(&b)) < 0)
 		return rc;
 	for (size_t i = 0; i < nt; i++)
-		if ((rc = put_addrs(&b, &t[i], a, n)) < 0)
+		if ((rc = put_addrs(&b, &t[i], a, n, false)) < 0)
 			return rc;
 	/* nothing to say (no address of a filtered family): -EINVAL */
 	return batch_end(&b, used, last);
