@@ -106,8 +106,7 @@ transact(struct vrrp_nft *n, const void *buf, size_t len, uint32_t first, uint32
 static bool
 family_missing(int rc)
 {
-	return rc == -ENOENT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP ||
-	       rc == -EPROTONOSUPPORT;
+	return rc == -ENOENT || rc == -EAFNOSUPPORT || rc == -EOPNOTSUPP || rc == -EPROTONOSUPPORT;
 }
 
 static int
@@ -134,8 +133,8 @@ remove_leftovers(struct vrrp_nft *n)
 	static const struct {
 		uint16_t nfproto;
 		unsigned bit;
-	} tables[] = {{NFPROTO_INET, VRRP_NFT_IPV4}, {NFPROTO_ARP, VRRP_NFT_ARP},
-		      {NFPROTO_IPV6, 0}};
+	} tables[] = {
+	    {NFPROTO_INET, VRRP_NFT_IPV4}, {NFPROTO_ARP, VRRP_NFT_ARP}, {NFPROTO_IPV6, 0}};
 	char buf[1024] __attribute__((aligned(4)));
 	uint32_t first, last;
 	size_t used;

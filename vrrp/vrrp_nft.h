@@ -86,8 +86,8 @@ int vrrp_nft_msg_remove(void *buf, size_t len, uint32_t seq, unsigned families, 
 			uint32_t *last);
 /* Delete our table of one family (NFPROTO_INET, _ARP or _IPV6) alone:
  * the leftover of a layout other than the one installed. */
-int vrrp_nft_msg_remove_table(void *buf, size_t len, uint32_t seq, uint16_t nfproto,
-			      size_t *used, uint32_t *last);
+int vrrp_nft_msg_remove_table(void *buf, size_t len, uint32_t seq, uint16_t nfproto, size_t *used,
+			      uint32_t *last);
 /* A batch buffer large enough for n addresses. */
 size_t vrrp_nft_msg_size(size_t n);
 /* Whether a layout is one of the three above. */

@@ -47,9 +47,9 @@ struct batch {
 	char *buf;
 	size_t len;
 	size_t off;
-	uint32_t seq;	      /* the next message's */
-	size_t last_off;      /* offset of the last command, for its ack flag */
-	uint32_t set_id;      /* ids of the sets created in this batch */
+	uint32_t seq;	 /* the next message's */
+	size_t last_off; /* offset of the last command, for its ack flag */
+	uint32_t set_id; /* ids of the sets created in this batch */
 };
 
 /* One table of a layout and the sets it holds. */

@@ -114,7 +114,8 @@ run_stdin(struct vrrp_nft **n)
 	while (fgets(line, sizeof(line), stdin)) {
 		size_t nw = 0;
 
-		for (char *s = strtok(line, " \t\n"); s && nw < MAX_WORDS; s = strtok(NULL, " \t\n"))
+		for (char *s = strtok(line, " \t\n"); s && nw < MAX_WORDS;
+		     s = strtok(NULL, " \t\n"))
 			w[nw++] = s;
 		(void)run(n, w, nw);
 	}

@@ -87,8 +87,9 @@ assert_batch(size_t used, uint32_t last, const struct want *w, size_t n)
 		assert_int_equal(nlh->nlmsg_seq, SEQ + i);
 		assert_int_equal(nlh->nlmsg_flags,
 				 NLM_F_REQUEST | w[i].flags | (is_last_cmd ? NLM_F_ACK : 0));
-		assert_int_equal(((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family,
-				 w[i].family);
+		assert_int_equal(
+		    ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family,
+		    w[i].family);
 		if (w[i].name)
 			assert_string_equal(msg_name(nlh), w[i].name);
 		if (is_last_cmd)
@@ -98,8 +99,14 @@ assert_batch(size_t used, uint32_t last, const struct want *w, size_t n)
 	assert_int_equal(left, 0);
 }
 
-#define BEGIN {NFNL_MSG_BATCH_BEGIN, 0, 0, NULL}
-#define END {NFNL_MSG_BATCH_END, 0, 0, NULL}
+#define BEGIN                                                                                      \
+	{                                                                                          \
+		NFNL_MSG_BATCH_BEGIN, 0, 0, NULL                                                   \
+	}
+#define END                                                                                        \
+	{                                                                                          \
+		NFNL_MSG_BATCH_END, 0, 0, NULL                                                     \
+	}
 #define C NLM_F_CREATE
 #define CX (NLM_F_CREATE | NLM_F_EXCL)
 #define CA (NLM_F_CREATE | NLM_F_APPEND)
@@ -118,24 +125,24 @@ static void
 test_open_full(void **state)
 {
 	static const struct want w[] = {
-		BEGIN,
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, C, NULL},
-		{NFT(NFT_MSG_DELTABLE), NFPROTO_INET, 0, NULL},
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, CX, NULL},
-		{NFT(NFT_MSG_NEWSET), NFPROTO_INET, CX, "notheld4"},
-		{NFT(NFT_MSG_NEWSET), NFPROTO_INET, CX, "notheld6"},
-		{NFT(NFT_MSG_NEWCHAIN), NFPROTO_INET, CX, "input"},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
-		{NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld6"},
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_ARP, C, NULL},
-		{NFT(NFT_MSG_DELTABLE), NFPROTO_ARP, 0, NULL},
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_ARP, CX, NULL},
-		{NFT(NFT_MSG_NEWSET), NFPROTO_ARP, CX, "notheld4"},
-		{NFT(NFT_MSG_NEWCHAIN), NFPROTO_ARP, CX, "input"},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_ARP, CA, NULL},
-		END,
+	    BEGIN,
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, C, NULL},
+	    {NFT(NFT_MSG_DELTABLE), NFPROTO_INET, 0, NULL},
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, CX, NULL},
+	    {NFT(NFT_MSG_NEWSET), NFPROTO_INET, CX, "notheld4"},
+	    {NFT(NFT_MSG_NEWSET), NFPROTO_INET, CX, "notheld6"},
+	    {NFT(NFT_MSG_NEWCHAIN), NFPROTO_INET, CX, "input"},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_INET, CA, NULL},
+	    {NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld6"},
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_ARP, C, NULL},
+	    {NFT(NFT_MSG_DELTABLE), NFPROTO_ARP, 0, NULL},
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_ARP, CX, NULL},
+	    {NFT(NFT_MSG_NEWSET), NFPROTO_ARP, CX, "notheld4"},
+	    {NFT(NFT_MSG_NEWCHAIN), NFPROTO_ARP, CX, "input"},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_ARP, CA, NULL},
+	    END,
 	};
 	struct vrrp_nft_addr a[] = {addr("2001:db8::100", false), addr("192.0.2.100", true)};
 	size_t used = 0;
@@ -152,22 +159,22 @@ static void
 test_open_ip6_only(void **state)
 {
 	static const struct want w[] = {
-		BEGIN,
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_IPV6, C, NULL},
-		{NFT(NFT_MSG_DELTABLE), NFPROTO_IPV6, 0, NULL},
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_IPV6, CX, NULL},
-		{NFT(NFT_MSG_NEWSET), NFPROTO_IPV6, CX, "notheld6"},
-		{NFT(NFT_MSG_NEWCHAIN), NFPROTO_IPV6, CX, "input"},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_IPV6, CA, NULL},
-		{NFT(NFT_MSG_NEWRULE), NFPROTO_IPV6, CA, NULL},
-		END,
+	    BEGIN,
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_IPV6, C, NULL},
+	    {NFT(NFT_MSG_DELTABLE), NFPROTO_IPV6, 0, NULL},
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_IPV6, CX, NULL},
+	    {NFT(NFT_MSG_NEWSET), NFPROTO_IPV6, CX, "notheld6"},
+	    {NFT(NFT_MSG_NEWCHAIN), NFPROTO_IPV6, CX, "input"},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_IPV6, CA, NULL},
+	    {NFT(NFT_MSG_NEWRULE), NFPROTO_IPV6, CA, NULL},
+	    END,
 	};
 	size_t used = 0;
 	uint32_t last = 0;
 
 	(void)state;
 	assert_int_equal(
-		vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_IPV6, NULL, 0, &used, &last), 0);
+	    vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_IPV6, NULL, 0, &used, &last), 0);
 	assert_batch(used, last, w, sizeof(w) / sizeof(w[0]));
 }
 
@@ -176,13 +183,13 @@ static void
 test_update(void **state)
 {
 	static const struct want w[] = {
-		BEGIN,
-		{NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld4"},
-		{NFT(NFT_MSG_DELSETELEM), NFPROTO_INET, 0, "notheld4"},
-		{NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld6"},
-		{NFT(NFT_MSG_NEWSETELEM), NFPROTO_ARP, C, "notheld4"},
-		{NFT(NFT_MSG_DELSETELEM), NFPROTO_ARP, 0, "notheld4"},
-		END,
+	    BEGIN,
+	    {NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld4"},
+	    {NFT(NFT_MSG_DELSETELEM), NFPROTO_INET, 0, "notheld4"},
+	    {NFT(NFT_MSG_NEWSETELEM), NFPROTO_INET, C, "notheld6"},
+	    {NFT(NFT_MSG_NEWSETELEM), NFPROTO_ARP, C, "notheld4"},
+	    {NFT(NFT_MSG_DELSETELEM), NFPROTO_ARP, 0, "notheld4"},
+	    END,
 	};
 	struct vrrp_nft_addr a[] = {addr("192.0.2.100", true), addr("2001:db8::100", false)};
 	size_t used = 0;
@@ -190,7 +197,7 @@ test_update(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, a, 2, &used, &last), 0);
+	    vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, a, 2, &used, &last), 0);
 	assert_batch(used, last, w, sizeof(w) / sizeof(w[0]));
 }
 
@@ -198,18 +205,18 @@ static void
 test_remove(void **state)
 {
 	static const struct want w[] = {
-		BEGIN,
-		{NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, C, NULL},
-		{NFT(NFT_MSG_DELTABLE), NFPROTO_INET, 0, NULL},
-		END,
+	    BEGIN,
+	    {NFT(NFT_MSG_NEWTABLE), NFPROTO_INET, C, NULL},
+	    {NFT(NFT_MSG_DELTABLE), NFPROTO_INET, 0, NULL},
+	    END,
 	};
 	size_t used = 0;
 	uint32_t last = 0;
 
 	(void)state;
-	assert_int_equal(vrrp_nft_msg_remove(buf, sizeof(buf), SEQ, VRRP_NFT_IPV4 | VRRP_NFT_IPV6,
-					     &used, &last),
-			 0);
+	assert_int_equal(
+	    vrrp_nft_msg_remove(buf, sizeof(buf), SEQ, VRRP_NFT_IPV4 | VRRP_NFT_IPV6, &used, &last),
+	    0);
 	assert_batch(used, last, w, sizeof(w) / sizeof(w[0]));
 }
 
@@ -218,7 +225,7 @@ test_remove(void **state)
 static void
 test_nd_rule(void **state)
 {
-	static const char *kinds[] = {"meta", "cmp",	 "meta",    "cmp",	 "payload",
+	static const char *kinds[] = {"meta", "cmp",	 "meta",   "cmp",     "payload",
 				      "cmp",  "payload", "lookup", "counter", "immediate"};
 	const struct nlmsghdr *nlh = (const void *)buf;
 	struct nftnl_rule *r = nftnl_rule_alloc();
@@ -230,7 +237,7 @@ test_nd_rule(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, NULL, 0, &used, &last), 0);
+	    vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, NULL, 0, &used, &last), 0);
 	left = (int)used;
 	for (int k = 0; k < 9; k++) /* BEGIN, 3 tables, 2 sets, chain, 2 rules */
 		nlh = mnl_nlmsg_next(nlh, &left);
@@ -246,7 +253,8 @@ test_nd_rule(void **state)
 			assert_int_equal(nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN), 16);
 		}
 		if (i == 7)
-			assert_string_equal(nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET), "notheld6");
+			assert_string_equal(nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET),
+					    "notheld6");
 		i++;
 	}
 	assert_int_equal(i, 10);
@@ -266,8 +274,8 @@ test_short_buffers(void **state)
 	assert_int_equal(vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, a, 2, &used, &last),
 			 0);
 	for (size_t len = 0; len < used; len++) {
-		assert_int_equal(
-			vrrp_nft_msg_open(buf, len, SEQ, VRRP_NFT_ALL, a, 2, &u, &l), -EMSGSIZE);
+		assert_int_equal(vrrp_nft_msg_open(buf, len, SEQ, VRRP_NFT_ALL, a, 2, &u, &l),
+				 -EMSGSIZE);
 		assert_int_equal(u, 7);
 		assert_int_equal(l, 7);
 	}
@@ -281,18 +289,17 @@ test_bad_args(void **state)
 	uint32_t last;
 
 	(void)state;
-	assert_int_equal(vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_IPV4, NULL, 0, &used,
-					   &last),
-			 -EINVAL);
+	assert_int_equal(
+	    vrrp_nft_msg_open(buf, sizeof(buf), SEQ, VRRP_NFT_IPV4, NULL, 0, &used, &last),
+	    -EINVAL);
 	assert_int_equal(vrrp_nft_msg_remove(buf, sizeof(buf), SEQ, 0, &used, &last), -EINVAL);
 	/* nothing to do: an IPv4 address in the ip6 layout */
 	assert_int_equal(
-		vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_IPV6, &a, 1, &used, &last),
-		-EINVAL);
+	    vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_IPV6, &a, 1, &used, &last),
+	    -EINVAL);
 	a.family = AF_UNIX;
 	assert_int_equal(
-		vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, &a, 1, &used, &last),
-		-EINVAL);
+	    vrrp_nft_msg_update(buf, sizeof(buf), SEQ, VRRP_NFT_ALL, &a, 1, &used, &last), -EINVAL);
 }
 
 /* ------------------------------------------------------------- answers */
@@ -350,10 +357,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_full),  cmocka_unit_test(test_open_ip6_only),
-		cmocka_unit_test(test_update),	   cmocka_unit_test(test_remove),
-		cmocka_unit_test(test_nd_rule),	   cmocka_unit_test(test_short_buffers),
-		cmocka_unit_test(test_bad_args),   cmocka_unit_test(test_acks),
+	    cmocka_unit_test(test_open_full), cmocka_unit_test(test_open_ip6_only),
+	    cmocka_unit_test(test_update),    cmocka_unit_test(test_remove),
+	    cmocka_unit_test(test_nd_rule),   cmocka_unit_test(test_short_buffers),
+	    cmocka_unit_test(test_bad_args),  cmocka_unit_test(test_acks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
