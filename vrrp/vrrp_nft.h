@@ -22,14 +22,16 @@
  * operator's own tables).  Only destinations in a set are dropped.  The
  * input hook (not prerouting) leaves forwarded traffic alone.
  *
- * Kernels without some families (the lab's UML kernel has ip6 but no ip,
- * inet nor, possibly, arp): vrrp_nft_open tries, each as one transaction,
- * the layouts inet+arp, inet, then ip6 alone ("table ip6 lvsd", same set
- * and rules as the IPv6 half above), and reports what it got through
- * vrrp_nft_families(), then deletes (best effort) any table of ours that
- * the installed layout does not use.  A caller logs once what is not
- * filtered.  Only when
- * no layout fits does it fail, with -EAFNOSUPPORT.
+ * Kernels without some families: vrrp_nft_open tries, each as one
+ * transaction, the layouts inet+arp, inet, then ip6 alone ("table ip6
+ * lvsd", same set and rules as the IPv6 half above), keeps the first the
+ * kernel takes and reports it through vrrp_nft_families(), then deletes
+ * (best effort) any table of ours the installed layout does not use.  A
+ * refused family shows as EOPNOTSUPP (table) or ENOENT (chain type); when
+ * no layout fits, open fails with -EAFNOSUPPORT and leaves nothing behind.
+ * The caller logs once what is not filtered and goes on.  Seen in the lab:
+ * Debian's UML 6.1 refuses every family but bridge, ip6 included, so there
+ * open fails with -EAFNOSUPPORT (tests/lab/cases/vrrp-nft-absent.sh).
  *
  * Layers: pure builders (vrrp_nft_msg.c) write one whole nfnetlink batch
  * into a caller buffer; the socket (vrrp_nft.c) sends it and reads the
