@@ -12,7 +12,7 @@
  *   held ADDR...    mark addresses held (one transaction)
  *   notheld ADDR... mark addresses not held (one transaction)
  *   close           close, leave the tables
- *   close-remove    close and delete our tables
+ *   close-remove    close and delete our tables (also: close --remove)
  */
 #include "config.h"
 
@@ -96,7 +96,8 @@ run(struct vrrp_nft **n, char **w, size_t nw)
 	else if (!strcmp(w[0], "held") || !strcmp(w[0], "notheld"))
 		return cmd_mark(*n, w + 1, nw - 1, !strcmp(w[0], "held"));
 	else if (!strcmp(w[0], "close") || !strcmp(w[0], "close-remove")) {
-		vrrp_nft_close(*n, !strcmp(w[0], "close-remove"));
+		vrrp_nft_close(*n, !strcmp(w[0], "close-remove") ||
+				       (nw > 1 && !strcmp(w[1], "--remove")));
 		*n = NULL;
 	} else
 		rc = -1;

@@ -167,7 +167,7 @@ check "a second open replaces our tables: one of each, 3 + 1 rules, empty sets" 
 check "close without remove keeps our tables" eval \
 	'tool close && test "$(our_tables)" = "table arp lvsd table inet lvsd "'
 check "close --remove leaves no table of ours, the operator's untouched" eval \
-	'tool open && tool close-remove && test -z "$(our_tables)" && other_unchanged'
+	'tool open && tool close --remove && test -z "$(our_tables)" && other_unchanged'
 
 # A kernel without IPv4 nftables (the lab's UML) gets the ip6 layout:
 # forced here, since the host kernel has every family.
