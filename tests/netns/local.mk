@@ -1,6 +1,16 @@
 # tests/netns: lvsd in network namespaces of the host (root; each test skips
-# itself otherwise): VRRP between directors, interop with keepalived.
-NETNS_TESTS = tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh
+# itself otherwise): VRRP between directors, interop with keepalived, the
+# strict filter.
+# nft-tool drives the strict filter (vrrp/vrrp_nft.c) as the vrrp child does.
+check_PROGRAMS += tests/netns/nft-tool
+tests_netns_nft_tool_SOURCES = tests/netns/nft-tool.c
+tests_netns_nft_tool_CFLAGS = $(AM_CFLAGS) $(NFTNL_CFLAGS)
+tests_netns_nft_tool_LDADD = vrrp/libvrrp.a $(NFTNL_LIBS)
+
+NETNS_TESTS = tests/netns/nft.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh
+# The same filter in the lab, on a kernel without the families it needs
+# (the case runs with every other lab case; listed here with its owner).
+EXTRA_DIST += tests/lab/cases/vrrp-nft-absent.sh
