@@ -11,7 +11,7 @@
  *   vrrp_link.c   interface state from rtnetlink notifications
  *   vrrp_pkt.c    the advertisement codec (pure)
  *   vrrp_fsm.c    the state machine (pure)
- *   vrrp_nft.c    the strict filter (nftables)
+ *   vrrp_strict.c the strict filter at work; vrrp_nft.c its nftables adapter
  */
 #ifndef VRRP_VRRP_H
 #define VRRP_VRRP_H
@@ -29,6 +29,7 @@ struct event;
 struct nl_sock;
 struct event_base;
 struct vrrp_link;
+struct vrrp_nft;
 
 /* Drop reasons beyond the codec's (enum vrrp_drop), counted per instance. */
 enum {
@@ -87,6 +88,8 @@ struct vrrp_child {
 	struct event_base *base;
 	struct vrrp_link *link;
 	struct nl_sock *route; /* for the virtual addresses */
+	struct vrrp_nft *nft;  /* the strict filter, NULL when off or unavailable */
+	bool nft_said;	       /* its absence was logged */
 	struct vrrp_inst *inst; /* the installed generation's */
 	size_t n_inst;
 	struct vrrp_inst *staged;
@@ -142,6 +145,11 @@ int vrrp_addr_set(struct nl_sock *sk, int ifindex, const struct vrrp_addr *vips,
 		  bool add, int *err);
 /* The route socket these use (one per child). */
 int vrrp_addr_socket(struct nl_sock **out);
+
+/* vrrp_strict.c: the nftables filter of the VIPs not held */
+void vrrp_strict_rebuild(struct vrrp_child *vc);
+void vrrp_strict_update(struct vrrp_child *vc, const struct vrrp_inst *vi);
+void vrrp_strict_close(struct vrrp_child *vc, bool remove);
 
 /* vrrp_announce.c */
 /* Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) for

@@ -142,6 +142,7 @@ inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 	else
 		log_notice("%s: %s -> %s: %s", vi->name, vrrp_st_name(o->from),
 			   vrrp_st_name(o->to), vrrp_why_name(o->why));
+	vrrp_strict_update(vi->vc, vi);
 	vrrp_inst_report(vi, (uint8_t)o->from, (uint8_t)o->why);
 	if (o->why == VRRP_WHY_HANDED_OVER)
 		vi->handover_cookie = 0;

@@ -182,6 +182,7 @@ vrrp_commit(void *state, uint64_t generation)
 		vrrp_inst_stop(&old[i], old[i].vc != NULL);
 	}
 	vrrp_free_array(old, n_old);
+	vrrp_strict_rebuild(vc);
 }
 
 static void
@@ -329,6 +330,7 @@ vrrp_stop(void *state)
 	vrrp_free_array(vc->staged, vc->n_staged);
 	vc->inst = vc->staged = NULL;
 	vc->n_inst = vc->n_staged = 0;
+	vrrp_strict_close(vc, true); /* a clean stop: no table left behind */
 	if (vc->ev_stop)
 		event_free(vc->ev_stop);
 	vrrp_link_close(vc->link);

@@ -7,7 +7,7 @@
 # the link coming back.  Timers: 100 ms advertisements.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..16"
+echo "1..20"
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 vrrp_conf d2 100
@@ -16,6 +16,10 @@ check "lvsd starts on d2" lvsd_start d2
 check "d1 (priority 150) becomes master" wait_until 30 is_state d1 master
 check "d2 (priority 100) is backup" wait_until 30 is_state d2 backup
 check "the VIP is on d1 only" wait_until 30 eval 'has_vip d1 && no_vip d2'
+# the strict filter: the backup drops what is sent to the VIP it does not hold
+notheld() { nsx "$1" nft list set inet lvsd notheld4 2>/dev/null | grep -q " $VIP "; }
+check "strict filter: d2's nftables set of VIPs not held has $VIP" wait_until 30 notheld d2
+check "and d1's (the master) does not" eval '! notheld d1 && nsx d1 nft list table inet lvsd >/dev/null'
 
 # the master's link goes down: d2 takes over
 ip -n "$(ns sw)" link set v-d1 down
@@ -50,3 +54,7 @@ check "the link restored, d2 backs off to the higher priority" wait_until 30 is_
 ms=$((($(date +%s%N) - t0) / 1000000))
 diag <<<"split brain healed ${ms} ms after the link came back"
 check "and only d1 holds the VIP" wait_until 30 eval 'has_vip d1 && no_vip d2'
+kill -TERM "$PID_d2"
+check "d2 stopped cleanly leaves no nftables table of lvsd" \
+	wait_until 30 eval '! kill -0 "$PID_d2" 2>/dev/null && ! nsx d2 nft list table inet lvsd 2>/dev/null'
+check "and d1's filter is still there" nsx d1 nft list table inet lvsd
