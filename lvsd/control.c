@@ -29,6 +29,7 @@
 #include <event2/listener.h>
 
 #include "lvsd/core/log.h"
+#include "lvsd/drill.h"
 #include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
@@ -51,6 +52,7 @@ struct control_conn {
 	bool json;
 	bool waiting;
 	uint32_t cookie;
+	uint32_t handover; /* the handover cookie it waits on, or 0 */
 	/* weight: the lines read so far, refusals with their reasons */
 	bool batch;
 	struct eff_line *lines;
@@ -358,6 +360,103 @@ control_weight(struct control_conn *cc, const char *line, struct evbuffer *in)
 }
 
 static void
+control_handover_reply(struct control_conn *cc, bool final)
+{
+	struct evbuffer *body = evbuffer_new();
+	bool ok = false;
+
+	if (!body) {
+		control_reply(cc, "error: out of memory", NULL);
+		return;
+	}
+	if (!drill_handover_done(cc->ctl->d, cc->handover, final, body, &ok)) {
+		evbuffer_free(body);
+		return;
+	}
+	cc->handover = 0;
+	if (ok) {
+		control_reply(cc, "ok", body);
+	} else {
+		char head[512];
+		size_t n = evbuffer_copyout(body, head + 7, sizeof(head) - 8);
+
+		memcpy(head, "error: ", 7);
+		head[7 + n] = '\0';
+		for (char *p = head; *p; p++) /* one line */
+			if (*p == '\n')
+				*p = p[1] ? ';' : '\0';
+		control_reply(cc, head, NULL);
+	}
+	evbuffer_free(body);
+}
+
+void
+control_vrrp_progress(struct lvsd *d)
+{
+	struct control_conn *cc, *next;
+
+	if (!d->ctl)
+		return;
+	for (cc = d->ctl->conns; cc; cc = next) {
+		next = cc->next; /* a reply may free cc once written, never at once */
+		if (cc->handover)
+			control_handover_reply(cc, false);
+	}
+}
+
+static void
+control_handover_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_conn *cc = arg;
+
+	if (cc->handover)
+		control_handover_reply(cc, true);
+}
+
+/* handover [INSTANCE]: the reply comes when the new master was heard. */
+static void
+control_handover(struct control_conn *cc, const char *name)
+{
+	struct lvsd *d = cc->ctl->d;
+	char err[256], head[300];
+	uint32_t wait_ms;
+	struct timeval tv, dl;
+	int r;
+
+	r = drill_handover(d, name, &cc->handover, &wait_ms, err, sizeof(err));
+	if (r < 0) {
+		snprintf(head, sizeof(head), "error: %s", err);
+		control_reply(cc, head, NULL);
+		return;
+	}
+	tv.tv_sec = wait_ms / 1000;
+	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
+	dl.tv_sec = tv.tv_sec + CONTROL_DEADLINE_S; /* the connection lives past the wait */
+	dl.tv_usec = 0;
+	evtimer_add(cc->deadline, &dl);
+	cc->timer = evtimer_new(d->base, control_handover_timeout, cc);
+	if (!cc->timer) {
+		control_handover_reply(cc, true);
+		return;
+	}
+	evtimer_add(cc->timer, &tv);
+}
+
+static void
+control_drill(struct control_conn *cc)
+{
+	struct evbuffer *body = evbuffer_new();
+
+	if (!body) {
+		control_reply(cc, "error: out of memory", NULL);
+		return;
+	}
+	drill_report(cc->ctl->d, body);
+	control_reply(cc, "ok", body);
+	evbuffer_free(body);
+}
+
+static void
 control_conn_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *cc = arg;
@@ -385,9 +484,16 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_reload(cc);
 	else if (control_weight(cc, line, in))
 		;
+	else if (!strcmp(line, "handover"))
+		control_handover(cc, NULL);
+	else if (!strncmp(line, "handover ", 9))
+		control_handover(cc, line + 9);
+	else if (!strcmp(line, "drill report"))
+		control_drill(cc);
 	else {
 		snprintf(head, sizeof(head),
-			 "error: unknown command '%.*s' (status, status --json, reload, weight)",
+			 "error: unknown command '%.*s' (status, status --json, reload, weight, "
+			 "handover, drill report)",
 			 CONTROL_LINE_MAX, line);
 		control_reply(cc, head, NULL);
 	}

@@ -16,6 +16,7 @@ struct evbuffer;
 struct ipc_chan;
 struct control;
 struct writer;
+struct drill;
 struct eff;
 
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
@@ -72,6 +73,7 @@ struct lvsd {
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
 	struct eff *eff; /* effective weights of the real servers (effective.h) */
+	struct drill *drill; /* VRRP transitions and handovers (drill.h) */
 };
 
 /* main.c */
@@ -138,6 +140,8 @@ int control_open(struct lvsd *d, const char *path);
 void control_close(struct lvsd *d);
 /* a child answered a status request */
 void control_status_progress(struct lvsd *d);
+/* the vrrp child reported a transition (a handover may be complete) */
+void control_vrrp_progress(struct lvsd *d);
 
 /* status.c */
 void status_render_text(const struct lvsd *d, struct evbuffer *out);

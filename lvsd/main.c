@@ -17,6 +17,7 @@
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
+#include "lvsd/drill.h"
 #include "lvsd/effective.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
@@ -347,7 +348,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	lint_config(d->conf, lint_log, NULL);
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0) {
+	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0) {
 		log_err("cannot start: %s", d->self_fd < 0 ? strerror(errno) : "out of memory");
 		conf_free(d->conf);
 		return 1;
@@ -371,6 +372,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	eff_free(d);
 	sockets_close(d);
 	lvsd_results_free(d);
+	drill_free(d);
 	close(d->self_fd);
 	if (d->base)
 		event_base_free(d->base);

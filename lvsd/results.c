@@ -10,6 +10,7 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
+#include "lvsd/drill.h"
 #include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
 
@@ -123,6 +124,8 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 	if (v->reason) /* a transition, not a status answer */
 		st->why = v->reason;
 	st->last = *v;
+	drill_record(d, v);
+	control_vrrp_progress(d);
 }
 
 const char *

@@ -77,6 +77,8 @@ struct vrrp_inst {
 	struct vrrp_pkt_addr master; /* the last master heard (or ourselves) */
 	bool link_down;		     /* its interface or a tracked one is down */
 	uint32_t handover_cookie;    /* of a resign in progress, or 0 */
+	uint64_t last_heard;	     /* when another master was last heard (us), 0 never */
+	uint64_t resigned_at;	     /* when the resign began (us), 0 when none */
 
 	uint64_t sent, received, dropped;
 	uint32_t drops[VRRP_DROP_REASONS];

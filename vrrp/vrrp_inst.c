@@ -55,6 +55,22 @@ inst_arm(struct vrrp_inst *vi)
 	event_add(vi->ev_timer, &tv);
 }
 
+/* The gap a transition closes, in ms (see struct ipc_vrrp_state). */
+static uint32_t
+inst_gap_ms(const struct vrrp_inst *vi, uint8_t why)
+{
+	uint64_t since = 0, now = vrrp_now();
+
+	if (why == VRRP_WHY_HANDED_OVER)
+		since = vi->resigned_at;
+	else if (why == VRRP_WHY_MASTER_DOWN || why == VRRP_WHY_PREEMPT ||
+		 why == VRRP_WHY_RESIGNED)
+		since = vi->last_heard;
+	if (!since || since > now || (now - since) / 1000 >= UINT32_MAX)
+		return UINT32_MAX;
+	return (uint32_t)((now - since) / 1000);
+}
+
 void
 vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why)
 {
@@ -75,6 +91,7 @@ vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why)
 	m.adverts_dropped = vi->dropped;
 	m.transitions = vi->transitions;
 	m.handover_cookie = vi->handover_cookie;
+	m.gap_ms = inst_gap_ms(vi, why);
 	memcpy(m.drops, vi->drops, sizeof(vi->drops));
 	child_send(vi->vc->child, IPC_VRRP_STATE, &m, sizeof(m));
 }
@@ -144,8 +161,10 @@ inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 			   vrrp_st_name(o->to), vrrp_why_name(o->why));
 	vrrp_strict_update(vi->vc, vi);
 	vrrp_inst_report(vi, (uint8_t)o->from, (uint8_t)o->why);
-	if (o->why == VRRP_WHY_HANDED_OVER)
+	if (o->why == VRRP_WHY_HANDED_OVER || o->to != VRRP_MASTER) {
 		vi->handover_cookie = 0;
+		vi->resigned_at = 0;
+	}
 }
 
 /* Carry out what the state machine asked, in its order. */
@@ -240,6 +259,7 @@ inst_packet(struct vrrp_inst *vi, const struct vrrp_pkt *p)
 		return;
 	}
 	vi->received++;
+	vi->last_heard = vrrp_now();
 	a.priority = p->priority;
 	a.interval_ms = p->interval_ms;
 	a.addr_cmp = inst_cmp_addr(vi, &p->src);
@@ -436,6 +456,7 @@ vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie)
 	if (!vrrp_fsm_resign(&vi->fsm, vrrp_now(), &o))
 		return false;
 	vi->handover_cookie = cookie;
+	vi->resigned_at = vrrp_now();
 	log_notice("%s: handing over: advertising priority 0, keeping the virtual addresses "
 		   "until the new master is heard",
 		   vi->name);

@@ -291,6 +291,11 @@ struct ipc_vrrp_state {
 	uint64_t adverts_dropped;
 	uint32_t transitions;
 	uint32_t handover_cookie; /* of the handover this transition completes, or 0 */
+	/* for a transition to master: ms since the last advertisement of the
+	 * master it replaces; for a handover completed: ms since it resigned;
+	 * UINT32_MAX when not known */
+	uint32_t gap_ms;
+	uint32_t pad2;
 	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (vrrp/vrrp.h) */
 };
 
