@@ -130,9 +130,11 @@ void vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why);
 int vrrp_sock_open(const struct vrrp_inst *vi);
 /* Send one advertisement of priority prio to the group or every peer. */
 int vrrp_sock_send(struct vrrp_inst *vi, uint8_t prio);
-/* Receive one packet: 0 and *out filled, -EAGAIN when none is left, or a
- * negative drop reason (-VRRP_DROP_*) for a packet that is not valid. */
-int vrrp_sock_recv(struct vrrp_inst *vi, struct vrrp_pkt *out);
+/* Receive one packet: 0 with *drop 0 and *out filled, or 0 with *drop a
+ * reason (VRRP_DROP_*) for a packet that is not valid; -EAGAIN when none
+ * is left, another -errno when the socket failed.  (Drop reasons and
+ * errnos share small numbers: never one in the place of the other.) */
+int vrrp_sock_recv(struct vrrp_inst *vi, struct vrrp_pkt *out, int *drop);
 
 /* vrrp_addr.c */
 /* The interface's address to advertise from: IPv4, its first address that

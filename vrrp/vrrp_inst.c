@@ -276,16 +276,16 @@ inst_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct vrrp_inst *vi = arg;
 
 	for (int i = 0; i < 64; i++) {
-		int r = vrrp_sock_recv(vi, &p);
+		int drop = 0, r = vrrp_sock_recv(vi, &p, &drop);
 
 		if (r == -EAGAIN)
 			return;
-		if (r < -VRRP_DROP_REASONS || r == -ENOMEM || r == -EBADF) {
+		if (r < 0) {
 			log_warn("%s: receiving: %s", vi->name, strerror(-r));
 			return;
 		}
-		if (r < 0)
-			inst_drop(vi, -r);
+		if (drop)
+			inst_drop(vi, drop);
 		else
 			inst_packet(vi, &p);
 	}

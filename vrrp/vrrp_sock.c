@@ -209,7 +209,7 @@ sock_cmsg6(struct msghdr *mh, int *hops, struct vrrp_pkt_addr *dst)
 }
 
 int
-vrrp_sock_recv(struct vrrp_inst *vi, struct vrrp_pkt *out)
+vrrp_sock_recv(struct vrrp_inst *vi, struct vrrp_pkt *out, int *drop)
 {
 	uint8_t buf[VRRP_PKT_IP4_HDR_LEN + 60 + VRRP_PKT_MAX_LEN + VRRP_PKT_AUTH_LEN];
 	union {
@@ -224,16 +224,24 @@ vrrp_sock_recv(struct vrrp_inst *vi, struct vrrp_pkt *out)
 	int hops = -1;
 	ssize_t n;
 
+	int r;
+
 	do
 		n = recvmsg(vi->fd, &mh, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	if (mh.msg_flags & MSG_TRUNC)
-		return -VRRP_DROP_LENGTH;
-	if (vi->family == AF_INET)
-		return vrrp_pkt_decode_ip4(buf, (size_t)n, out);
-	memset(&dst, 0, sizeof(dst));
-	sock_cmsg6(&mh, &hops, &dst);
-	return vrrp_pkt_decode(AF_INET6, buf, (size_t)n, &from.sin6_addr, dst.b, hops, out);
+	if (mh.msg_flags & MSG_TRUNC) {
+		*drop = VRRP_DROP_LENGTH;
+		return 0;
+	}
+	if (vi->family == AF_INET) {
+		r = vrrp_pkt_decode_ip4(buf, (size_t)n, out);
+	} else {
+		memset(&dst, 0, sizeof(dst));
+		sock_cmsg6(&mh, &hops, &dst);
+		r = vrrp_pkt_decode(AF_INET6, buf, (size_t)n, &from.sin6_addr, dst.b, hops, out);
+	}
+	*drop = -r; /* a drop reason, never an errno */
+	return 0;
 }
