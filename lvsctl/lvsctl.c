@@ -388,14 +388,16 @@ lvsctl_weight_batch(const char *path, const char *file, double timeout_s)
 	return rc;
 }
 
-/* A command line of argv's words, each without a newline; 0 or 2 (usage). */
+/* A command line of argv's words, each without a newline (a service or
+ * instance name may hold spaces: lvsd reads the other words around it);
+ * 0 or 2 (usage). */
 static int
 lvsctl_line(char *buf, size_t len, int argc, char **argv)
 {
 	size_t off = 0;
 
 	for (int i = 0; i < argc; i++) {
-		if (strchr(argv[i], '\n') || strchr(argv[i], ' '))
+		if (strchr(argv[i], '\n') || strchr(argv[i], '\r'))
 			return 2;
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s", i ? " " : "",
 					argv[i]);
@@ -433,7 +435,7 @@ lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool t
 		return lvsctl_usage(stderr);
 	}
 	if (lvsctl_line(req, sizeof(req), argc, argv)) {
-		fprintf(stderr, "lvsctl: bad arguments (no spaces or newlines in a word)\n");
+		fprintf(stderr, "lvsctl: bad arguments (no newline in a word, at most 500 bytes)\n");
 		return 2;
 	}
 	return lvsctl_request(path, req, timeout_s);
