@@ -375,6 +375,40 @@ vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_child *vc)
 	return 0;
 }
 
+static bool
+inst_has_vip(const struct vrrp_inst *vi, const struct vrrp_addr *a)
+{
+	for (size_t i = 0; i < vi->n_vips; i++)
+		if (vi->vips[i].family == a->family && !memcmp(vi->vips[i].a.b, a->a.b, 16))
+			return true;
+	return false;
+}
+
+/* A master whose new generation lists other addresses: it lets go of the
+ * ones gone, takes (and announces) the new ones. */
+static void
+inst_readdress(struct vrrp_inst *vi, const struct vrrp_inst *old)
+{
+	size_t gone = 0, added = 0;
+	int err;
+
+	for (size_t i = 0; i < old->n_vips; i++)
+		if (!inst_has_vip(vi, &old->vips[i]) &&
+		    vrrp_addr_set(vi->vc->route, vi->ifindex, &old->vips[i], 1, false, &err) == 0)
+			gone++;
+	for (size_t i = 0; i < vi->n_vips; i++)
+		added += !inst_has_vip(old, &vi->vips[i]);
+	if (!gone && !added)
+		return;
+	log_notice("%s: the new configuration's virtual addresses: %zu removed, %zu added", vi->name,
+		   gone, added);
+	inst_addrs(vi, true, NULL);
+	if (added && vi->announce_repeat) {
+		vi->announce_left = vi->announce_repeat;
+		event_active(vi->ev_announce, EV_TIMEOUT, 0);
+	}
+}
+
 void
 vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old)
 {
@@ -398,6 +432,8 @@ vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old)
 	vi->dropped = old->dropped;
 	memcpy(vi->drops, old->drops, sizeof(vi->drops));
 	vi->transitions = old->transitions;
+	if (vi->source.family)
+		vi->self = vi->source;
 	old->fd = -1; /* the socket goes with the state */
 	if (old->ev_read)
 		event_free(old->ev_read);
@@ -409,6 +445,8 @@ vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old)
 	if (!vi->ev_timer || !vi->ev_announce || (vi->fd >= 0 && !vi->ev_read) ||
 	    (vi->ev_read && event_add(vi->ev_read, NULL) < 0))
 		log_err("%s: out of memory taking over the running instance", vi->name);
+	if (vi->fsm.state == VRRP_MASTER && vi->ev_announce)
+		inst_readdress(vi, old);
 	inst_arm(vi);
 }
 

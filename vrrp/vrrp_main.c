@@ -144,7 +144,8 @@ vrrp_same(struct vrrp_inst *old, size_t n_old, const struct vrrp_inst *n)
 		struct vrrp_inst *o = &old[i];
 
 		if (o->vc && !strcmp(o->name, n->name) && !strcmp(o->ifname, n->ifname) &&
-		    o->vrid == n->vrid && o->version == n->version && o->family == n->family)
+		    o->vrid == n->vrid && o->version == n->version && o->family == n->family &&
+		    (o->n_peers == 0) == (n->n_peers == 0)) /* the socket's group membership */
 			return o;
 	}
 	return NULL;
