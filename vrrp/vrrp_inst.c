@@ -214,7 +214,22 @@ inst_from_peer(const struct vrrp_inst *vi, const struct vrrp_pkt_addr *src)
 	return false;
 }
 
-/* The checks beyond the codec's: 0, or the drop reason. */
+/* Whether another instance of ours runs VRID vrid on this interface: its
+ * adverts reach every raw socket on the link and are not a drop. */
+static bool
+inst_vrid_ours(const struct vrrp_inst *vi, uint8_t vrid)
+{
+	const struct vrrp_child *vc = vi->vc;
+
+	for (size_t i = 0; i < vc->n_inst; i++)
+		if (vc->inst[i].vc && vc->inst[i].vrid == vrid && vc->inst[i].family == vi->family &&
+		    !strcmp(vc->inst[i].ifname, vi->ifname))
+			return true;
+	return false;
+}
+
+/* The checks beyond the codec's: 0, -1 to ignore silently, or the drop
+ * reason. */
 static int
 inst_check(const struct vrrp_inst *vi, const struct vrrp_pkt *p)
 {
@@ -222,7 +237,7 @@ inst_check(const struct vrrp_inst *vi, const struct vrrp_pkt *p)
 	size_t n = 0;
 
 	if (p->vrid != vi->vrid)
-		return VRRP_DROP_VRID;
+		return inst_vrid_ours(vi, p->vrid) ? -1 : VRRP_DROP_VRID;
 	if (p->version != vi->version)
 		return VRRP_DROP_INST_VERSION;
 	if (vi->n_peers && !inst_from_peer(vi, &p->src))
@@ -255,7 +270,8 @@ inst_packet(struct vrrp_inst *vi, const struct vrrp_pkt *p)
 	if (!inst_cmp_addr(vi, &p->src))
 		return; /* our own, looped back */
 	if ((r = inst_check(vi, p)) != 0) {
-		inst_drop(vi, r);
+		if (r > 0)
+			inst_drop(vi, r);
 		return;
 	}
 	vi->received++;
