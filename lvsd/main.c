@@ -310,47 +310,47 @@ lvsd_owned_path(const struct lvsd *d, char *buf, size_t len)
 	return buf;
 }
 
+/* The first load, from o->file made absolute (a daemon works in /, and
+ * reloads read the file again): 0, or 1 with the reason logged (and on
+ * stderr too for a daemon: syslog alone would hide it from whoever started
+ * us). */
 static int
-lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
+lvsd_first_load(struct lvsd *d, const struct lvsd_opts *o)
 {
-	char owned[CONF_PATH_MAX + 8], abs[PATH_MAX];
+	char abs[PATH_MAX], msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
 	struct conf_error e;
-	char msg[CONF_PATH_MAX + CONF_ERR_MAX + 32];
-	int rc;
 
 	memset(&e, 0, sizeof(e));
-	/* absolute: a daemon works in /, and reloads read the file again */
 	if (!realpath(o->file, abs))
 		snprintf(abs, sizeof(abs), "%s", o->file); /* the load says why */
 	if (strlen(abs) >= sizeof(d->conf_path)) {
-		log_err("configuration path too long: %s", abs);
-		if (!o->foreground)
-			fprintf(stderr, "lvsd: configuration path too long: %s\n", abs);
-		return 1;
-	}
-	memcpy(d->conf_path, abs, strlen(abs) + 1);
-	d->foreground = o->foreground;
-	d->debug = o->debug;
-	if (conf_load(d->conf_path, &d->conf, &e) < 0 ||
-	    lvsd_validate(d->conf, msg, sizeof(msg)) < 0) {
+		snprintf(msg, sizeof(msg), "configuration path too long: %.200s...", abs);
+	} else {
+		memcpy(d->conf_path, abs, strlen(abs) + 1);
+		if (conf_load(d->conf_path, &d->conf, &e) == 0 &&
+		    lvsd_validate(d->conf, msg, sizeof(msg)) == 0)
+			return 0;
 		if (!d->conf)
 			conf_error_format(&e, msg, sizeof(msg));
-		log_err("%s", msg);
-		if (!d->foreground) /* syslog alone would hide it from whoever started us */
-			fprintf(stderr, "lvsd: %s\n", msg);
-		if (d->conf)
-			conf_free(d->conf);
-		return 1;
+		conf_free(d->conf);
+		d->conf = NULL;
 	}
-	d->generation = 1;
-	d->loaded_at = time(NULL);
-	log_info("configuration generation 1 loaded from %s", d->conf_path);
-	lint_config(d->conf, lint_log, NULL);
+	log_err("%s", msg);
+	if (!o->foreground)
+		fprintf(stderr, "lvsd: %s\n", msg);
+	return 1;
+}
+
+/* Everything the loop needs beside the configuration; 0 or 1 (logged). */
+static int
+lvsd_prepare(struct lvsd *d)
+{
+	char owned[CONF_PATH_MAX + 8];
+
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0) {
-		log_err("cannot start: %s", d->self_fd < 0 ? strerror(errno) : "out of memory");
-		conf_free(d->conf);
+	if (d->self_fd < 0) {
+		log_err("cannot start: /proc/self/exe: %s", strerror(errno));
 		return 1;
 	}
 	if (!d->foreground && daemon(0, 0) < 0) {
@@ -359,13 +359,27 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
-	if (!d->ipvs || eff_init(d) < 0) {
-		writer_free(d->ipvs);
-		log_err("out of memory");
-		conf_free(d->conf);
+	if (!d->ipvs || eff_init(d) < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0) {
+		log_err("cannot start: out of memory");
 		return 1;
 	}
-	rc = lvsd_run(d);
+	return 0;
+}
+
+static int
+lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
+{
+	int rc;
+
+	d->foreground = o->foreground;
+	d->debug = o->debug;
+	if (lvsd_first_load(d, o))
+		return 1;
+	d->generation = 1;
+	d->loaded_at = time(NULL);
+	log_info("configuration generation 1 loaded from %s", d->conf_path);
+	lint_config(d->conf, lint_log, NULL);
+	rc = lvsd_prepare(d) ? 1 : lvsd_run(d);
 	control_close(d);
 	proc_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
@@ -373,7 +387,8 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	sockets_close(d);
 	lvsd_results_free(d);
 	drill_free(d);
-	close(d->self_fd);
+	if (d->self_fd >= 0)
+		close(d->self_fd);
 	if (d->base)
 		event_base_free(d->base);
 	conf_free(d->conf);
