@@ -111,7 +111,7 @@ probe_answers() {
 # probe_wait_more N: N more answers than now
 probe_wait_more() {
 	local want=$(($(probe_answers) + $1))
-	lab_wait_for 30 eval "(($(probe_answers) >= $want))"
+	lab_wait_for 30 eval "((\$(probe_answers) >= $want))"
 }
 probe_stop() { : >"$plog.stop"; wait "$probe"; }
 
