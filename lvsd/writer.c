@@ -331,8 +331,10 @@ writer_reconcile(struct writer *w)
 		}
 		writer_own_want(w);
 		w->reconciled = true;
-		if (ops.n == 0)
+		if (ops.n == 0) { /* nothing to send: no ack will wake the waiters */
 			writer_round_end(w);
+			waiters_notify(w);
+		}
 	}
 	ipvs_index_free(&hx);
 	ipvs_ops_free(&ops);

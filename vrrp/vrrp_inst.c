@@ -175,8 +175,13 @@ inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 		inst_addrs(vi, true, NULL);
 	if (o->actions & VRRP_ACT_ANNOUNCE) {
 		vi->announce_left = vi->announce_repeat;
+		/* the first one now, before the advertisement below: the old
+		 * master lets go of the addresses when it hears that, and the
+		 * clients must know the new owner by then; and the strict
+		 * filter lets the addresses in before the clients come */
+		vrrp_strict_update(vi->vc, vi);
 		if (vi->announce_left)
-			event_active(vi->ev_announce, EV_TIMEOUT, 0);
+			inst_announce_cb(-1, EV_TIMEOUT, vi);
 	}
 	if (o->actions & VRRP_ACT_SEND)
 		inst_send(vi, o->priority);

@@ -8,12 +8,14 @@
  *	answers every GET with "NAME\n" (503 "NAME down\n" while DOWNFILE
  *	exists); HTTP/1.1 connections are kept alive, HTTP/1.0 ones closed.
  *	READYFILE is created once the socket listens.
- *   lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] HOST[:PORT] [PATH]
+ *   lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-s STOPFILE] HOST[:PORT] [PATH]
  *	makes N requests one after the other (a new TCP connection each, or
  *	one kept-alive connection with -k, reconnecting after an error),
  *	waits -i MS between them, and prints "NAME COUNT" per answering server
  *	(sorted by name) then "failed COUNT". With -l it first prints one line
  *	per request: "MS_SINCE_START NAME" or "MS_SINCE_START ERR:reason".
+ *	With -s it stops early, before the next request, once STOPFILE
+ *	exists (a probe that runs until the drill is over; N is then a cap).
  *	Exit status 0 when no request failed, 1 otherwise, 2 on usage errors.
  */
 
@@ -520,12 +522,14 @@ lh_get(int argc, char **argv)
 	static struct lh_client c;
 	long n = 1, i;
 	int opt, log = 0, interval = 0;
+	const char *stopfile = NULL;
+	struct stat st;
 	long long t0;
 
 	c.timeout_ms = 2000;
 	c.path = "/";
 	c.fd = -1;
-	while ((opt = getopt(argc, argv, "n:t:i:kl")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:i:kls:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
@@ -541,6 +545,9 @@ lh_get(int argc, char **argv)
 			break;
 		case 'l':
 			log = 1;
+			break;
+		case 's':
+			stopfile = optarg;
 			break;
 		default:
 			return 2;
@@ -560,7 +567,11 @@ lh_get(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		char name[LH_NAME_MAX];
 		const char *why = "";
-		int r = lh_request(&c, name, sizeof(name), &why);
+		int r;
+
+		if (stopfile && stat(stopfile, &st) == 0)
+			break;
+		r = lh_request(&c, name, sizeof(name), &why);
 
 		if (r == 0)
 			lh_tally(&c, name);
@@ -585,6 +596,7 @@ main(int argc, char **argv)
 		return lh_get(argc - 1, argv + 1);
 	fprintf(stderr,
 		"usage: lab-http serve [-a ADDR] [-p PORT] [-f DOWNFILE] [-r READYFILE] NAME\n"
-		"       lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] HOST[:PORT] [PATH]\n");
+		"       lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-s STOPFILE] HOST[:PORT] "
+		"[PATH]\n");
 	return 2;
 }
