@@ -152,6 +152,8 @@ inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 	vi->transitions++;
 	if (o->to == VRRP_MASTER)
 		vi->master = vi->self.a;
+	if (o->to == VRRP_FAULT) /* what was heard before says nothing of after */
+		vi->last_heard = 0;
 	if (o->to == VRRP_BACKUP && o->from == VRRP_MASTER)
 		log_notice("%s: %s -> %s: %s (%s)", vi->name, vrrp_st_name(o->from),
 			   vrrp_st_name(o->to), vrrp_why_name(o->why),
