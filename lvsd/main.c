@@ -129,6 +129,16 @@ lvsd_validate(const struct conf *c, char *err, size_t len)
 			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
 		return -EPERM;
 	}
+	if (!getpwnam(c->global.script_user)) {
+		const struct conf_pos *p = c->global.script_user_pos.line ? &c->global.script_user_pos
+									   : &c->global.pos;
+
+		snprintf(err, len,
+			 "%s:%u:%u: script_user '%s' does not exist on this system; set "
+			 "global.script_user to a user that does (default root)",
+			 c->file, p->line, p->col, c->global.script_user);
+		return -ENOENT;
+	}
 	return push_fits(c, err, len);
 }
 
