@@ -21,6 +21,8 @@
 #include "lvsd/effective.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/script.h"
+#include "lvsd/track.h"
 #include "lvsd/writer.h"
 
 #define LVSD_DEFAULT_CONF SYSCONFDIR "/lvsd/lvsd.yaml"
@@ -222,6 +224,11 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	conf_free(old);
 	d->generation++;
+	if (notify_reset(d) < 0 || track_reload(d) < 0)
+		log_err("out of memory: tracked scripts and files are not running");
+	if (d->scripts && script_runner_user(d->scripts, c->global.script_user) < 0)
+		log_err("script_user %s: cannot look it up; scripts keep the previous user",
+			c->global.script_user);
 	d->loaded_at = time(NULL);
 	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
 		 "%zu services",
@@ -293,6 +300,12 @@ lvsd_run(struct lvsd *d)
 					 : strerror(-r));
 		return 1;
 	}
+	if (script_runner_new(d->base, SCRIPT_MAX_RUNNING, &d->scripts) < 0 ||
+	    script_runner_user(d->scripts, d->conf->global.script_user) < 0 ||
+	    track_init(d) < 0) {
+		log_err("cannot start the script runner: script_user %s", d->conf->global.script_user);
+		return 1;
+	}
 	lvsd_apply(d);
 	r = proc_init(d);
 	if (r < 0) {
@@ -358,7 +371,8 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	lint_config(d->conf, lint_log, NULL);
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0) {
+	if (d->self_fd < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0 ||
+	    notify_reset(d) < 0) {
 		log_err("cannot start: %s", d->self_fd < 0 ? strerror(errno) : "out of memory");
 		conf_free(d->conf);
 		return 1;
@@ -378,6 +392,9 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	rc = lvsd_run(d);
 	control_close(d);
 	proc_free(d);
+	track_free(d);
+	script_runner_free(d->scripts);
+	notify_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
 	eff_free(d);
 	sockets_close(d);
