@@ -51,28 +51,39 @@ notify_done(void *arg, const struct script_result *res)
 	free(j);
 }
 
+/* The command (a path and its own arguments, split like a track script's)
+ * followed by keepalived's four arguments. */
 static void
-notify_run(struct lvsd *d, const char *path, const char *kind, const char *name, uint8_t st,
+notify_run(struct lvsd *d, const char *cmd, const char *kind, const char *name, uint8_t st,
 	   unsigned prio, uint64_t serial)
 {
-	char p[8], *argv[] = {(char *)path, (char *)kind, (char *)name,
-			      (char *)notify_state(st), p, NULL};
+	char p[8], buf[CONF_PATH_MAX * 2], *argv[SCRIPT_ARGV_MAX];
 	struct notify_job *j;
-	int r;
+	int n, r;
 
-	if (!path[0] || !d->scripts)
+	if (!cmd[0] || !d->scripts)
 		return;
+	n = script_split(cmd, argv, SCRIPT_ARGV_MAX - 4, buf, sizeof(buf));
+	if (n < 0) {
+		log_err("notify script of %s: cannot split '%s'", name, cmd);
+		return;
+	}
 	snprintf(p, sizeof(p), "%u", prio);
+	argv[n] = (char *)kind;
+	argv[n + 1] = (char *)name;
+	argv[n + 2] = (char *)notify_state(st);
+	argv[n + 3] = p;
+	argv[n + 4] = NULL;
 	j = calloc(1, sizeof(*j));
 	if (!j) {
 		log_err("notify script of %s: out of memory", name);
 		return;
 	}
 	snprintf(j->what, sizeof(j->what), "%s %s %s", kind[0] == 'I' ? "instance" : "group",
-		 name, argv[3]);
+		 name, notify_state(st));
 	r = script_run(d->scripts, argv, NOTIFY_TIMEOUT_MS, serial, notify_done, j, NULL);
 	if (r < 0) {
-		log_err("notify script of %s: cannot run %s: %s", j->what, path, strerror(-r));
+		log_err("notify script of %s: cannot run %s: %s", j->what, cmd, strerror(-r));
 		free(j);
 	}
 }
