@@ -151,6 +151,8 @@ vrrp_same(struct vrrp_inst *old, size_t n_old, const struct vrrp_inst *n)
 	return NULL;
 }
 
+static void vrrp_sync_refresh(struct vrrp_child *vc);
+
 static void
 vrrp_commit(void *state, uint64_t generation)
 {
@@ -184,6 +186,7 @@ vrrp_commit(void *state, uint64_t generation)
 	}
 	vrrp_free_array(old, n_old);
 	vrrp_strict_rebuild(vc);
+	vrrp_sync_refresh(vc);
 }
 
 static void
@@ -252,6 +255,24 @@ vrrp_sync_transition(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st f
 		vrrp_inst_hold(m, fault && m->fsm.state != VRRP_FAULT);
 	}
 	vc->syncing = false;
+}
+
+/* After a new generation: groups may have changed, holds follow them. */
+static void
+vrrp_sync_refresh(struct vrrp_child *vc)
+{
+	for (size_t i = 0; i < vc->n_inst; i++) {
+		struct vrrp_inst *vi = &vc->inst[i];
+		bool fault = false;
+
+		if (!vi->vc)
+			continue;
+		for (size_t j = 0; vi->sync_group && j < vc->n_inst; j++)
+			if (j != i && vc->inst[j].vc && vc->inst[j].sync_group == vi->sync_group &&
+			    vc->inst[j].fsm.state == VRRP_FAULT)
+				fault = true;
+		vrrp_inst_hold(vi, fault && vi->fsm.state != VRRP_FAULT);
+	}
 }
 
 static void
