@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -45,6 +47,8 @@ struct track {
 	struct track_verdict *v; /* per instance: what the child was told */
 	size_t n_v;
 	struct event *ev_files;
+	int ino_fd; /* inotify on the files' directories, -1 without */
+	struct event *ev_ino;
 };
 
 static void
@@ -162,6 +166,52 @@ track_files_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(t->ev_files, &tv);
 }
 
+/* Something changed in a directory of a tracked file: read them all now
+ * (the periodic read stays, for what inotify cannot see). */
+static void
+track_ino_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct track *t = arg;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	for (size_t i = 0; i < t->n_f; i++)
+		track_read_file(t, i);
+	track_update(t);
+}
+
+/* inotify on the directory of each tracked file (files come and go, are
+ * replaced by rename); without it the periodic read alone does. */
+static void
+track_watch(struct track *t)
+{
+	const struct conf *c = t->d->conf;
+	unsigned n = 0;
+
+	t->ino_fd = -1;
+	if (!t->n_f || (t->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+		return;
+	for (size_t i = 0; i < t->n_f; i++) {
+		char dir[CONF_PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%s", c->track_files[i].file);
+		n += inotify_add_watch(t->ino_fd, dirname(dir),
+				       IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE |
+					   IN_MODIFY) >= 0;
+	}
+	t->ev_ino = n ? event_new(t->d->base, t->ino_fd, EV_READ | EV_PERSIST, track_ino_cb, t)
+		      : NULL;
+	if (!t->ev_ino || event_add(t->ev_ino, NULL) < 0) {
+		log_info("track files: no inotify; read every %d ms", TRACK_FILE_PERIOD_MS);
+		if (t->ev_ino)
+			event_free(t->ev_ino);
+		t->ev_ino = NULL;
+		close(t->ino_fd);
+		t->ino_fd = -1;
+	}
+}
+
 static void
 track_release(struct track *t)
 {
@@ -173,6 +223,10 @@ track_release(struct track *t)
 	}
 	if (t->ev_files)
 		event_free(t->ev_files);
+	if (t->ev_ino)
+		event_free(t->ev_ino);
+	if (t->ino_fd >= 0)
+		close(t->ino_fd);
 	free(t->s);
 	free(t->ok);
 	free(t->value);
@@ -239,6 +293,7 @@ track_start(struct track *t, const struct track *old)
 	t->ev_files = evtimer_new(t->d->base, track_files_cb, t);
 	if (!t->ev_files)
 		return -ENOMEM;
+	track_watch(t);
 	track_files_cb(-1, 0, t);
 	return 0;
 }
@@ -253,6 +308,7 @@ track_reload(struct lvsd *d)
 	if (!t)
 		return -ENOMEM;
 	t->d = d;
+	t->ino_fd = -1;
 	t->n_s = c->n_track_scripts;
 	t->n_f = c->n_track_files;
 	t->n_v = c->n_vrrp;

@@ -1,7 +1,8 @@
 /* Tracked scripts and files, in the parent: it runs each script an
  * instance references periodically (spread over the interval, as
  * global.script_user, through the script runner), applies rise and fall,
- * reads each tracked file every second, and sends every instance's
+ * reads each tracked file when inotify says its directory changed and
+ * every second in any case, and sends every instance's
  * verdict to the vrrp child as IPC_TRACK (see lvsd/core/ipc.h).
  *
  * keepalived's semantics: a script of weight 0 puts the instance in fault

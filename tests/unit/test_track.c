@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
+#include <sys/wait.h>
 
 #include "lvsd/script.h"
 #include "lvsd/track.h"
@@ -161,6 +163,93 @@ test_value(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* The runner at work: real processes, SIGCHLD handed to script_reaped()
+ * the way proc.c does, results in order, the cap, a timeout. */
+struct run_state {
+	struct event_base *base;
+	struct script_runner *r;
+	struct script_result res[8];
+	int order[8];
+	int n;
+	unsigned max_seen;
+};
+
+struct run_job {
+	struct run_state *s;
+	int tag;
+};
+
+static void
+run_done(void *arg, const struct script_result *res)
+{
+	struct run_job *j = arg;
+	struct run_state *s = j->s;
+
+	s->res[j->tag] = *res;
+	s->order[s->n++] = j->tag;
+	if (s->n == 5)
+		event_base_loopbreak(s->base);
+}
+
+static void
+run_sigchld(evutil_socket_t sig, short what, void *arg)
+{
+	struct run_state *s = arg;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		assert_true(script_reaped(s->r, pid, status));
+	if (script_running(s->r) > s->max_seen)
+		s->max_seen = script_running(s->r);
+}
+
+static void
+test_runner(void **state)
+{
+	struct run_state s = {0};
+	struct run_job j[5];
+	struct event *ev;
+	struct timeval ceiling = {30, 0};
+	char *t[] = {"/bin/true", NULL}, *f[] = {"/bin/false", NULL},
+	     *hang[] = {"/bin/sh", "-c", "sleep 30 & sleep 30", NULL},
+	     *none[] = {"/nonexistent/script", NULL};
+
+	s.base = event_base_new();
+	assert_non_null(s.base);
+	assert_int_equal(script_runner_new(s.base, 2, &s.r), 0);
+	ev = evsignal_new(s.base, SIGCHLD, run_sigchld, &s);
+	assert_int_equal(evsignal_add(ev, NULL), 0);
+	for (int i = 0; i < 5; i++)
+		j[i] = (struct run_job){&s, i};
+	/* 0 and 2 share a serial key: 2 waits for 0 */
+	assert_int_equal(script_run(s.r, hang, 200, 9, run_done, &j[0], NULL), 0);
+	assert_int_equal(script_run(s.r, t, 5000, 0, run_done, &j[1], NULL), 0);
+	assert_int_equal(script_run(s.r, f, 5000, 9, run_done, &j[2], NULL), 0);
+	assert_int_equal(script_run(s.r, none, 5000, 0, run_done, &j[3], NULL), 0);
+	assert_int_equal(script_run_cmd(s.r, "/bin/sh -c 'exit 3'", 5000, 0, run_done, &j[4], NULL),
+			 0);
+	assert_true(script_running(s.r) <= 2);
+	event_base_loopexit(s.base, &ceiling);
+	event_base_dispatch(s.base);
+	assert_int_equal(s.n, 5);
+	assert_true(s.max_seen <= 2);
+	assert_int_equal(s.res[0].how, SCRIPT_TIMEOUT);
+	assert_true(script_ok(&s.res[1]));
+	assert_int_equal(s.res[2].how, SCRIPT_EXITED);
+	assert_int_equal(s.res[2].code, 1);
+	assert_int_equal(s.res[3].code, 127);
+	assert_int_equal(s.res[4].code, 3);
+	for (int i = 0, seen0 = 0; i < 5; i++) { /* 2 after 0 */
+		seen0 |= s.order[i] == 0;
+		if (s.order[i] == 2)
+			assert_true(seen0);
+	}
+	script_runner_free(s.r);
+	event_free(ev);
+	event_base_free(s.base);
+}
+
 int
 main(void)
 {
@@ -168,6 +257,7 @@ main(void)
 	    cmocka_unit_test(test_split),     cmocka_unit_test(test_pick),
 	    cmocka_unit_test(test_result_str), cmocka_unit_test(test_rise_fall),
 	    cmocka_unit_test(test_combine),   cmocka_unit_test(test_value),
+	    cmocka_unit_test(test_runner),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
