@@ -132,8 +132,8 @@ lvsd_validate(const struct conf *c, char *err, size_t len)
 		return -EPERM;
 	}
 	if (!getpwnam(c->global.script_user)) {
-		const struct conf_pos *p = c->global.script_user_pos.line ? &c->global.script_user_pos
-									   : &c->global.pos;
+		const struct conf_pos *p =
+		    c->global.script_user_pos.line ? &c->global.script_user_pos : &c->global.pos;
 
 		snprintf(err, len,
 			 "%s:%u:%u: script_user '%s' does not exist on this system; set "
@@ -301,9 +301,9 @@ lvsd_run(struct lvsd *d)
 		return 1;
 	}
 	if (script_runner_new(d->base, SCRIPT_MAX_RUNNING, &d->scripts) < 0 ||
-	    script_runner_user(d->scripts, d->conf->global.script_user) < 0 ||
-	    track_init(d) < 0) {
-		log_err("cannot start the script runner: script_user %s", d->conf->global.script_user);
+	    script_runner_user(d->scripts, d->conf->global.script_user) < 0 || track_init(d) < 0) {
+		log_err("cannot start the script runner: script_user %s",
+			d->conf->global.script_user);
 		return 1;
 	}
 	lvsd_apply(d);

@@ -47,7 +47,8 @@ notify_done(void *arg, const struct script_result *res)
 	char why[96];
 
 	if (!script_ok(res))
-		log_warn("notify script of %s: %s", j->what, script_result_str(res, why, sizeof(why)));
+		log_warn("notify script of %s: %s", j->what,
+			 script_result_str(res, why, sizeof(why)));
 	free(j);
 }
 
@@ -79,8 +80,8 @@ notify_run(struct lvsd *d, const char *cmd, const char *kind, const char *name, 
 		log_err("notify script of %s: out of memory", name);
 		return;
 	}
-	snprintf(j->what, sizeof(j->what), "%s %s %s", kind[0] == 'I' ? "instance" : "group",
-		 name, notify_state(st));
+	snprintf(j->what, sizeof(j->what), "%s %s %s", kind[0] == 'I' ? "instance" : "group", name,
+		 notify_state(st));
 	r = script_run(d->scripts, argv, NOTIFY_TIMEOUT_MS, serial, notify_done, j, NULL);
 	if (r < 0) {
 		log_err("notify script of %s: cannot run %s: %s", j->what, cmd, strerror(-r));

@@ -48,8 +48,8 @@ struct script_runner {
 	int n_groups;
 };
 
-static char *const script_env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-				   NULL};
+static char *const script_env[] = {
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL};
 
 int
 script_split(const char *cmd, char **argv, size_t max, char *buf, size_t len)
@@ -118,8 +118,9 @@ script_result_str(const struct script_result *res, char *buf, size_t len)
 
 	switch (res->how) {
 	case SCRIPT_EXITED:
-		snprintf(buf, len, res->code == 127 ? "exited with status 127 (cannot execute?)"
-						    : "exited with status %d",
+		snprintf(buf, len,
+			 res->code == 127 ? "exited with status 127 (cannot execute?)"
+					  : "exited with status %d",
 			 res->code);
 		break;
 	case SCRIPT_SIGNALED:
@@ -185,8 +186,8 @@ job_free(struct script_job *j)
 
 /* In the new process: a session of its own, /dev/null in and out, the
  * script user, then the script.  Never returns. */
-static void __attribute__((noreturn)) job_exec(const struct script_runner *r, char *const *argv,
-					       const sigset_t *old)
+static void __attribute__((noreturn))
+job_exec(const struct script_runner *r, char *const *argv, const sigset_t *old)
 {
 	int fd;
 

@@ -49,11 +49,11 @@ int script_runner_user(struct script_runner *r, const char *user);
 /* Queue argv[0..] (copied) with a timeout; cb(arg) gets the result, never
  * from inside this call.  *id (may be NULL) names the job for
  * script_forget().  0 or -errno (-E2BIG for too many arguments). */
-int script_run(struct script_runner *r, char *const *argv, uint32_t timeout_ms,
-	       uint64_t serial, script_cb cb, void *arg, uint64_t *id);
+int script_run(struct script_runner *r, char *const *argv, uint32_t timeout_ms, uint64_t serial,
+	       script_cb cb, void *arg, uint64_t *id);
 /* The same with a command line split by script_split(). */
-int script_run_cmd(struct script_runner *r, const char *cmd, uint32_t timeout_ms,
-		   uint64_t serial, script_cb cb, void *arg, uint64_t *id);
+int script_run_cmd(struct script_runner *r, const char *cmd, uint32_t timeout_ms, uint64_t serial,
+		   script_cb cb, void *arg, uint64_t *id);
 /* Never call back for job id (it runs on, to its end or its timeout). */
 void script_forget(struct script_runner *r, uint64_t id);
 /* A child process ended: true when it was one of ours. */

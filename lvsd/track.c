@@ -21,7 +21,7 @@
 struct track_script {
 	struct track *t;
 	struct conf_track_script conf; /* a copy: the generation may go */
-	bool used;			/* some instance references it */
+	bool used;		       /* some instance references it */
 	struct track_rf rf;
 	bool known; /* has had a result */
 	bool running;
@@ -40,7 +40,7 @@ struct track {
 	struct lvsd *d;
 	struct track_script *s;
 	size_t n_s;
-	bool *ok; /* per script, for track_combine() */
+	bool *ok;	/* per script, for track_combine() */
 	int64_t *value; /* per file */
 	bool *bad;	/* per file: could not be read (said once) */
 	size_t n_f;
@@ -72,7 +72,8 @@ track_send(struct track *t, size_t i, bool force, struct ipc_chan *ch)
 	m.delta = delta;
 	m.fault = fault;
 	if (ipc_send(ch, IPC_TRACK, &m, sizeof(m)) < 0)
-		log_err("vrrp child: cannot send the tracked state of %s", t->d->conf->vrrp[i].name);
+		log_err("vrrp child: cannot send the tracked state of %s",
+			t->d->conf->vrrp[i].name);
 }
 
 static void
@@ -107,7 +108,8 @@ static void
 track_script_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct track_script *s = arg;
-	struct timeval tv = {s->conf.interval_ms / 1000, (suseconds_t)(s->conf.interval_ms % 1000) * 1000};
+	struct timeval tv = {s->conf.interval_ms / 1000,
+			     (suseconds_t)(s->conf.interval_ms % 1000) * 1000};
 	int r;
 
 	evtimer_add(s->ev, &tv);
@@ -200,8 +202,8 @@ track_watch(struct track *t)
 				       IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE |
 					   IN_MODIFY) >= 0;
 	}
-	t->ev_ino = n ? event_new(t->d->base, t->ino_fd, EV_READ | EV_PERSIST, track_ino_cb, t)
-		      : NULL;
+	t->ev_ino =
+	    n ? event_new(t->d->base, t->ino_fd, EV_READ | EV_PERSIST, track_ino_cb, t) : NULL;
 	if (!t->ev_ino || event_add(t->ev_ino, NULL) < 0) {
 		log_info("track files: no inotify; read every %d ms", TRACK_FILE_PERIOD_MS);
 		if (t->ev_ino)
@@ -253,7 +255,8 @@ track_carry(struct track_script *s, const struct track *old)
 	for (size_t i = 0; old && i < old->n_s; i++) {
 		const struct track_script *o = &old->s[i];
 
-		if (!strcmp(o->conf.name, s->conf.name) && !strcmp(o->conf.script, s->conf.script)) {
+		if (!strcmp(o->conf.name, s->conf.name) &&
+		    !strcmp(o->conf.script, s->conf.script)) {
 			s->rf = o->rf;
 			s->known = o->known;
 			memcpy(s->last, o->last, sizeof(s->last));

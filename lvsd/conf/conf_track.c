@@ -54,8 +54,7 @@ static const struct conf_keydef script_keys[] = {
 };
 
 static int
-parse_script_one(struct conf_ctx *x, yaml_node_t *kn, yaml_node_t *v,
-		 struct conf_track_script *t)
+parse_script_one(struct conf_ctx *x, yaml_node_t *kn, yaml_node_t *v, struct conf_track_script *t)
 {
 	struct conf_map m;
 	int r;
@@ -256,8 +255,7 @@ conf_parse_vrrp_track_scripts(struct conf_ctx *x, yaml_node_t *v, void *obj)
 {
 	struct conf_vrrp *vr = obj;
 
-	return parse_refs(x, v, "track_scripts", false, &vr->track_scripts,
-			  &vr->n_track_scripts);
+	return parse_refs(x, v, "track_scripts", false, &vr->track_scripts, &vr->n_track_scripts);
 }
 
 int

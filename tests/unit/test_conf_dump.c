@@ -511,7 +511,7 @@ main(void)
 	    cmocka_unit_test(test_examples), cmocka_unit_test(test_pair_agrees),
 	    cmocka_unit_test(test_paper),    cmocka_unit_test(test_defaults_written),
 	    cmocka_unit_test(test_rich),     cmocka_unit_test(test_styles),
-    cmocka_unit_test(test_tracked),
+	    cmocka_unit_test(test_tracked),
 	};
 
 	return cmocka_run_group_tests_name("conf_dump", tests, NULL, NULL);

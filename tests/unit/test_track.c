@@ -23,9 +23,8 @@ test_split(void **state)
 {
 	char buf[256], *argv[8];
 
-	assert_int_equal(script_split("/bin/chk  a\t'b c' \"d \\\"e\\\"\" f\\ g", argv, 8, buf,
-				      sizeof(buf)),
-			 5);
+	assert_int_equal(
+	    script_split("/bin/chk  a\t'b c' \"d \\\"e\\\"\" f\\ g", argv, 8, buf, sizeof(buf)), 5);
 	assert_string_equal(argv[0], "/bin/chk");
 	assert_string_equal(argv[1], "a");
 	assert_string_equal(argv[2], "b c");
@@ -254,9 +253,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split),     cmocka_unit_test(test_pick),
+	    cmocka_unit_test(test_split),      cmocka_unit_test(test_pick),
 	    cmocka_unit_test(test_result_str), cmocka_unit_test(test_rise_fall),
-	    cmocka_unit_test(test_combine),   cmocka_unit_test(test_value),
+	    cmocka_unit_test(test_combine),    cmocka_unit_test(test_value),
 	    cmocka_unit_test(test_runner),
 	};
 
