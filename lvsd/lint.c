@@ -61,14 +61,6 @@ struct lint_inert {
 #define INERT "is accepted but not yet acted on"
 
 static void
-inert_notify(struct lint *l, const char *why)
-{
-	for (size_t i = 0; i < l->c->n_vrrp; i++)
-		lint_at(l, &l->c->vrrp[i].notify_pos, "notify of vrrp instance %s " INERT ": %s",
-			l->c->vrrp[i].name, why);
-}
-
-static void
 inert_metrics(struct lint *l, const char *why)
 {
 	if (l->c->global.metrics_enabled)
@@ -137,7 +129,6 @@ inert_check(struct lint *l, const char *why)
 }
 
 static const struct lint_inert lint_inert[] = {
-    {inert_notify, "no scripts are run yet; state changes are logged"},
     {inert_metrics, "nothing serves the Prometheus endpoint yet"},
     {inert_keys, "there is no report receiver yet"},
     {inert_reports, "there is no report receiver yet; nothing listens for reports"},

@@ -7,7 +7,8 @@ lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c 
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/writer_int.h lvsd/writer_kernel.c \
 	lvsd/writer_dump.c lvsd/effective.c lvsd/effective.h \
-	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h
+	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h \
+	lvsd/script.c lvsd/script.h lvsd/track.c lvsd/track_calc.c lvsd/track.h lvsd/notify.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
@@ -44,6 +45,7 @@ check_PROGRAMS += tests/unit/test_results
 TESTS += tests/unit/test_results
 UNIT_TESTS += tests/unit/test_results
 tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/drill.c \
+	lvsd/notify.c lvsd/script.c \
 	lvsd/effective.c lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)
@@ -68,3 +70,13 @@ tests_unit_test_effective_SOURCES = tests/unit/test_effective.c lvsd/effective.c
 tests_unit_test_effective_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS) $(EVENT_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_effective_LDADD = lvsd/core/libcore.a lvsd/ipvs/libipvs.a lvsd/conf/libconf.a \
 	$(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)
+
+# unit tests of the script runner's pure pieces and of tracking
+check_PROGRAMS += tests/unit/test_track
+TESTS += tests/unit/test_track
+UNIT_TESTS += tests/unit/test_track
+tests_unit_test_track_SOURCES = tests/unit/test_track.c lvsd/script.c lvsd/script.h \
+	lvsd/track_calc.c lvsd/track.h
+tests_unit_test_track_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS)
+tests_unit_test_track_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) \
+	$(EVENT_LIBS) $(CMOCKA_LIBS)

@@ -18,6 +18,8 @@ struct control;
 struct writer;
 struct drill;
 struct eff;
+struct script_runner;
+struct track;
 
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
 
@@ -74,6 +76,10 @@ struct lvsd {
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
 	struct eff *eff; /* effective weights of the real servers (effective.h) */
 	struct drill *drill; /* VRRP transitions and handovers (drill.h) */
+	struct script_runner *scripts; /* operator scripts (script.h) */
+	struct track *track;	       /* tracked scripts and files (track.h) */
+	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
+	size_t n_group_state;
 };
 
 /* main.c */
@@ -120,6 +126,13 @@ const char *lvsd_vrrp_state_name(uint8_t state);
  * instance keeps what was known of the one of its name.  0 or -ENOMEM */
 int lvsd_results_reset(struct lvsd *d, size_t n_old);
 void lvsd_results_free(struct lvsd *d);
+
+/* notify.c: notify scripts of instances and sync groups */
+/* The vrrp child reported a transition of instance v->instance_id. */
+void notify_transition(struct lvsd *d, const struct ipc_vrrp_state *v);
+/* A new generation: sync group states start again.  0 or -ENOMEM */
+int notify_reset(struct lvsd *d);
+void notify_free(struct lvsd *d);
 
 /* sockets.c: what the parent opens for the children */
 /* The report socket for the running configuration, bound once and kept

@@ -21,6 +21,8 @@
 #include "lvsd/effective.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/script.h"
+#include "lvsd/track.h"
 #include "lvsd/writer.h"
 
 #define LVSD_DEFAULT_CONF SYSCONFDIR "/lvsd/lvsd.yaml"
@@ -129,6 +131,16 @@ lvsd_validate(const struct conf *c, char *err, size_t len)
 			 c->file, c->global.pos.line, c->global.pos.col, c->global.user);
 		return -EPERM;
 	}
+	if (!getpwnam(c->global.script_user)) {
+		const struct conf_pos *p =
+		    c->global.script_user_pos.line ? &c->global.script_user_pos : &c->global.pos;
+
+		snprintf(err, len,
+			 "%s:%u:%u: script_user '%s' does not exist on this system; set "
+			 "global.script_user to a user that does (default root)",
+			 c->file, p->line, p->col, c->global.script_user);
+		return -ENOENT;
+	}
 	return push_fits(c, err, len);
 }
 
@@ -212,6 +224,11 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	conf_free(old);
 	d->generation++;
+	if (notify_reset(d) < 0 || track_reload(d) < 0)
+		log_err("out of memory: tracked scripts and files are not running");
+	if (d->scripts && script_runner_user(d->scripts, c->global.script_user) < 0)
+		log_err("script_user %s: cannot look it up; scripts keep the previous user",
+			c->global.script_user);
 	d->loaded_at = time(NULL);
 	log_info("configuration generation %llu loaded from %s: %zu vrrp instances, "
 		 "%zu services",
@@ -281,6 +298,12 @@ lvsd_run(struct lvsd *d)
 			r == -EADDRINUSE  ? "another lvsd is running there"
 			: r == -ENOTSOCK ? "the path exists and is not a socket; not removing it"
 					 : strerror(-r));
+		return 1;
+	}
+	if (script_runner_new(d->base, SCRIPT_MAX_RUNNING, &d->scripts) < 0 ||
+	    script_runner_user(d->scripts, d->conf->global.script_user) < 0 || track_init(d) < 0) {
+		log_err("cannot start the script runner: script_user %s",
+			d->conf->global.script_user);
 		return 1;
 	}
 	lvsd_apply(d);
@@ -359,7 +382,8 @@ lvsd_prepare(struct lvsd *d)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
-	if (!d->ipvs || eff_init(d) < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0) {
+	if (!d->ipvs || eff_init(d) < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0 ||
+	    notify_reset(d) < 0) {
 		log_err("cannot start: out of memory");
 		return 1;
 	}
@@ -382,6 +406,9 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	rc = lvsd_prepare(d) ? 1 : lvsd_run(d);
 	control_close(d);
 	proc_free(d);
+	track_free(d);
+	script_runner_free(d->scripts);
+	notify_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
 	eff_free(d);
 	sockets_close(d);

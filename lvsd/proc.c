@@ -19,6 +19,7 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/script.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000
@@ -383,6 +384,8 @@ proc_on_sigchld(evutil_socket_t sig, short what, void *arg)
 
 		if (c)
 			proc_reaped(d, c, status);
+		else
+			script_reaped(d->scripts, pid, status);
 	}
 	if (d->stopping && proc_none_left(d)) {
 		log_info("all children stopped");

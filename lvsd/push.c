@@ -13,6 +13,7 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/track.h"
 
 static void
 push_addr(struct ipc_addr *dst, const struct conf_addr *a)
@@ -77,6 +78,7 @@ push_vrrp(const struct lvsd *d, struct ipc_chan *ch, const struct conf_vrrp *v, 
 	m->announce_repeat = v->announce_repeat;
 	m->strict = v->strict;
 	m->resume = push_vrrp_resume(d, v, id);
+	m->sync_group = v->sync_group >= 0 ? (uint32_t)v->sync_group + 1 : 0;
 	push_addr(&m->unicast_source, &v->unicast_source);
 	m->n_vips = (uint32_t)nv;
 	m->n_peers = (uint32_t)np;
@@ -294,6 +296,8 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 	r = ipc_send(ch, IPC_CONF_END, &e, sizeof(e));
 	if (r == 0 && role == LVSD_VRRP)
 		r = push_ready(d, ch);
+	if (r == 0 && role == LVSD_VRRP)
+		r = track_push(d, ch);
 	return r;
 }
 

@@ -124,6 +124,8 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 	if (v->reason) /* a transition, not a status answer */
 		st->why = v->reason;
 	st->last = *v;
+	if (v->reason)
+		notify_transition(d, v);
 	drill_record(d, v);
 	control_vrrp_progress(d);
 }

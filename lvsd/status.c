@@ -13,6 +13,7 @@
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
+#include "lvsd/track.h"
 #include "vrrp/vrrp.h"
 
 static size_t
@@ -151,6 +152,23 @@ status_vrrp_drops(const struct lvsd_vrrp *v, char *buf, size_t len)
 	return buf[0] ? buf : "-";
 }
 
+/* Why the effective priority is what it is: the tracked objects. */
+static void
+status_text_track(const struct lvsd *d, size_t i, struct evbuffer *out)
+{
+	const struct conf_vrrp *cv = &d->conf->vrrp[i];
+	char why[512];
+	int32_t delta;
+	bool fault;
+
+	if (!cv->n_track_scripts && !cv->n_track_files)
+		return;
+	track_verdict(d, i, &delta, &fault);
+	track_describe(d, i, why, sizeof(why));
+	evbuffer_add_printf(out, "    tracked: priority %+d%s: %s\n", delta, fault ? ", fault" : "",
+			    why);
+}
+
 /* What the vrrp child last reported per instance. */
 static void
 status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
@@ -185,6 +203,7 @@ status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 					    (unsigned long long)v->last.adverts_received,
 					    (unsigned long long)v->last.adverts_dropped,
 					    status_vrrp_drops(v, dr, sizeof(dr)));
+		status_text_track(d, i, out);
 	}
 }
 
@@ -329,9 +348,13 @@ status_json_conf(const struct lvsd *d, struct json *j)
 }
 
 static void
-status_json_vrrp_one(const struct conf_vrrp *cv, const struct lvsd_vrrp *v, struct json *j)
+status_json_vrrp_one(const struct lvsd *d, size_t i, struct json *j)
 {
-	char m[CONF_ADDRSTRLEN];
+	const struct conf_vrrp *cv = &d->conf->vrrp[i];
+	const struct lvsd_vrrp *v = &d->vrrp[i];
+	char m[CONF_ADDRSTRLEN], why[512];
+	int32_t delta;
+	bool fault;
 
 	json_object_begin(j, NULL);
 	json_string(j, "name", cv->name);
@@ -341,6 +364,11 @@ status_json_vrrp_one(const struct conf_vrrp *cv, const struct lvsd_vrrp *v, stru
 	json_uint(j, "priority", cv->priority);
 	json_uint(j, "effective_priority", v->known ? v->priority : cv->priority);
 	json_string(j, "master", status_vrrp_master(v, m, sizeof(m)));
+	track_verdict(d, i, &delta, &fault);
+	track_describe(d, i, why, sizeof(why));
+	json_int(j, "track_delta", delta);
+	json_bool(j, "track_fault", fault);
+	json_string(j, "tracked", why);
 	if (v->known) {
 		json_double(j, "in_state_s", lvsd_since(&v->since));
 		json_string(j, "last_reason", vrrp_why_name((enum vrrp_why)v->why));
@@ -365,7 +393,7 @@ status_json_vrrp(const struct lvsd *d, struct json *j)
 {
 	json_array_begin(j, "vrrp");
 	for (size_t i = 0; i < d->conf->n_vrrp; i++)
-		status_json_vrrp_one(&d->conf->vrrp[i], &d->vrrp[i], j);
+		status_json_vrrp_one(d, i, j);
 	json_array_end(j);
 }
 

@@ -69,6 +69,9 @@ struct vrrp_inst {
 	uint8_t announce_repeat;
 	bool strict;
 	bool resume;
+	uint32_t sync_group; /* 0: none, else the group's index + 1 */
+	int32_t track_delta; /* from the parent's tracked scripts and files */
+	bool track_fault;
 
 	struct vrrp_fsm fsm;
 	int fd; /* the raw socket, -1 while closed */
@@ -99,6 +102,7 @@ struct vrrp_child {
 	uint64_t generation;
 	bool ready;
 	bool stopping; /* SIGTERM: resigning, exit when done */
+	bool syncing;  /* moving the members of a sync group */
 	uint64_t stop_deadline;
 	struct event *ev_stop;
 };
@@ -121,8 +125,18 @@ void vrrp_inst_ready(struct vrrp_inst *vi, bool ready);
 bool vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie);
 /* Interface ifname went up or down (or appeared with index). */
 void vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up);
+/* What tracked scripts and files make of it (IPC_TRACK). */
+void vrrp_inst_track(struct vrrp_inst *vi, int32_t delta, bool fault);
+/* Sync groups: hold the instance (another member is in fault), or make a
+ * master leave with its group. */
+void vrrp_inst_hold(struct vrrp_inst *vi, bool hold);
+void vrrp_inst_sync_leave(struct vrrp_inst *vi);
 /* Report the instance's state and counters to the parent. */
 void vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why);
+
+/* vrrp_main.c: a member of a sync group made a transition */
+void vrrp_sync_transition(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st from,
+			  enum vrrp_st to);
 
 /* vrrp_sock.c */
 /* Open the raw socket of vi on its interface (multicast group joined, or

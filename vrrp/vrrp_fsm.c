@@ -23,6 +23,7 @@ static const char *const why_names[VRRP_WHY_COUNT] = {
     [VRRP_WHY_FAULT] = "a tracked object failed",
     [VRRP_WHY_FAULT_CLEARED] = "tracked objects are fine again",
     [VRRP_WHY_SHUTDOWN] = "shutdown",
+    [VRRP_WHY_SYNC_GROUP] = "another member of its sync group left master",
 };
 
 const char *
@@ -143,7 +144,7 @@ vrrp_fsm_start(struct vrrp_fsm *f, uint64_t now, bool resume, bool stale_vips,
 static bool
 may_preempt(const struct vrrp_fsm *f, uint64_t now)
 {
-	return f->conf.preempt && !f->yielded && f->ready &&
+	return f->conf.preempt && !f->yielded && !f->held && f->ready &&
 	       now >= f->ready_since + (uint64_t)f->conf.preempt_delay_ms * 1000;
 }
 
@@ -211,7 +212,9 @@ void
 vrrp_fsm_timer(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
 {
 	out_reset(out, f);
-	if (f->state == VRRP_BACKUP && f->master_down_at && now >= f->master_down_at) {
+	if (f->state == VRRP_BACKUP && f->held && f->master_down_at && now >= f->master_down_at) {
+		arm_master_down(f, now); /* its group cannot be master now */
+	} else if (f->state == VRRP_BACKUP && f->master_down_at && now >= f->master_down_at) {
 		to_master(f, now,
 			  f->heard == HEARD_LOWER  ? VRRP_WHY_PREEMPT
 			  : f->heard == HEARD_ZERO ? VRRP_WHY_RESIGNED
@@ -263,6 +266,33 @@ vrrp_fsm_fault(struct vrrp_fsm *f, uint64_t now, bool fault, struct vrrp_fsm_out
 		go(f, VRRP_FAULT, VRRP_WHY_NONE, out); /* from FAULT */
 		to_backup(f, now, VRRP_WHY_FAULT_CLEARED, out);
 	}
+}
+
+/* A master steps down for its group: priority 0, then backup. */
+static void
+sync_down(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
+{
+	send(f, now, 0, out); /* the peer takes over after its skew time */
+	to_backup(f, now, VRRP_WHY_SYNC_GROUP, out);
+}
+
+void
+vrrp_fsm_hold(struct vrrp_fsm *f, uint64_t now, bool hold, struct vrrp_fsm_out *out)
+{
+	out_reset(out, f);
+	f->held = hold;
+	if (hold && f->state == VRRP_MASTER)
+		sync_down(f, now, out);
+}
+
+void
+vrrp_fsm_sync_leave(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
+{
+	out_reset(out, f);
+	if (f->state != VRRP_MASTER)
+		return;
+	sync_down(f, now, out);
+	f->yielded = true;
 }
 
 bool

@@ -46,6 +46,7 @@ enum vrrp_why {
 	VRRP_WHY_FAULT,		/* a tracked object failed */
 	VRRP_WHY_FAULT_CLEARED, /* every tracked object is fine again */
 	VRRP_WHY_SHUTDOWN,	/* stopped */
+	VRRP_WHY_SYNC_GROUP,	/* another member of its sync group left master */
 	VRRP_WHY_COUNT
 };
 
@@ -81,6 +82,7 @@ struct vrrp_fsm {
 	bool yielded;		      /* resigned: no preempting back */
 	bool stale_vips;	      /* addresses found at start, not yet ours */
 	bool faulted;		      /* a tracked object is down */
+	bool held;		      /* a sync group member is in fault: no takeover */
 	uint8_t heard;		      /* backup: what the last advertisement said (vrrp_fsm.c) */
 };
 
@@ -118,6 +120,16 @@ void vrrp_fsm_priority(struct vrrp_fsm *f, uint64_t now, uint8_t priority,
 		       struct vrrp_fsm_out *out);
 /* A tracked object failed (true) or every one is fine again (false). */
 void vrrp_fsm_fault(struct vrrp_fsm *f, uint64_t now, bool fault, struct vrrp_fsm_out *out);
+/* Sync groups (the caller knows the members):
+ * - hold: while another member of the group is in FAULT, a master goes to
+ *   BACKUP (advertising priority 0 so the peer takes over at once) and a
+ *   backup takes over neither on master-down nor by preempting; released
+ *   with hold false, it goes on as a backup does;
+ * - leave: another member went from MASTER to BACKUP: a master follows
+ *   (priority 0 sent) and does not preempt back until it takes over by
+ *   itself, like after a resign. */
+void vrrp_fsm_hold(struct vrrp_fsm *f, uint64_t now, bool hold, struct vrrp_fsm_out *out);
+void vrrp_fsm_sync_leave(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out);
 /* Planned handover: a master resigns, make-before-break.  No effect in
  * another state (returns false). */
 bool vrrp_fsm_resign(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out);

@@ -26,6 +26,7 @@ vrrp_now(void)
 }
 
 static void inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o);
+static uint8_t inst_tracked_priority(const struct vrrp_inst *vi);
 
 const char *
 vrrp_drop_reason_name(unsigned r)
@@ -167,6 +168,8 @@ inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 		vi->handover_cookie = 0;
 		vi->resigned_at = 0;
 	}
+	if (vi->sync_group)
+		vrrp_sync_transition(vi->vc, vi, o->from, o->to);
 }
 
 /* Carry out what the state machine asked, in its order. */
@@ -383,6 +386,10 @@ vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_child *vc)
 	if (vi->ifindex && (r = inst_open_socket(vi)) < 0 && !vi->link_down)
 		return r;
 	vrrp_fsm_ready(&vi->fsm, vrrp_now(), vc->ready, &o);
+	if (vi->track_fault) {
+		log_warn("%s: a tracked script or file fails: fault", vi->name);
+		vrrp_fsm_fault(&vi->fsm, vrrp_now(), true, &o);
+	}
 	if (vi->link_down) {
 		log_warn("%s: %s or a tracked interface is down: fault", vi->name, vi->ifname);
 		vrrp_fsm_fault(&vi->fsm, vrrp_now(), true, &o);
@@ -441,8 +448,12 @@ vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old)
 	vi->vc = old->vc;
 	vi->fsm = old->fsm;
 	vi->fsm.conf = conf; /* the new generation's priority, timers, preempt */
+	vi->track_fault = old->track_fault;
+	vi->track_delta = old->track_delta;
 	if (vi->fsm.conf.priority != 255)
 		vi->fsm.priority = prio;
+	if (vi->track_delta && vi->fsm.conf.priority != 255)
+		vi->fsm.priority = inst_tracked_priority(vi);
 	vi->fd = old->fd;
 	vi->self = old->self;
 	vi->have_self = old->have_self;
@@ -551,6 +562,62 @@ vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up)
 	log_notice("%s: %s is %s", vi->name, ifname, up ? "up" : "down");
 	if (!down && vi->fd < 0 && inst_open_socket(vi) < 0)
 		return; /* stays in fault: the socket said why */
-	vrrp_fsm_fault(&vi->fsm, vrrp_now(), down, &o);
+	vrrp_fsm_fault(&vi->fsm, vrrp_now(), down || vi->track_fault, &o);
+	inst_do(vi, &o);
+}
+
+/* The configured priority moved by the tracked delta, 1..254; an owner
+ * (255) stays the owner. */
+static uint8_t
+inst_tracked_priority(const struct vrrp_inst *vi)
+{
+	int64_t p = (int64_t)vi->fsm.conf.priority + vi->track_delta;
+
+	if (vi->fsm.conf.priority == 255)
+		return 255;
+	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
+}
+
+void
+vrrp_inst_track(struct vrrp_inst *vi, int32_t delta, bool fault)
+{
+	struct vrrp_fsm_out o;
+	uint8_t before = vi->fsm.priority, prio;
+
+	vi->track_delta = delta;
+	prio = inst_tracked_priority(vi);
+	if (prio != before) {
+		log_notice("%s: priority %u -> %u (tracked scripts and files: %+d)", vi->name,
+			   before, prio, delta);
+		vrrp_fsm_priority(&vi->fsm, vrrp_now(), prio, &o);
+		inst_do(vi, &o);
+	}
+	if (fault != vi->track_fault) {
+		vi->track_fault = fault;
+		log_notice("%s: tracked scripts and files %s", vi->name,
+			   fault ? "fail: fault" : "are fine again");
+		vrrp_fsm_fault(&vi->fsm, vrrp_now(), fault || vi->link_down, &o);
+		inst_do(vi, &o);
+	}
+	vrrp_inst_report(vi, (uint8_t)vi->fsm.state, VRRP_WHY_NONE);
+}
+
+void
+vrrp_inst_hold(struct vrrp_inst *vi, bool hold)
+{
+	struct vrrp_fsm_out o;
+
+	if (vi->fsm.held == hold)
+		return;
+	vrrp_fsm_hold(&vi->fsm, vrrp_now(), hold, &o);
+	inst_do(vi, &o);
+}
+
+void
+vrrp_inst_sync_leave(struct vrrp_inst *vi)
+{
+	struct vrrp_fsm_out o;
+
+	vrrp_fsm_sync_leave(&vi->fsm, vrrp_now(), &o);
 	inst_do(vi, &o);
 }

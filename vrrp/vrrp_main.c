@@ -95,6 +95,7 @@ vrrp_stage(struct vrrp_child *vc, struct ipc_conf_vrrp *m)
 	vi->announce_repeat = m->announce_repeat;
 	vi->strict = m->strict;
 	vi->resume = m->resume;
+	vi->sync_group = m->sync_group;
 	if ((r = vrrp_copy_addrs(m->addrs, m->n_vips, &vi->vips)) < 0 ||
 	    (r = vrrp_copy_addrs(m->addrs + m->n_vips, m->n_peers, &vi->peers)) < 0)
 		return r;
@@ -151,6 +152,8 @@ vrrp_same(struct vrrp_inst *old, size_t n_old, const struct vrrp_inst *n)
 	return NULL;
 }
 
+static void vrrp_sync_refresh(struct vrrp_child *vc);
+
 static void
 vrrp_commit(void *state, uint64_t generation)
 {
@@ -184,6 +187,7 @@ vrrp_commit(void *state, uint64_t generation)
 	}
 	vrrp_free_array(old, n_old);
 	vrrp_strict_rebuild(vc);
+	vrrp_sync_refresh(vc);
 }
 
 static void
@@ -210,13 +214,77 @@ vrrp_handover(struct vrrp_child *vc, const struct ipc_handover *h)
 			 h->instance_id == UINT32_MAX ? "at all" : "of those asked");
 }
 
+/* The parent's verdict on an instance's tracked scripts and files; one
+ * for another generation is stale (the next push brings the right one). */
+static void
+vrrp_track(struct vrrp_child *vc, const struct ipc_track *t)
+{
+	if (t->generation != vc->generation || t->instance_id >= vc->n_inst ||
+	    !vc->inst[t->instance_id].vc)
+		return;
+	if (t->delta < -IPC_TRACK_DELTA_MAX || t->delta > IPC_TRACK_DELTA_MAX)
+		return;
+	vrrp_inst_track(&vc->inst[t->instance_id], t->delta, t->fault != 0);
+}
+
+/* A member of a sync group moved: its fellow members follow.  While one
+ * is in fault the others are held in backup; one leaving master for
+ * backup takes the other masters along. */
+void
+vrrp_sync_transition(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st from,
+		     enum vrrp_st to)
+{
+	bool fault = false;
+
+	if (vc->syncing)
+		return;
+	vc->syncing = true;
+	for (size_t i = 0; i < vc->n_inst; i++)
+		if (vc->inst[i].vc && vc->inst[i].sync_group == vi->sync_group &&
+		    vc->inst[i].fsm.state == VRRP_FAULT)
+			fault = true;
+	for (size_t i = 0; i < vc->n_inst; i++) {
+		struct vrrp_inst *m = &vc->inst[i];
+
+		if (m == vi || !m->vc || m->sync_group != vi->sync_group)
+			continue;
+		if (from == VRRP_MASTER && to == VRRP_BACKUP && m->fsm.state == VRRP_MASTER) {
+			log_notice("%s: following %s of its sync group out of master", m->name,
+				   vi->name);
+			vrrp_inst_sync_leave(m);
+		}
+		vrrp_inst_hold(m, fault && m->fsm.state != VRRP_FAULT);
+	}
+	vc->syncing = false;
+}
+
+/* After a new generation: groups may have changed, holds follow them. */
+static void
+vrrp_sync_refresh(struct vrrp_child *vc)
+{
+	for (size_t i = 0; i < vc->n_inst; i++) {
+		struct vrrp_inst *vi = &vc->inst[i];
+		bool fault = false;
+
+		if (!vi->vc)
+			continue;
+		for (size_t j = 0; vi->sync_group && j < vc->n_inst; j++)
+			if (j != i && vc->inst[j].vc && vc->inst[j].sync_group == vi->sync_group &&
+			    vc->inst[j].fsm.state == VRRP_FAULT)
+				fault = true;
+		vrrp_inst_hold(vi, fault && vi->fsm.state != VRRP_FAULT);
+	}
+}
+
 static void
 vrrp_message(void *state, struct ipc_msg *msg)
 {
 	struct vrrp_child *vc = state;
 	struct ipc_ready *r;
 
-	if (msg->type == IPC_READY) {
+	if (msg->type == IPC_TRACK) {
+		vrrp_track(vc, IPC_BODY(msg, struct ipc_track));
+	} else if (msg->type == IPC_READY) {
 		r = IPC_BODY(msg, struct ipc_ready);
 		if (vc->ready != (r->ready != 0))
 			log_info("the director is %s to forward", r->ready ? "ready" : "not ready");
@@ -352,7 +420,7 @@ vrrp_main(int fd)
 	    .object = vrrp_object,
 	    .commit = vrrp_commit,
 	    .stop = vrrp_stop,
-	    .accept_msgs = 1u << IPC_READY | 1u << IPC_HANDOVER,
+	    .accept_msgs = 1u << IPC_READY | 1u << IPC_HANDOVER | 1u << IPC_TRACK,
 	    .message = vrrp_message,
 	    .status = vrrp_status,
 	    .term = vrrp_term,

@@ -67,7 +67,10 @@ struct conf_global {
 	/* Period of the IPVS resync (read the kernel's table, repair drift);
 	 * default 60s, 0 = off. */
 	uint32_t ipvs_resync_ms;
+	/* Who runs operator scripts (track and notify); default root */
+	char script_user[CONF_NAME_MAX];
 	struct conf_pos pos;
+	struct conf_pos script_user_pos;  /* where script_user was written */
 	struct conf_pos metrics_pos;      /* where metrics was written */
 };
 
@@ -84,6 +87,44 @@ struct conf_reports {
 	bool enabled;
 	struct conf_sockaddr listen; /* default 0.0.0.0:7946 */
 	uint32_t max_skew_ms;        /* default 30s */
+	struct conf_pos pos;
+};
+
+#define CONF_TRACK_WEIGHT_MAX 254
+
+/* A script run periodically by the parent: its exit status is tracked. */
+struct conf_track_script {
+	char name[CONF_NAME_MAX];
+	char script[CONF_PATH_MAX]; /* "path args", split on blanks */
+	uint32_t interval_ms;	    /* default 2s */
+	uint32_t timeout_ms;	    /* default 2s, below interval */
+	int16_t weight;		    /* -254..254; 0 = fault while failing (default) */
+	uint16_t rise;		    /* default 1 */
+	uint16_t fall;		    /* default 1 */
+	struct conf_pos pos;
+};
+
+/* A file holding an integer: the priority changes by value x weight. */
+struct conf_track_file {
+	char name[CONF_NAME_MAX];
+	char file[CONF_PATH_MAX];
+	int16_t weight; /* -254..254; default 1 */
+	struct conf_pos pos;
+};
+
+/* An instance's reference to a tracked script or file. */
+struct conf_track_ref {
+	uint32_t id;	/* index into conf.track_scripts / conf.track_files */
+	int16_t weight; /* the object's, or the reference's override */
+	struct conf_pos pos;
+};
+
+/* Instances that fail over together. */
+struct conf_sync_group {
+	char name[CONF_NAME_MAX];
+	uint32_t *members; /* indexes into conf.vrrp */
+	size_t n_members;
+	char notify[CONF_PATH_MAX]; /* "" when unset */
 	struct conf_pos pos;
 };
 
@@ -107,6 +148,11 @@ struct conf_vrrp {
 	char (*track_interfaces)[CONF_NAME_MAX];
 	size_t n_track_interfaces;
 	char notify[CONF_PATH_MAX]; /* script run on every state change; "" when unset */
+	struct conf_track_ref *track_scripts;
+	size_t n_track_scripts;
+	struct conf_track_ref *track_files;
+	size_t n_track_files;
+	int sync_group; /* index into conf.sync_groups, -1 when none */
 	struct conf_pos pos;
 	struct conf_pos interface_pos; /* where the interface's name was written */
 	/* where these keys were written; line 0 when absent */
@@ -185,8 +231,14 @@ struct conf {
 	struct conf_reports reports;
 	struct conf_key *keys;
 	size_t n_keys;
+	struct conf_track_script *track_scripts;
+	size_t n_track_scripts;
+	struct conf_track_file *track_files;
+	size_t n_track_files;
 	struct conf_vrrp *vrrp;
 	size_t n_vrrp;
+	struct conf_sync_group *sync_groups;
+	size_t n_sync_groups;
 	struct conf_service *services;
 	size_t n_services;
 };

@@ -85,6 +85,67 @@ dump_global(const struct conf *c, FILE *f)
 		put_kv(f, 2, "sync_interface", g->sync_interface);
 	fprintf(f, "  sync_id: %u\n", g->sync_id);
 	put_ms(f, 2, "ipvs_resync", g->ipvs_resync_ms);
+	put_kv(f, 2, "script_user", g->script_user);
+}
+
+static void
+dump_tracked(const struct conf *c, FILE *f)
+{
+	fputs(c->n_track_scripts ? "track_scripts:\n" : "track_scripts: {}\n", f);
+	for (size_t i = 0; i < c->n_track_scripts; i++) {
+		const struct conf_track_script *t = &c->track_scripts[i];
+
+		fputs("  ", f);
+		put_str(f, t->name);
+		fputs(":\n", f);
+		put_kv(f, 4, "script", t->script);
+		put_ms(f, 4, "interval", t->interval_ms);
+		put_ms(f, 4, "timeout", t->timeout_ms);
+		fprintf(f, "    weight: %d\n    rise: %u\n    fall: %u\n", t->weight, t->rise,
+			t->fall);
+	}
+	fputs(c->n_track_files ? "track_files:\n" : "track_files: {}\n", f);
+	for (size_t i = 0; i < c->n_track_files; i++) {
+		fputs("  ", f);
+		put_str(f, c->track_files[i].name);
+		fputs(":\n", f);
+		put_kv(f, 4, "file", c->track_files[i].file);
+		fprintf(f, "    weight: %d\n", c->track_files[i].weight);
+	}
+}
+
+/* References with their effective weight, always written out. */
+static void
+dump_refs(const struct conf *c, const char *key, const struct conf_track_ref *r, size_t n,
+	  bool files, FILE *f)
+{
+	fprintf(f, "    %s: [", key);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", {name: " : "{name: ", f);
+		put_str(f, files ? c->track_files[r[i].id].name : c->track_scripts[r[i].id].name);
+		fprintf(f, ", weight: %d}", r[i].weight);
+	}
+	fputs("]\n", f);
+}
+
+static void
+dump_groups(const struct conf *c, FILE *f)
+{
+	fputs(c->n_sync_groups ? "vrrp_sync_groups:\n" : "vrrp_sync_groups: []\n", f);
+	for (size_t i = 0; i < c->n_sync_groups; i++) {
+		const struct conf_sync_group *g = &c->sync_groups[i];
+
+		fputs("  - name: ", f);
+		put_str(f, g->name);
+		fputs("\n    instances: [", f);
+		for (size_t j = 0; j < g->n_members; j++) {
+			fputs(j ? ", " : "", f);
+			put_str(f, c->vrrp[g->members[j]].name);
+		}
+		fputs("]\n", f);
+		if (g->notify[0])
+			put_kv(f, 4, "notify", g->notify);
+	}
 }
 
 static void
@@ -109,7 +170,7 @@ dump_keys_reports(const struct conf *c, FILE *f)
 }
 
 static void
-dump_vrrp(const struct conf_vrrp *v, FILE *f)
+dump_vrrp(const struct conf *c, const struct conf_vrrp *v, FILE *f)
 {
 	fputs("  - name: ", f);
 	put_str(f, v->name);
@@ -138,6 +199,8 @@ dump_vrrp(const struct conf_vrrp *v, FILE *f)
 	fputs("]\n", f);
 	if (v->notify[0])
 		put_kv(f, 4, "notify", v->notify);
+	dump_refs(c, "track_scripts", v->track_scripts, v->n_track_scripts, false, f);
+	dump_refs(c, "track_files", v->track_files, v->n_track_files, true, f);
 }
 
 static void
@@ -240,9 +303,11 @@ conf_dump(const struct conf *c, FILE *f)
 	fputs("# lvsd effective configuration: every default written out\n", f);
 	dump_global(c, f);
 	dump_keys_reports(c, f);
+	dump_tracked(c, f);
 	fputs(c->n_vrrp ? "vrrp:\n" : "vrrp: []\n", f);
 	for (size_t i = 0; i < c->n_vrrp; i++)
-		dump_vrrp(&c->vrrp[i], f);
+		dump_vrrp(c, &c->vrrp[i], f);
+	dump_groups(c, f);
 	fputs(c->n_services ? "services:\n" : "services: []\n", f);
 	for (size_t i = 0; i < c->n_services; i++)
 		dump_service(c, &c->services[i], f);

@@ -117,6 +117,13 @@ int conf_parse_root(struct conf_ctx *x, yaml_node_t *root);
 int conf_parse_services(struct conf_ctx *x, yaml_node_t *val, void *obj);
 int conf_parse_check(struct conf_ctx *x, yaml_node_t *val, struct conf_check *chk);
 
+/* conf_track.c: tracked objects, references to them, sync groups */
+int conf_parse_track_scripts(struct conf_ctx *x, yaml_node_t *val, void *obj);
+int conf_parse_track_files(struct conf_ctx *x, yaml_node_t *val, void *obj);
+int conf_parse_vrrp_track_scripts(struct conf_ctx *x, yaml_node_t *val, void *obj);
+int conf_parse_vrrp_track_files(struct conf_ctx *x, yaml_node_t *val, void *obj);
+int conf_parse_sync_groups(struct conf_ctx *x, yaml_node_t *val, void *obj);
+
 /* conf_check.c: validation across objects */
 int conf_validate(struct conf_ctx *x);
 

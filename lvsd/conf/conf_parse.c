@@ -35,7 +35,7 @@ parse_metrics(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return conf_get_sockaddr(x, v, "metrics", &g->metrics);
 }
 
-enum { GL_METRICS = 2 };
+enum { GL_METRICS = 2, GL_SCRIPT_USER = 7 };
 static const struct conf_keydef global_keys[] = {
     CONF_KSTR("director_id", CK_NAME, struct conf_global, director_id),
     CONF_KSTR("control_socket", CK_PATH, struct conf_global, control_socket),
@@ -44,6 +44,7 @@ static const struct conf_keydef global_keys[] = {
     CONF_KSTR("sync_interface", CK_IFNAME, struct conf_global, sync_interface),
     CONF_K("sync_id", CK_U8, struct conf_global, sync_id, 0, 255),
     CONF_K("ipvs_resync", CK_MS, struct conf_global, ipvs_resync_ms, 0, 86400000),
+    CONF_KSTR("script_user", CK_NAME, struct conf_global, script_user),
 };
 
 static int
@@ -57,6 +58,7 @@ parse_global(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	if ((r = conf_walk(x, v, "global", global_keys, N(global_keys), &c->global, &m)) < 0)
 		return r;
 	c->global.metrics_pos = conf_map_pos(&m, GL_METRICS);
+	c->global.script_user_pos = conf_map_pos(&m, GL_SCRIPT_USER);
 	return 0;
 }
 
@@ -321,6 +323,8 @@ static const struct conf_keydef vrrp_keys[] = {
     CONF_K("announce_repeat", CK_U8, struct conf_vrrp, announce_repeat, 0, 100),
     CONF_K("announce_interval", CK_MS, struct conf_vrrp, announce_interval_ms, 10, 60000),
     CONF_K("strict", CK_BOOL, struct conf_vrrp, strict, 0, 0),
+    CONF_KFN("track_scripts", conf_parse_vrrp_track_scripts),
+    CONF_KFN("track_files", conf_parse_vrrp_track_files),
 };
 
 static int
@@ -337,6 +341,7 @@ parse_vrrp_one(struct conf_ctx *x, yaml_node_t *v, struct conf_vrrp *vr, size_t 
 	vr->announce_repeat = 3;
 	vr->announce_interval_ms = 200;
 	vr->strict = true;
+	vr->sync_group = -1;
 	snprintf(vr->name, sizeof(vr->name), "VI_%zu", idx + 1);
 	if ((r = conf_walk(x, v, "a vrrp instance", vrrp_keys, N(vrrp_keys), vr, &m)) < 0)
 		return r;
@@ -387,8 +392,14 @@ parse_vrrp(struct conf_ctx *x, yaml_node_t *v, void *obj)
 /* the root */
 
 static const struct conf_keydef root_keys[] = {
-    CONF_KFN("global", parse_global),	       CONF_KFN("keys", parse_keys),
-    CONF_KFN("reports", parse_reports),	       CONF_KFN("vrrp", parse_vrrp),
+    CONF_KFN("global", parse_global),
+    CONF_KFN("keys", parse_keys),
+    CONF_KFN("reports", parse_reports),
+    /* before vrrp, which names them; sync groups after, naming instances */
+    CONF_KFN("track_scripts", conf_parse_track_scripts),
+    CONF_KFN("track_files", conf_parse_track_files),
+    CONF_KFN("vrrp", parse_vrrp),
+    CONF_KFN("vrrp_sync_groups", conf_parse_sync_groups),
     CONF_KFN("services", conf_parse_services),
 };
 
@@ -400,7 +411,8 @@ conf_parse_root(struct conf_ctx *x, yaml_node_t *root)
 	if (root->type != YAML_MAPPING_NODE)
 		return conf_fail(x, root,
 				 "the configuration must be a mapping with sections "
-				 "global, keys, reports, vrrp, services; not %s",
+				 "global, keys, reports, track_scripts, track_files, vrrp, "
+				 "vrrp_sync_groups, services; not %s",
 				 conf_kind(root));
 	return conf_walk(x, root, "the top level", root_keys, N(root_keys), x->c, &m);
 }

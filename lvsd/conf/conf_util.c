@@ -409,6 +409,7 @@ conf_defaults(struct conf *c)
 	strcpy(g->control_socket, CONF_DEFAULT_CONTROL_SOCKET);
 	conf_parse_sockaddr("127.0.0.1:9642", &g->metrics, &(const char *){NULL});
 	strcpy(g->user, CONF_DEFAULT_USER);
+	strcpy(g->script_user, "root");
 	g->ipvs_resync_ms = 60000;
 
 	memset(&c->reports, 0, sizeof(c->reports));
@@ -435,7 +436,14 @@ conf_free(struct conf *c)
 		free(c->vrrp[i].vips);
 		free(c->vrrp[i].unicast_peers);
 		free(c->vrrp[i].track_interfaces);
+		free(c->vrrp[i].track_scripts);
+		free(c->vrrp[i].track_files);
 	}
+	for (size_t i = 0; i < c->n_sync_groups; i++)
+		free(c->sync_groups[i].members);
+	free(c->sync_groups);
+	free(c->track_scripts);
+	free(c->track_files);
 	for (size_t i = 0; i < c->n_services; i++)
 		free(c->services[i].rs);
 	free(c->vrrp);

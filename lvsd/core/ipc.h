@@ -72,6 +72,8 @@ enum ipc_type {
 	IPC_HEALTH,	/* checkers: struct ipc_health + n x struct ipc_health_rs */
 	IPC_WEIGHTS,	/* weight: struct ipc_weights + n x struct ipc_weight */
 	IPC_VRRP_STATE, /* vrrp: struct ipc_vrrp_state */
+	/* parent -> vrrp: what tracked scripts and files make of an instance */
+	IPC_TRACK, /* struct ipc_track */
 	IPC_TYPE_COUNT
 };
 
@@ -128,7 +130,7 @@ struct ipc_conf_vrrp {
 	uint32_t n_vips;  /* addrs[0 .. n_vips - 1]: the virtual addresses */
 	uint32_t n_peers; /* then the unicast peers */
 	uint32_t n_addrs; /* n_vips + n_peers */
-	uint32_t pad2;
+	uint32_t sync_group; /* 0: none; else its sync group's index + 1 */
 	struct ipc_addr addrs[]; /* n_addrs of them */
 };
 
@@ -136,6 +138,21 @@ struct ipc_conf_vrrp {
 struct ipc_conf_track_if {
 	uint32_t instance_id;
 	char ifname[IPC_NAME_MAX];
+};
+
+/* Tracked scripts and files of one instance, combined by the parent (which
+ * runs the scripts and reads the files): the priority changes by delta
+ * (the child clamps the result to 1..254; an owner's 255 stays), and
+ * fault is set while a script of weight 0 fails or the tracked values
+ * would bring the priority to 0 or below.  Sent after each configuration
+ * and whenever either changes. */
+#define IPC_TRACK_DELTA_MAX 100000
+struct ipc_track {
+	uint64_t generation;
+	uint32_t instance_id;
+	int32_t delta; /* -IPC_TRACK_DELTA_MAX..IPC_TRACK_DELTA_MAX */
+	uint8_t fault;
+	uint8_t pad[7];
 };
 
 /* Whether the director is ready to forward (its IPVS table programmed for

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..10"
+echo "1..11"
 write_conf dir1
 
 # stdout only: the warnings about what is not acted on yet go to stderr (lint.sh)
@@ -30,6 +30,10 @@ sed 's/^  user: lvsd$/  user: nobody/' "$CONF" >"$T/nobody.yaml"
 out=$("$LVSD" -t -f "$T/nobody.yaml" 2>&1); rc=$?
 check "lvsd -t rejects user nobody, shared with other daemons: $out" \
 	test "$rc" = 1 -a -z "${out##"$T"/nobody.yaml:2:3: global.user must be a user of lvsd\'s own, not \'nobody\'*}"
+sed 's/^  user: lvsd$/  user: lvsd\n  script_user: no-such-user-here/' "$CONF" >"$T/suser.yaml"
+out=$("$LVSD" -t -f "$T/suser.yaml" 2>&1); rc=$?
+check "lvsd -t rejects an unknown script_user at its key: $out" \
+	test "$rc" = 1 -a -z "${out##"$T"/suser.yaml:5:3: script_user \'no-such-user-here\' does not exist*}"
 
 write_conf dir1
 "$LVSD" --dump-config -f "$CONF" >"$T/dump.yaml"; rc=$?

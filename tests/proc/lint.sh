@@ -35,7 +35,6 @@ services:
 EOC
 I='is accepted but not yet acted on'
 cat >"$T/want" <<EOW
-$CONF:12:5: warning: notify of vrrp instance VI_1 $I: no scripts are run yet; state changes are logged
 $CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
 $CONF:6:3: warning: key web1 $I: there is no report receiver yet
 $CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet

@@ -29,7 +29,31 @@ struct bad {
 #define SVC "services:\n  - address: 192.0.2.100\n    port: 80\n"
 #define VR "vrrp:\n  - interface: eth0\n    vrid: 51\n    virtual_addresses: [192.0.2.100/24]\n"
 
+#define TS "track_scripts:\n  chk: {script: /bin/true}\n"
+#define VRT VR "    track_scripts: "
 static const struct bad bad[] = {
+    /* tracked objects and sync groups */
+    {"unknown track script", TS VRT "[chk, nope]\n", 7, 26, "unknown track script 'nope'"},
+    {"unknown track file", VR "    track_files: [{name: f}]\n", 5, 19, "unknown track file 'f'"},
+    {"weight out of range", "track_scripts:\n  chk: {script: /bin/true, weight: 255}\n", 2, 36,
+     "weight must be an integer from -254 to 254"},
+    {"ref weight out of range", TS VRT "[{name: chk, weight: -255}]\n", 7, 41,
+     "weight must be an integer from -254 to 254"},
+    {"timeout not below interval",
+     "track_scripts:\n  chk: {script: /bin/true, interval: 2s, timeout: 2s}\n", 2, 51,
+     "timeout must be shorter than interval"},
+    {"relative script", "track_scripts:\n  chk: {script: true}\n", 2, 17,
+     "must start with an absolute path"},
+    {"track file relative", "track_files:\n  f: {file: x}\n", 2, 13, "absolute path"},
+    {"same script twice", TS VRT "[chk, chk]\n", 7, 26, "lists the same object twice"},
+    {"group names an unknown instance", VR "vrrp_sync_groups:\n  - {name: G, instances: [X]}\n", 6,
+     27, "sync group G: unknown vrrp instance 'X'"},
+    {"instance in two groups",
+     VR "vrrp_sync_groups:\n  - {name: G, instances: [VI_1]}\n"
+	"  - {name: H, instances: [VI_1]}\n",
+     7, 27, "already in sync group G"},
+    {"empty group", VR "vrrp_sync_groups:\n  - {name: G, instances: []}\n", 6, 26,
+     "needs 'instances'"},
     /* documents and YAML syntax */
     {"empty file", "", 1, 1, "configuration is empty"},
     {"comments only", "# nothing here\n\n", 1, 1, "configuration is empty"},

@@ -103,6 +103,51 @@ same_vrrp(const struct conf_vrrp *a, const struct conf_vrrp *b)
 	for (size_t i = 0; i < a->n_track_interfaces; i++)
 		assert_string_equal(a->track_interfaces[i], b->track_interfaces[i]);
 	assert_string_equal(a->notify, b->notify);
+	assert_int_equal(a->sync_group, b->sync_group);
+	assert_int_equal(a->n_track_scripts, b->n_track_scripts);
+	for (size_t i = 0; i < a->n_track_scripts; i++) {
+		assert_int_equal(a->track_scripts[i].id, b->track_scripts[i].id);
+		assert_int_equal(a->track_scripts[i].weight, b->track_scripts[i].weight);
+	}
+	assert_int_equal(a->n_track_files, b->n_track_files);
+	for (size_t i = 0; i < a->n_track_files; i++) {
+		assert_int_equal(a->track_files[i].id, b->track_files[i].id);
+		assert_int_equal(a->track_files[i].weight, b->track_files[i].weight);
+	}
+}
+
+static void
+same_tracked(const struct conf *a, const struct conf *b)
+{
+	assert_string_equal(a->global.script_user, b->global.script_user);
+	assert_int_equal(a->n_track_scripts, b->n_track_scripts);
+	for (size_t i = 0; i < a->n_track_scripts; i++) {
+		const struct conf_track_script *x = &a->track_scripts[i], *y = &b->track_scripts[i];
+
+		assert_string_equal(x->name, y->name);
+		assert_string_equal(x->script, y->script);
+		assert_int_equal(x->interval_ms, y->interval_ms);
+		assert_int_equal(x->timeout_ms, y->timeout_ms);
+		assert_int_equal(x->weight, y->weight);
+		assert_int_equal(x->rise, y->rise);
+		assert_int_equal(x->fall, y->fall);
+	}
+	assert_int_equal(a->n_track_files, b->n_track_files);
+	for (size_t i = 0; i < a->n_track_files; i++) {
+		assert_string_equal(a->track_files[i].name, b->track_files[i].name);
+		assert_string_equal(a->track_files[i].file, b->track_files[i].file);
+		assert_int_equal(a->track_files[i].weight, b->track_files[i].weight);
+	}
+	assert_int_equal(a->n_sync_groups, b->n_sync_groups);
+	for (size_t i = 0; i < a->n_sync_groups; i++) {
+		const struct conf_sync_group *x = &a->sync_groups[i], *y = &b->sync_groups[i];
+
+		assert_string_equal(x->name, y->name);
+		assert_string_equal(x->notify, y->notify);
+		assert_int_equal(x->n_members, y->n_members);
+		for (size_t j = 0; j < x->n_members; j++)
+			assert_int_equal(x->members[j], y->members[j]);
+	}
 }
 
 static void
@@ -163,6 +208,7 @@ same_conf(const struct conf *a, const struct conf *b)
 		assert_int_equal(a->keys[i].type, b->keys[i].type);
 		assert_string_equal(a->keys[i].file, b->keys[i].file);
 	}
+	same_tracked(a, b);
 	assert_int_equal(a->n_vrrp, b->n_vrrp);
 	for (size_t i = 0; i < a->n_vrrp; i++)
 		same_vrrp(&a->vrrp[i], &b->vrrp[i]);
@@ -396,6 +442,50 @@ test_rich(void **state)
 	free(d);
 }
 
+static const char tracked[] =
+    "global: {script_user: lvsd}\n"
+    "track_scripts:\n"
+    "  chk_a: {script: \"/usr/local/bin/chk a 'b c'\", interval: 5s, timeout: 3s, weight: -60,\n"
+    "          rise: 2, fall: 3}\n"
+    "  chk_b: {script: /bin/true}\n"
+    "track_files:\n"
+    "  prio: {file: /run/prio, weight: -2}\n"
+    "  other: {file: /run/other}\n"
+    "vrrp:\n"
+    "  - name: A\n    interface: eth0\n    vrid: 1\n    virtual_addresses: [192.0.2.10]\n"
+    "    notify: /usr/local/bin/notify\n"
+    "    track_scripts: [chk_a, {name: chk_b, weight: 10}]\n"
+    "    track_files: [{name: prio}, other]\n"
+    "  - name: B\n    interface: eth0\n    vrid: 2\n    virtual_addresses: [192.0.2.11]\n"
+    "  - name: C\n    interface: eth0\n    vrid: 3\n    virtual_addresses: [192.0.2.12]\n"
+    "vrrp_sync_groups:\n"
+    "  - {name: G, instances: [B, A], notify: /usr/local/bin/gnotify}\n";
+
+/* Tracked objects, references and sync groups survive the round trip. */
+static void
+test_tracked(void **state)
+{
+	char *d = round_trip("tracked", tracked);
+	struct conf *c = load("tracked", tracked);
+
+	assert_string_equal(c->global.script_user, "lvsd");
+	assert_int_equal(c->track_scripts[0].weight, -60);
+	assert_int_equal(c->track_scripts[1].interval_ms, 2000);
+	assert_int_equal(c->track_scripts[1].timeout_ms, 1000);
+	assert_int_equal(c->track_scripts[1].weight, 0);
+	assert_int_equal(c->track_files[1].weight, 1);
+	assert_int_equal(c->vrrp[0].track_scripts[0].weight, -60);
+	assert_int_equal(c->vrrp[0].track_scripts[1].weight, 10);
+	assert_int_equal(c->vrrp[0].track_files[0].weight, -2);
+	assert_int_equal(c->vrrp[0].sync_group, 0);
+	assert_int_equal(c->vrrp[1].sync_group, 0);
+	assert_int_equal(c->vrrp[2].sync_group, -1);
+	assert_int_equal(c->sync_groups[0].members[0], 1);
+	assert_non_null(strstr(d, "script_user: lvsd\n"));
+	conf_free(c);
+	free(d);
+}
+
 /* Flow and block style are the same configuration. */
 static void
 test_styles(void **state)
@@ -421,6 +511,7 @@ main(void)
 	    cmocka_unit_test(test_examples), cmocka_unit_test(test_pair_agrees),
 	    cmocka_unit_test(test_paper),    cmocka_unit_test(test_defaults_written),
 	    cmocka_unit_test(test_rich),     cmocka_unit_test(test_styles),
+	    cmocka_unit_test(test_tracked),
 	};
 
 	return cmocka_run_group_tests_name("conf_dump", tests, NULL, NULL);

@@ -390,6 +390,68 @@ test_priority(void **state)
 	assert_string_equal(vrrp_why_name(VRRP_WHY_HANDED_OVER), "handed over to the new master");
 }
 
+/* Sync groups: a held master steps down with priority 0; a held backup
+ * neither takes over nor preempts; released, it preempts again. */
+static void
+test_sync_hold(void **state)
+{
+	struct vrrp_fsm f = mk(3, 150, true, 1000, 0);
+	struct vrrp_fsm_out o;
+	struct vrrp_fsm_advert a = adv(100, 1000, -1);
+	uint64_t t = 10 * S;
+
+	vrrp_fsm_ready(&f, t, true, &o);
+	vrrp_fsm_start(&f, t, true, false, &o);
+	assert_int_equal(f.state, VRRP_MASTER);
+	vrrp_fsm_hold(&f, t, true, &o);
+	assert_int_equal(o.actions, VRRP_ACT_SEND | VRRP_ACT_DEL_VIPS | VRRP_ACT_TRANSITION);
+	assert_int_equal(o.priority, 0);
+	assert_int_equal(o.to, VRRP_BACKUP);
+	assert_int_equal(o.why, VRRP_WHY_SYNC_GROUP);
+	/* held: a lower-priority master is not preempted, master-down re-arms */
+	vrrp_fsm_advert(&f, t + S, &a, &o);
+	t += 10 * S;
+	vrrp_fsm_timer(&f, t, &o);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_int_equal(o.actions, 0);
+	assert_true(vrrp_fsm_next_deadline(&f) > t);
+	/* released: the next lower-priority advert lets master-down run out */
+	vrrp_fsm_hold(&f, t, false, &o);
+	assert_int_equal(o.actions, 0);
+	vrrp_fsm_advert(&f, t, &a, &o);
+	vrrp_fsm_timer(&f, vrrp_fsm_next_deadline(&f), &o);
+	assert_int_equal(f.state, VRRP_MASTER);
+	assert_int_equal(o.why, VRRP_WHY_PREEMPT);
+	/* a backup held does nothing at once */
+	f = mk(3, 100, true, 1000, 0);
+	vrrp_fsm_start(&f, t, false, false, &o);
+	vrrp_fsm_hold(&f, t, true, &o);
+	assert_int_equal(o.actions, 0);
+}
+
+/* Leaving with the group: a master steps down and does not preempt back. */
+static void
+test_sync_leave(void **state)
+{
+	struct vrrp_fsm f = mk(3, 150, true, 1000, 0);
+	struct vrrp_fsm_out o;
+	struct vrrp_fsm_advert a = adv(100, 1000, -1);
+	uint64_t t = 10 * S;
+
+	vrrp_fsm_ready(&f, t, true, &o);
+	vrrp_fsm_start(&f, t, true, false, &o);
+	vrrp_fsm_sync_leave(&f, t, &o);
+	assert_int_equal(o.to, VRRP_BACKUP);
+	assert_int_equal(o.priority, 0);
+	assert_true(o.actions & VRRP_ACT_DEL_VIPS);
+	vrrp_fsm_advert(&f, t + S, &a, &o);
+	vrrp_fsm_timer(&f, t + 2 * S, &o);
+	assert_int_equal(f.state, VRRP_BACKUP); /* the lower master is heard: no preempt */
+	/* a backup is not concerned */
+	vrrp_fsm_sync_leave(&f, t + 3 * S, &o);
+	assert_int_equal(o.actions, 0);
+}
+
 int
 main(void)
 {
@@ -408,6 +470,8 @@ main(void)
 	    cmocka_unit_test(test_shutdown),
 	    cmocka_unit_test(test_v2_interval),
 	    cmocka_unit_test(test_priority),
+	    cmocka_unit_test(test_sync_hold),
+	    cmocka_unit_test(test_sync_leave),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
