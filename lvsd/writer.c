@@ -331,8 +331,11 @@ writer_reconcile(struct writer *w)
 		}
 		writer_own_want(w);
 		w->reconciled = true;
-		if (ops.n == 0)
+		if (ops.n == 0) {
 			writer_round_end(w);
+			/* nothing queued: no ack will come to notify them */
+			waiters_notify(w);
+		}
 	}
 	ipvs_index_free(&hx);
 	ipvs_ops_free(&ops);
