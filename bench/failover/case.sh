@@ -124,7 +124,7 @@ bs_tree() {
 			fi
 		done
 	done
-	echo $want
+	echo "${want# }"
 }
 bs_dead() { ! lab_alive "$1"; }
 # bs_stop DAEMON DIR: SIGTERM and wait (SIGKILL the tree after 15 s)
@@ -132,6 +132,7 @@ bs_stop() {
 	local name=$1-$2 pid
 	pid=$(lab_pid "$name") || return 0
 	kill -TERM "$pid" 2>/dev/null
+	# shellcheck disable=SC2046 # one pid per word
 	lab_wait_for 15 bs_dead "$name" || kill -KILL $(bs_tree "$pid") 2>/dev/null
 	wait "$pid" 2>/dev/null
 	rm -f "$LAB_RUN/daemons/$name.pid"
@@ -213,7 +214,7 @@ bs_block_start() {
 	ip netns exec cl1 lab-http get -n 1000000 -i 20 -t "$BENCH_PROBE_TIMEOUT" -l -T "$vip:80" \
 		>"$PROBE_LOG" 2>&1 </dev/null &
 	PROBER=$!
-	lab_wait_for 10 eval '[[ -s $PROBE_LOG ]]'
+	lab_wait_for 10 test -s "$PROBE_LOG"
 	bs_settle
 }
 bs_block_stop() {
