@@ -100,10 +100,13 @@ bs_iv_ms() {
 bs_start() {
 	local log=$out/$BLOCK-$2.log
 	echo "=== $(date -u +%T.%N) start" >>"$log"
+	# a session of its own: when the kill -9 drill kills a parent whose
+	# children are stopped, the kernel sends SIGHUP to the orphaned process
+	# group, which must not be the case's own (setsid does not fork here)
 	if [[ $1 == lvsd ]]; then
-		ip netns exec "$2" lvsd -n -f "$dir/$2.yaml" >>"$log" 2>&1 </dev/null &
+		setsid ip netns exec "$2" lvsd -n -f "$dir/$2.yaml" >>"$log" 2>&1 </dev/null &
 	else
-		ip netns exec "$2" keepalived -n -l -D --vrrp -f "$dir/$2.conf" \
+		setsid ip netns exec "$2" keepalived -n -l -D --vrrp -f "$dir/$2.conf" \
 			-p "$dir/k-$2.pid" -r "$dir/k-$2.vrrp.pid" >>"$log" 2>&1 </dev/null &
 	fi
 	echo "$!" >"$LAB_RUN/daemons/$1-$2.pid"
@@ -145,7 +148,7 @@ bs_kill9() {
 	# shellcheck disable=SC2086
 	kill -STOP $pids
 	# shellcheck disable=SC2086
-	kill -KILL $pids
+	kill -KILL $pids 2>/dev/null # children may be gone with their parent
 	wait "$pid" 2>/dev/null
 	rm -f "$LAB_RUN/daemons/$name.pid"
 	echo "=== kill -9 of $pids" >>"$out/$BLOCK-$2.log"
