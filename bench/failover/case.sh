@@ -201,9 +201,11 @@ bs_drill() {
 	fi
 }
 
-# bs_block DAEMON TIMER: start the pair, wait until dir1 is master, start the prober
+# bs_block_start DAEMON TIMER [BLOCK]: start the pair, wait until dir1 is
+# master, start the prober; logs and timeline named after BLOCK
+# (default DAEMON-vV-IV)
 bs_block_start() {
-	BLOCK=$1-${2/:/-}
+	BLOCK=${3:-$1-${2/:/-}}
 	TIMER=$2
 	IV=$(bs_iv_ms "$2")
 	bs_conf "$1" "$2" dir1 150
@@ -263,8 +265,8 @@ done
 if ((BENCH_SPURIOUS_S > 0)); then
 	for daemon in $BENCH_DAEMONS; do
 		bs_say "# $(date -u +%T) $daemon, spurious transitions, ${BENCH_SPURIOUS_S}s"
-		bs_block_start "$daemon" v3:20ms || { bad=1; bs_block_stop "$daemon"; continue; }
-		BLOCK=$daemon-v3-20ms
+		bs_block_start "$daemon" v3:20ms "$daemon-spurious" ||
+			{ bad=1; bs_block_stop "$daemon"; continue; }
 		n0=$(bs_transitions "$daemon")
 		rm -f "$out/hog.on" "$out/hog.off"
 		echo "$BENCH_SPURIOUS_S" >"$out/hog.request"
