@@ -8,12 +8,16 @@
  *	answers every GET with "NAME\n" (503 "NAME down\n" while DOWNFILE
  *	exists); HTTP/1.1 connections are kept alive, HTTP/1.0 ones closed.
  *	READYFILE is created once the socket listens.
- *   lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-s STOPFILE] HOST[:PORT] [PATH]
+ *   lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-T] [-s STOPFILE] HOST[:PORT] [PATH]
  *	makes N requests one after the other (a new TCP connection each, or
  *	one kept-alive connection with -k, reconnecting after an error),
  *	waits -i MS between them, and prints "NAME COUNT" per answering server
  *	(sorted by name) then "failed COUNT". With -l it first prints one line
  *	per request: "MS_SINCE_START NAME" or "MS_SINCE_START ERR:reason".
+ *	-T (with -l) gives each line's time as wall-clock milliseconds since
+ *	the epoch instead, so a script can place its own events (bash's
+ *	EPOCHREALTIME) on the client's timeline; a line is written when its
+ *	request ends, and stdout is line-buffered (read it while it runs).
  *	With -s it stops early, before the next request, once STOPFILE
  *	exists (a probe that runs until the drill is over; N is then a cap).
  *	Exit status 0 when no request failed, 1 otherwise, 2 on usage errors.
@@ -264,12 +268,18 @@ struct lh_client {
 };
 
 static long long
-lh_now_ms(void)
+lh_clock_ms(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long
+lh_now_ms(void)
+{
+	return lh_clock_ms(CLOCK_MONOTONIC);
 }
 
 /* Wait for fd to become ready for events before deadline (ms). */
@@ -521,7 +531,7 @@ lh_get(int argc, char **argv)
 {
 	static struct lh_client c;
 	long n = 1, i;
-	int opt, log = 0, interval = 0;
+	int opt, log = 0, wall = 0, interval = 0;
 	const char *stopfile = NULL;
 	struct stat st;
 	long long t0;
@@ -529,7 +539,7 @@ lh_get(int argc, char **argv)
 	c.timeout_ms = 2000;
 	c.path = "/";
 	c.fd = -1;
-	while ((opt = getopt(argc, argv, "n:t:i:kls:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:i:klTs:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtol(optarg, NULL, 10);
@@ -548,6 +558,9 @@ lh_get(int argc, char **argv)
 			break;
 		case 's':
 			stopfile = optarg;
+			break;
+		case 'T':
+			wall = 1;
 			break;
 		default:
 			return 2;
@@ -578,7 +591,7 @@ lh_get(int argc, char **argv)
 		else
 			c.failed++;
 		if (log)
-			printf("%lld %s%s\n", lh_now_ms() - t0,
+			printf("%lld %s%s\n", wall ? lh_clock_ms(CLOCK_REALTIME) : lh_now_ms() - t0,
 			       r == 0 ? "" : "ERR:", r == 0 ? name : why);
 		if (interval > 0 && i + 1 < n)
 			lh_sleep_ms(interval);
@@ -596,7 +609,7 @@ main(int argc, char **argv)
 		return lh_get(argc - 1, argv + 1);
 	fprintf(stderr,
 		"usage: lab-http serve [-a ADDR] [-p PORT] [-f DOWNFILE] [-r READYFILE] NAME\n"
-		"       lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-s STOPFILE] HOST[:PORT] "
-		"[PATH]\n");
+		"       lab-http get [-n N] [-t MS] [-i MS] [-k] [-l] [-T] [-s STOPFILE] "
+		"HOST[:PORT] [PATH]\n");
 	return 2;
 }
