@@ -115,6 +115,15 @@ eff_free(struct lvsd *d)
 }
 
 /* Carry the inputs of every server found in old (by IPVS key) to e. */
+static bool
+eff_unchecked(const struct conf *c, size_t svc, size_t rs)
+{
+	const struct conf_service *s = &c->services[svc];
+	const struct conf_check *k = s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
+
+	return k->type == CONF_CHECK_NONE;
+}
+
 static int
 eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct conf *old)
 {
@@ -139,6 +148,11 @@ eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct
 				continue;
 			*v = o->rs[o->base[oi] + oj];
 			v->static_weight = sw;
+			/* no check any more: nothing will say it is up again */
+			if (eff_unchecked(c, i, j)) {
+				v->health = EFF_HEALTH_UNKNOWN;
+				v->check_reason = 0;
+			}
 		}
 	}
 	ipvs_index_free(&ox);
@@ -186,8 +200,23 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 
 	if (!v)
 		return;
+	if (v->health != (up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
+		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
 	v->health = up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN;
 	eff_update(d, svc, rs, v);
+}
+
+void
+eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16_t count,
+	       int32_t code)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return;
+	v->check_reason = reason;
+	v->check_count = count;
+	v->check_code = code;
 }
 
 int

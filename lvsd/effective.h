@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct conf;
 struct lvsd;
@@ -33,6 +34,13 @@ struct eff_view {
 	bool has_override;
 	uint32_t override;
 	uint32_t effective;
+	/* the checkers' last result (reason: enum chk_reason of
+	 * checkers/chk_reason.h, with its code and how many in a row) and
+	 * when health last changed (CLOCK_MONOTONIC) */
+	uint8_t check_reason;
+	uint16_t check_count;
+	int32_t check_code;
+	struct timespec health_since;
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -47,6 +55,9 @@ int eff_reload(struct lvsd *d, const struct conf *old);
  * by the caller (out-of-range ids are ignored here too). */
 void eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight);
 void eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up);
+/* The result behind the health, for status. */
+void eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16_t count,
+		    int32_t code);
 /* The operator's override: weight 0..65535, or clear with clear = true.
  * 0, -EINVAL (no such server) or -ERANGE. */
 int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);

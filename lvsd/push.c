@@ -40,6 +40,13 @@ push_check(struct ipc_check *dst, const struct conf_check *k)
 	ipc_strset(dst->path, sizeof(dst->path), k->path);
 	ipc_strset(dst->digest, sizeof(dst->digest), k->digest);
 	ipc_strset(dst->script, sizeof(dst->script), k->script);
+	dst->retries = k->retries;
+	dst->retry_delay_ms = k->retry_delay_ms;
+	if (k->source.family)
+		push_addr(&dst->source, &k->source);
+	ipc_strset(dst->host, sizeof(dst->host), k->host);
+	ipc_strset(dst->sni, sizeof(dst->sni), k->sni);
+	ipc_strset(dst->expect, sizeof(dst->expect), k->expect);
 }
 
 /* The previous generation's state of instance v, by name: resume as master

@@ -124,6 +124,12 @@ struct conf_check {
 	uint16_t status;            /* http(s): default 200 */
 	char digest[65];            /* http(s): hex SHA-256 of the body; "" when unset */
 	char script[CONF_PATH_MAX]; /* script: the command */
+	uint16_t retries;           /* attempts after a failure before it counts, default 0 */
+	uint32_t retry_delay_ms;    /* between them, default 1s */
+	struct conf_addr source;    /* family 0: any */
+	char host[CONF_PATH_MAX];   /* http(s): Host header; "" the server's address */
+	char expect[CONF_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
+	char sni[CONF_PATH_MAX];    /* https: server name; "" the host */
 	struct conf_pos pos;
 };
 

@@ -156,6 +156,19 @@ dump_check(const struct conf_check *k, int in, FILE *f)
 		fprintf(f, "%*sstatus: %u\n", in + 2, "", k->status);
 		if (k->digest[0])
 			put_kv(f, in + 2, "digest", k->digest);
+		if (k->host[0])
+			put_kv(f, in + 2, "host", k->host);
+		if (k->expect[0])
+			put_kv(f, in + 2, "expect", k->expect);
+	}
+	if (k->type == CONF_CHECK_HTTPS && k->sni[0])
+		put_kv(f, in + 2, "sni", k->sni);
+	fprintf(f, "%*sretries: %u\n", in + 2, "", k->retries);
+	put_ms(f, in + 2, "retry_delay", k->retry_delay_ms);
+	if (k->source.family) {
+		char b[CONF_ADDRSTRLEN];
+
+		put_kv(f, in + 2, "source", conf_addr_str(&k->source, b, sizeof(b)));
 	}
 	if (k->type == CONF_CHECK_SCRIPT)
 		put_kv(f, in + 2, "script", k->script);

@@ -167,6 +167,14 @@ struct ipc_check {
 	char path[IPC_PATH_MAX];
 	char digest[65];
 	char script[IPC_PATH_MAX];
+	uint8_t pad3[3];
+	uint16_t retries;	 /* attempts after a failure before it counts */
+	uint16_t pad4;
+	uint32_t retry_delay_ms; /* between them */
+	struct ipc_addr source;	 /* family 0: any */
+	char host[IPC_PATH_MAX]; /* http(s): the Host header; "" the server's address */
+	char sni[IPC_PATH_MAX];	 /* https: the server name; "" the host */
+	char expect[IPC_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
 };
 
 struct ipc_conf_service {
@@ -248,8 +256,8 @@ struct ipc_health_rs {
 	uint32_t service_id;
 	uint32_t rs_id;
 	uint8_t state;	/* enum ipc_health_state */
-	uint8_t reason; /* why, for the log (defined by the checkers) */
-	uint16_t pad;
+	uint8_t reason; /* why, for the log (enum chk_reason of checkers/chk_reason.h) */
+	uint16_t count; /* results in a row that led to the state */
 	int32_t code; /* with the reason: an HTTP status, an exit code, an errno */
 };
 struct ipc_health {

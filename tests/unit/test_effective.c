@@ -31,11 +31,12 @@ static const char yaml1[] =
     "  - {name: v6, address: \"2001:db8::100\", port: 443, check: {type: none}, real_servers: "
     "[{address: \"2001:db8:1::13\"}]}\n";
 
-/* the same servers in another order, one gone, one new */
+/* the same servers in another order, one gone, one new; the udp service
+ * is checked (health is carried only where a check still runs) */
 static const char yaml2[] =
     "services:\n"
     "  - address: 192.0.2.100\n    port: 53\n    protocol: udp\n    forwarding: nat\n"
-    "    check: {type: none}\n"
+    "    check: {type: tcp}\n"
     "    real_servers:\n"
     "      - {address: 198.51.100.13, port: 5354}\n"
     "  - name: web\n    address: 192.0.2.100\n    port: 80\n"
