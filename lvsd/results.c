@@ -82,12 +82,22 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 {
 	const struct ipc_health *h;
 	const struct ipc_weights *w;
+	bool first = false;
 
 	switch (m->type) {
 	case IPC_HEALTH:
 		h = IPC_BODY(m, struct ipc_health);
-		for (uint32_t i = 0; i < h->n; i++)
+		for (uint32_t i = 0; i < h->n; i++) {
+			struct eff_view v;
+
+			if (eff_get(d, h->rs[i].service_id, h->rs[i].rs_id, &v) &&
+			    v.health == EFF_HEALTH_UNKNOWN && h->rs[i].state != IPC_HEALTH_UNKNOWN)
+				first = true;
 			lvsd_health(d, &h->rs[i]);
+		}
+		/* a first result may make the director ready to preempt */
+		if (first)
+			proc_ready(d);
 		break;
 	case IPC_WEIGHTS:
 		w = IPC_BODY(m, struct ipc_weights);
