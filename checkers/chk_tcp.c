@@ -39,11 +39,10 @@ chk_errno_reason(int err)
 	}
 }
 
+/* The first OpenSSL error of the bufferevent (the others are dropped). */
 static void
-chk_tls_error(struct chk_rs *rs, struct bufferevent *bev)
+chk_tls_error(struct chk_rs *rs, struct bufferevent *bev, unsigned long e)
 {
-	unsigned long e = bufferevent_get_openssl_error(bev);
-
 	while (bufferevent_get_openssl_error(bev))
 		;
 	chk_done(rs, CHK_R_TLS, (int32_t)(e & 0x7fffffffUL));
@@ -55,6 +54,7 @@ chk_on_event(struct bufferevent *bev, short what, void *arg)
 	struct chk_rs *rs = arg;
 	bool tls = rs->check.type == CONF_CHECK_HTTPS;
 	int err = EVUTIL_SOCKET_ERROR();
+	unsigned long tls_err = tls ? bufferevent_get_openssl_error(bev) : 0;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		rs->probe->connected = true;
@@ -64,8 +64,8 @@ chk_on_event(struct bufferevent *bev, short what, void *arg)
 			chk_http_connected(rs);
 		return;
 	}
-	if (tls && (what & BEV_EVENT_ERROR) && bufferevent_get_openssl_error(bev))
-		return chk_tls_error(rs, bev);
+	if (tls && (what & BEV_EVENT_ERROR) && tls_err)
+		return chk_tls_error(rs, bev, tls_err);
 	if (what & BEV_EVENT_EOF) {
 		if (!rs->probe->connected)
 			return chk_done(rs, tls ? CHK_R_TLS : CHK_R_RESET, 0);
@@ -116,6 +116,15 @@ chk_connect(struct chk_rs *rs, void *ssl)
 		SSL_free(ssl);
 		return -chk_errno_reason(errno);
 	}
+	/* TLS: the connect is ours, the handshake waits for it */
+	if (ssl && connect(fd, (struct sockaddr *)&rs->sa, rs->sa_len) < 0 &&
+	    errno != EINPROGRESS) {
+		int e = errno;
+
+		SSL_free(ssl);
+		close(fd);
+		return -chk_errno_reason(e);
+	}
 	if (ssl)
 		p->bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
 							BEV_OPT_CLOSE_ON_FREE);
@@ -132,7 +141,7 @@ chk_connect(struct chk_rs *rs, void *ssl)
 		bufferevent_openssl_set_allow_dirty_shutdown(p->bev, 1);
 	bufferevent_setcb(p->bev, chk_on_read, NULL, chk_on_event, rs);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&rs->sa, rs->sa_len) < 0)
+	if (!ssl && bufferevent_socket_connect(p->bev, (struct sockaddr *)&rs->sa, rs->sa_len) < 0)
 		return -chk_errno_reason(errno ? errno : ECONNREFUSED);
 	return 0;
 }

@@ -8,7 +8,8 @@ tests_netns_nft_tool_CFLAGS = $(AM_CFLAGS) $(NFTNL_CFLAGS)
 tests_netns_nft_tool_LDADD = vrrp/libvrrp.a $(NFTNL_LIBS)
 
 NETNS_TESTS = tests/netns/nft.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
-	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh
+	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
+	tests/netns/checks.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh
