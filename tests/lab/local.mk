@@ -12,4 +12,5 @@ LAB_CASE_FILES += tests/lab/cases/ipvs-tool.sh tests/lab/cases/lvsd-features.sh 
 	tests/lab/cases/lvsd-tun-http.sh tests/lab/cases/lvsd-weight-share.sh \
 	tests/lab/cases/lvsd-refusals.sh tests/lab/cases/lvsd-no-flush.sh \
 	tests/lab/cases/lvsd-incremental.sh tests/lab/cases/lvsd-ipvs-late.sh
+LAB_CASE_FILES += tests/lab/cases/checks-weight.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
