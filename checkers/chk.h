@@ -99,6 +99,8 @@ struct chk {
 	uint32_t staged_services;
 	struct chk_rs *staged, *rs;
 	size_t n_staged, cap_staged, n_rs;
+	void **ca_staged, **ca; /* X509_STORE of each IPC_CONF_CA, by id */
+	size_t n_ca_staged, n_ca;
 };
 
 /* chk_sched.c */
@@ -123,5 +125,10 @@ void chk_http_eof(struct chk_rs *rs);
 int chk_https_start(struct chk_rs *rs);
 void *chk_tls_ctx_new(void);
 void chk_tls_ctx_free(void *ctx);
+/* An X509_STORE of the certificates of a PEM buffer (empty when it holds
+ * none: verification then fails), or NULL without memory. */
+void *chk_ca_load(const void *pem, size_t len);
+void chk_ca_free(void *store);
+void *chk_ca_of(const struct chk_rs *rs);
 
 #endif

@@ -87,11 +87,38 @@ chk_stage_rs(struct chk *s, const struct ipc_conf_rs *m)
 }
 
 static void
+chk_ca_drop(void ***ca, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		chk_ca_free((*ca)[i]);
+	free(*ca);
+	*ca = NULL;
+	*n = 0;
+}
+
+static int
+chk_stage_ca(struct chk *s, const struct ipc_conf_ca *m)
+{
+	void **a, *st;
+
+	if (m->id != s->n_ca_staged || s->staged_services)
+		return -EINVAL;
+	if (!(a = realloc(s->ca_staged, (s->n_ca_staged + 1) * sizeof(*a))))
+		return -ENOMEM;
+	s->ca_staged = a;
+	if (!(st = chk_ca_load(m->pem, m->len)))
+		return -ENOMEM;
+	s->ca_staged[s->n_ca_staged++] = st;
+	return 1;
+}
+
+static void
 chk_begin(void *state, uint64_t generation)
 {
 	struct chk *s = state;
 
 	s->n_staged = s->staged_services = 0;
+	chk_ca_drop(&s->ca_staged, &s->n_ca_staged);
 }
 
 static int
@@ -100,6 +127,8 @@ chk_object(void *state, struct ipc_msg *msg)
 	struct chk *s = state;
 	int r;
 
+	if (msg->type == IPC_CONF_CA)
+		return chk_stage_ca(s, IPC_BODY(msg, struct ipc_conf_ca));
 	if (msg->type == IPC_CONF_SERVICE) {
 		if (IPC_BODY(msg, struct ipc_conf_service)->id != s->staged_services)
 			return -EINVAL;
@@ -108,6 +137,9 @@ chk_object(void *state, struct ipc_msg *msg)
 	}
 	/* a real server must name a service already sent */
 	if (IPC_BODY(msg, struct ipc_conf_rs)->service_id >= s->staged_services)
+		return -EINVAL;
+	/* and a CA already sent */
+	if (IPC_BODY(msg, struct ipc_conf_rs)->check.ca >= (int32_t)s->n_ca_staged)
 		return -EINVAL;
 	if ((r = chk_stage_rs(s, IPC_BODY(msg, struct ipc_conf_rs))) < 0)
 		return r;
@@ -163,6 +195,11 @@ chk_commit(void *state, uint64_t generation)
 				break;
 			}
 	free(old);
+	chk_ca_drop(&s->ca, &s->n_ca);
+	s->ca = s->ca_staged;
+	s->n_ca = s->n_ca_staged;
+	s->ca_staged = NULL;
+	s->n_ca_staged = 0;
 	s->rs = s->staged;
 	s->n_rs = s->n_staged;
 	s->staged = NULL;
@@ -197,6 +234,8 @@ chk_stop(void *state)
 	free(s->rs);
 	free(s->staged);
 	chk_tls_ctx_free(s->tls);
+	chk_ca_drop(&s->ca, &s->n_ca);
+	chk_ca_drop(&s->ca_staged, &s->n_ca_staged);
 	s->rs = s->staged = NULL;
 	s->n_rs = s->n_staged = 0;
 }
@@ -214,7 +253,7 @@ chk_main(int fd)
 	struct chk s = {0};
 	const struct child_role role = {
 	    .name = "checkers",
-	    .accept = 1u << IPC_CONF_SERVICE | 1u << IPC_CONF_RS,
+	    .accept = 1u << IPC_CONF_SERVICE | 1u << IPC_CONF_RS | 1u << IPC_CONF_CA,
 	    .state = &s,
 	    .start = chk_start,
 	    .begin = chk_begin,

@@ -24,6 +24,14 @@ chk_base(const struct chk_rs *rs)
 }
 
 void *
+chk_ca_of(const struct chk_rs *rs)
+{
+	return rs->check.ca >= 0 && (size_t)rs->check.ca < rs->chk->n_ca
+		   ? rs->chk->ca[rs->check.ca]
+		   : NULL;
+}
+
+void *
 chk_ssl_ctx(const struct chk_rs *rs)
 {
 	return rs->chk->tls;

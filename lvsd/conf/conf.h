@@ -130,6 +130,7 @@ struct conf_check {
 	char host[CONF_PATH_MAX];   /* http(s): Host header; "" the server's address */
 	char expect[CONF_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
 	char sni[CONF_PATH_MAX];    /* https: server name; "" the host */
+	char ca_file[CONF_PATH_MAX]; /* https: verify the server against these CAs; "" no */
 	struct conf_pos pos;
 };
 

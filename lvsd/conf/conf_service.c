@@ -54,7 +54,7 @@ parse_check_source(struct conf_ctx *x, yaml_node_t *v, void *obj)
 }
 
 enum { CK_TYPE, CK_INTERVAL, CK_TIMEOUT, CK_PATH_I = 6, CK_STATUS, CK_DIGEST, CK_SCRIPT,
-       CK_RETRIES, CK_RETRY_DELAY, CK_SOURCE, CK_HOST, CK_EXPECT, CK_SNI };
+       CK_RETRIES, CK_RETRY_DELAY, CK_SOURCE, CK_HOST, CK_EXPECT, CK_SNI, CK_CA_FILE };
 static const struct conf_keydef check_keys[] = {
     CONF_KENUM("type", struct conf_check, type, conf_check_names),
     CONF_K("interval", CK_MS, struct conf_check, interval_ms, 10, 3600000),
@@ -72,6 +72,7 @@ static const struct conf_keydef check_keys[] = {
     CONF_KSTR("host", CK_NAME, struct conf_check, host),
     CONF_KSTR("expect", CK_STR, struct conf_check, expect),
     CONF_KSTR("sni", CK_NAME, struct conf_check, sni),
+    CONF_KSTR("ca_file", CK_PATH, struct conf_check, ca_file),
 };
 
 /* Parse a check mapping over chk (which holds the defaults or inherited values). */
@@ -99,10 +100,11 @@ conf_parse_check(struct conf_ctx *x, yaml_node_t *v, struct conf_check *chk)
 					 "%s applies only to http and https checks, "
 					 "and this check is %s",
 					 check_keys[i].name, conf_check_type_name(chk->type));
-	if (m.key[CK_SNI] && chk->type != CONF_CHECK_HTTPS)
-		return conf_fail(x, m.key[CK_SNI],
-				 "sni applies only to https checks, and this check is %s",
-				 conf_check_type_name(chk->type));
+	for (int i = CK_SNI; i <= CK_CA_FILE; i++)
+		if (m.key[i] && chk->type != CONF_CHECK_HTTPS)
+			return conf_fail(x, m.key[i],
+					 "%s applies only to https checks, and this check is %s",
+					 check_keys[i].name, conf_check_type_name(chk->type));
 	if (m.key[CK_SCRIPT] && chk->type != CONF_CHECK_SCRIPT)
 		return conf_fail(x, m.key[CK_SCRIPT],
 				 "script applies only to checks of type "

@@ -38,6 +38,7 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     VAR(IPC_HEALTH, struct ipc_health, n, struct ipc_health_rs, IPC_BATCH_MAX),
     VAR(IPC_WEIGHTS, struct ipc_weights, n, struct ipc_weight, IPC_BATCH_MAX),
     FIXED(IPC_VRRP_STATE, struct ipc_vrrp_state),
+    VAR(IPC_CONF_CA, struct ipc_conf_ca, len, uint8_t, IPC_CA_MAX),
 };
 
 _Static_assert(sizeof(struct ipc_conf_vrrp) +

@@ -13,7 +13,7 @@
 ns_skip_unless_ready
 command -v python3 >/dev/null && command -v openssl >/dev/null ||
 	{ echo "1..0 # SKIP needs python3 and openssl"; exit 0; }
-echo "1..24"
+echo "1..26"
 NS_IP[r1]=192.0.2.11
 NS_IP[r2]=192.0.2.12
 NS_IP6[r1]=2001:db8::11
@@ -127,6 +127,24 @@ services:
     real_servers:
       - {address: $R1, port: 8443, weight: 3}
       - {address: $R2, port: 8444, weight: 3}
+  - name: verified
+    address: $VIP
+    port: 8443
+    forwarding: nat
+    weight_policy: static
+    check: {type: https, sni: www.example.com, ca_file: $T/cert.pem,
+            interval: 600ms, timeout: 400ms, rise: 2, fall: 2}
+    real_servers:
+      - {address: $R1, port: 8443}
+  - name: misnamed
+    address: $VIP
+    port: 8444
+    forwarding: nat
+    weight_policy: static
+    check: {type: https, sni: other.example.com, ca_file: $T/cert.pem,
+            interval: 600ms, timeout: 400ms, rise: 2, fall: 2}
+    real_servers:
+      - {address: $R1, port: 8443}
   - name: tcp
     address: $VIP
     port: 22
@@ -166,6 +184,10 @@ check "a 100 MB body is down: body too long" wait_until 30 is web "$R2:8093" dow
 check "TLS with SNI to a server with a test certificate is up" wait_until 30 is tls "$R1:8443" up ok
 check "garbage instead of TLS is down: TLS failure: (what OpenSSL says)" \
 	wait_until 30 is tls "$R2:8444" down "TLS failure: "
+check "verified against its CA file (sent by the parent) and its name, it is up" \
+	wait_until 30 is verified "$R1:8443" up ok
+check "under another name it is down: TLS failure: certificate verify failed" \
+	wait_until 30 is misnamed "$R1:8443" down "TLS failure: certificate verify failed"
 check "a tcp check is up on a listening port, down where refused (after its retry)" \
 	wait_until 30 eval "is tcp $R1:8080 up && is tcp $R2:8099 down refused"
 check "the log says each first result once, with its reason" eval \
@@ -193,7 +215,7 @@ check "the log says so once" eval \
 	"[ \$(log_count d1 'rs $R1:8081 in web: up (2 successes in a row)') = 1 ]"
 
 # a checkers child that dies and restarts flaps nothing
-lines() { grep -cE 'in (web|tls|tcp): (up|down)' "$T/d1.log"; }
+lines() { grep -cE 'in [a-z]+: (up|down)' "$T/d1.log"; }
 before=$(lines)
 old=$(child_pid_of d1 checkers)
 kill -KILL "$old"
