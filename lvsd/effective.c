@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "lvsd/core/log.h"
 #include "lvsd/effective.h"
 #include "lvsd/ipvs/ipvs_index.h"
@@ -20,6 +22,7 @@ struct eff {
 	size_t *base; /* first real server of each service in rs[] */
 	struct eff_view *rs;
 	size_t n;
+	struct event *ramp_ev; /* slow start steps, while a server ramps */
 };
 
 static struct eff *
@@ -57,13 +60,15 @@ eff_destroy(struct eff *e)
 {
 	if (!e)
 		return;
+	if (e->ramp_ev)
+		event_free(e->ramp_ev);
 	free(e->base);
 	free(e->rs);
 	free(e);
 }
 
 static uint32_t
-eff_compute(const struct eff_view *v)
+eff_target(const struct eff_view *v)
 {
 	if (v->health == EFF_HEALTH_DOWN)
 		return 0;
@@ -72,6 +77,33 @@ eff_compute(const struct eff_view *v)
 	if (v->has_proposal)
 		return v->proposal;
 	return v->static_weight;
+}
+
+static uint64_t
+eff_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t->tv_sec) * 1000 + (uint64_t)now.tv_nsec / 1000000 -
+	       (uint64_t)t->tv_nsec / 1000000;
+}
+
+/* The target, scaled by the time since a recovery while it ramps (at
+ * least 1, so the server takes a little traffic at once). */
+static uint32_t
+eff_compute(const struct eff_view *v)
+{
+	uint32_t w = eff_target(v);
+	uint64_t t;
+
+	if (!v->ramp_ms || v->health != EFF_HEALTH_UP || v->has_override || !w)
+		return w;
+	t = eff_ms_since(&v->ramp_from);
+	if (t >= v->ramp_ms)
+		return w;
+	w = (uint32_t)((uint64_t)w * t / v->ramp_ms);
+	return w ? w : 1;
 }
 
 static struct eff_view *
@@ -98,6 +130,52 @@ eff_update(struct lvsd *d, size_t svc, size_t rs, struct eff_view *v)
 	if (d->ipvs && (r = writer_set_weight(d->ipvs, svc, rs, w)) < 0)
 		log_err("rs %zu of service %s: cannot queue weight %u: %s", rs,
 			d->conf->services[svc].name, w, strerror(-r));
+}
+
+static void eff_ramp_arm(struct lvsd *d);
+
+static void
+eff_on_ramp(evutil_socket_t fd, short what, void *arg)
+{
+	if (eff_ramp_tick(arg))
+		eff_ramp_arm(arg);
+}
+
+/* The next step in 100 ms: at most 10 weight writes a second per server. */
+static void
+eff_ramp_arm(struct lvsd *d)
+{
+	struct timeval tv = {0, 100000};
+
+	if (!d->base || !d->eff)
+		return;
+	if (!d->eff->ramp_ev && !(d->eff->ramp_ev = event_new(d->base, -1, 0, eff_on_ramp, d))) {
+		log_err("out of memory: slow start ends at once");
+		return;
+	}
+	if (!event_pending(d->eff->ramp_ev, EV_TIMEOUT, NULL))
+		event_add(d->eff->ramp_ev, &tv);
+}
+
+bool
+eff_ramp_tick(struct lvsd *d)
+{
+	struct eff *e = d->eff;
+	bool more = false;
+
+	for (size_t i = 0; e && i < e->n_svcs; i++)
+		for (size_t j = 0; j < d->conf->services[i].n_rs; j++) {
+			struct eff_view *v = &e->rs[e->base[i] + j];
+
+			if (!v->ramp_ms)
+				continue;
+			if (v->health != EFF_HEALTH_UP || eff_ms_since(&v->ramp_from) >= v->ramp_ms)
+				v->ramp_ms = 0;
+			else
+				more = true;
+			eff_update(d, i, j, v);
+		}
+	return more;
 }
 
 int
@@ -178,6 +256,11 @@ eff_reload(struct lvsd *d, const struct conf *old)
 		e->rs[i].effective = eff_compute(&e->rs[i]);
 	eff_destroy(d->eff);
 	d->eff = e;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->rs[i].ramp_ms) {
+			eff_ramp_arm(d);
+			break;
+		}
 	return 0;
 }
 
@@ -193,6 +276,14 @@ eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight)
 	eff_update(d, svc, rs, v);
 }
 
+static uint32_t
+eff_slow_start(const struct lvsd *d, size_t svc, size_t rs)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+
+	return (s->rs[rs].has_check ? &s->rs[rs].check : &s->check)->slow_start_ms;
+}
+
 void
 eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 {
@@ -202,6 +293,11 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 		return;
 	if (v->health != (up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
 		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
+	/* back from down: slow start when configured */
+	if (up && v->health == EFF_HEALTH_DOWN && (v->ramp_ms = eff_slow_start(d, svc, rs))) {
+		v->ramp_from = v->health_since;
+		eff_ramp_arm(d);
+	}
 	v->health = up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN;
 	eff_update(d, svc, rs, v);
 }

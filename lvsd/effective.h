@@ -41,6 +41,10 @@ struct eff_view {
 	uint16_t check_count;
 	int32_t check_code;
 	struct timespec health_since;
+	/* slow start: a recovered server's weight ramps from ramp_from over
+	 * ramp_ms (0 when not ramping) */
+	struct timespec ramp_from;
+	uint32_t ramp_ms;
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -61,6 +65,10 @@ void eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, u
 /* The operator's override: weight 0..65535, or clear with clear = true.
  * 0, -EINVAL (no such server) or -ERANGE. */
 int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);
+
+/* Slow start: recompute the ramping servers' weights (the timer calls it);
+ * true while some still ramp. */
+bool eff_ramp_tick(struct lvsd *d);
 
 /* For writer_apply (table_weight_fn with arg = the struct lvsd). */
 uint32_t eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight);

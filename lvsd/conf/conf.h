@@ -131,6 +131,7 @@ struct conf_check {
 	char expect[CONF_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
 	char sni[CONF_PATH_MAX];    /* https: server name; "" the host */
 	char ca_file[CONF_PATH_MAX]; /* https: verify the server against these CAs; "" no */
+	uint32_t slow_start_ms;     /* a recovered server's weight ramps over it; default 0: none */
 	struct conf_pos pos;
 };
 

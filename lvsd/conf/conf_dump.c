@@ -165,6 +165,8 @@ dump_check(const struct conf_check *k, int in, FILE *f)
 		put_kv(f, in + 2, "sni", k->sni);
 	if (k->type == CONF_CHECK_HTTPS && k->ca_file[0])
 		put_kv(f, in + 2, "ca_file", k->ca_file);
+	if (k->slow_start_ms)
+		put_ms(f, in + 2, "slow_start", k->slow_start_ms);
 	fprintf(f, "%*sretries: %u\n", in + 2, "", k->retries);
 	put_ms(f, in + 2, "retry_delay", k->retry_delay_ms);
 	if (k->source.family) {

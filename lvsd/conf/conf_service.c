@@ -73,6 +73,7 @@ static const struct conf_keydef check_keys[] = {
     CONF_KSTR("expect", CK_STR, struct conf_check, expect),
     CONF_KSTR("sni", CK_NAME, struct conf_check, sni),
     CONF_KSTR("ca_file", CK_PATH, struct conf_check, ca_file),
+    CONF_K("slow_start", CK_MS, struct conf_check, slow_start_ms, 0, 3600000),
 };
 
 /* Parse a check mapping over chk (which holds the defaults or inherited values). */

@@ -73,6 +73,7 @@ same_check(const struct conf_check *a, const struct conf_check *b)
 	assert_string_equal(a->expect, b->expect);
 	assert_string_equal(a->sni, b->sni);
 	assert_string_equal(a->ca_file, b->ca_file);
+	assert_int_equal(a->slow_start_ms, b->slow_start_ms);
 }
 
 static void
@@ -346,7 +347,8 @@ static const char rich[] =
     "            path: \"/h?x=1&y=2\", status: 204,\n"
     "            digest: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,\n"
     "            host: www.example.com, sni: api.example.com, expect: \"ok: 1\",\n"
-    "            retries: 2, retry_delay: 250ms, source: \"2001:db8::1\", ca_file: /etc/ca.pem}\n"
+    "            retries: 2, retry_delay: 250ms, source: \"2001:db8::1\", ca_file: /etc/ca.pem,\n"
+    "            slow_start: 30s}\n"
     "    weight_policy: {type: damped, max_step: 50, smoothing: 100, band: 2,\n"
     "                    write_threshold: 0, warmup: 0s, stale_after: 1m, expire_after: 1h}\n"
     "    real_servers:\n"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -171,6 +172,37 @@ test_lines(void **state)
 	conf_free(c);
 }
 
+/* Slow start: a server back from down ramps to its weight over slow_start
+ * (at least 1 at once); one that was never down starts at full weight. */
+static void
+test_slow_start(void **state)
+{
+	static const char y[] = "services:\n"
+				"  - name: web\n    address: 192.0.2.100\n    port: 80\n"
+				"    check: {type: tcp, slow_start: 50ms}\n    weight_policy: static\n"
+				"    real_servers:\n"
+				"      - {address: 198.51.100.11, weight: 100}\n"
+				"      - {address: 198.51.100.12, weight: 100}\n";
+	struct lvsd d = {0};
+
+	(void)state;
+	d.conf = load(y);
+	assert_int_equal(eff_init(&d), 0);
+	eff_health(&d, 0, 1, true); /* first result: no ramp */
+	assert_int_equal(eff(&d, 0, 1), 100);
+	eff_health(&d, 0, 0, false);
+	assert_int_equal(eff(&d, 0, 0), 0);
+	eff_health(&d, 0, 0, true);
+	assert_true(eff(&d, 0, 0) >= 1);
+	assert_true(eff(&d, 0, 0) < 100);
+	usleep(60 * 1000); /* past the ramp: the next step ends it */
+	assert_false(eff_ramp_tick(&d));
+	assert_int_equal(eff(&d, 0, 0), 100);
+	assert_int_equal(eff(&d, 0, 1), 100);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
 int
 main(void)
 {
@@ -178,6 +210,7 @@ main(void)
 	    cmocka_unit_test(test_precedence),
 	    cmocka_unit_test(test_reload_carries_by_identity),
 	    cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_slow_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

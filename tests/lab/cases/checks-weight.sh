@@ -3,7 +3,8 @@
 # IPVS weight turns 0 after fall failures (inhibit: the destination stays,
 # its connections drain) and the client stops reaching it; when it answers
 # 200 again its weight comes back after rise successes and the client
-# reaches it again.  The log says each transition once with its reason.
+# reaches it again, its weight ramping up over slow_start.  The log says
+# each transition once with its reason.
 svc=$LAB_VIP:80
 lab_check "VIP on dir1" lab_in dir1 ip addr add "$LAB_VIP/32" dev eth0
 lab_check "cl1 forgets old neighbours of the VIP" lab_in cl1 ip neigh flush to "$LAB_VIP"
@@ -17,12 +18,13 @@ services:
     port: 80
     scheduler: wrr
     forwarding: tunnel
-    check: { type: http, path: /, interval: 500ms, timeout: 300ms, rise: 2, fall: 2 }
+    check: { type: http, path: /, interval: 500ms, timeout: 300ms, rise: 2, fall: 2,
+             slow_start: 3s }
     weight_policy: static
     real_servers:
-      - { address: ${LAB_IP[rs1]}, weight: 2 }
-      - { address: ${LAB_IP[rs2]}, weight: 2 }
-      - { address: ${LAB_IP[rs3]}, weight: 2 }
+      - { address: ${LAB_IP[rs1]}, weight: 10 }
+      - { address: ${LAB_IP[rs2]}, weight: 10 }
+      - { address: ${LAB_IP[rs3]}, weight: 10 }
 END
 # weight_of RS: the IPVS weight of the real server's destination
 weight_of() {
@@ -44,14 +46,18 @@ lab_log "$(lab_in dir1 ipvsadm -Ln --exact)"
 lab_check "the log says why, once" eval \
 	"[ \$(grep -c 'rs ${LAB_IP[rs2]}:80 in web: down: status 503 (2 failures in a row)' \
 	'$LAB_CASE_DIR/lvsd.log') = 1 ]"
-lab_is "the others keep theirs" "$(weight_of rs1) $(weight_of rs3)" "2 2"
+lab_is "the others keep theirs" "$(weight_of rs1) $(weight_of rs3)" "10 10"
 out=$(lab_get cl1 -n 30 "$svc")
 lab_log "30 requests with rs2 down:" "$out"
 lab_is "the client no longer reaches rs2" "$(lab_count "$out" rs2)" 0
 lab_is "no request failed" "$(lab_count "$out" failed)" 0
 
 lab_rs_up rs2
-lab_check "rs2 recovered gets its weight back" lab_wait_for 30 weight_is rs2 2
+ramping() { local w; w=$(weight_of rs2); [ -n "$w" ] && ((w > 0 && w < 10)); }
+lab_check "rs2 recovered comes back with a part of its weight (slow start)" \
+	lab_wait_for 30 ramping
+lab_log "ramping: $(lab_in dir1 ipvsadm -Ln --exact)"
+lab_check "and then all of it" lab_wait_for 30 weight_is rs2 10
 lab_check "the log says so once" eval \
 	"[ \$(grep -c 'rs ${LAB_IP[rs2]}:80 in web: up (2 successes in a row)' \
 	'$LAB_CASE_DIR/lvsd.log') = 1 ]"
