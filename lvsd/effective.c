@@ -70,7 +70,7 @@ eff_destroy(struct eff *e)
 static uint32_t
 eff_target(const struct eff_view *v)
 {
-	if (v->health == EFF_HEALTH_DOWN)
+	if (v->health == EFF_HEALTH_DOWN || v->drained)
 		return 0;
 	if (v->has_override)
 		return v->override;
@@ -313,6 +313,18 @@ eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16
 	v->check_reason = reason;
 	v->check_count = count;
 	v->check_code = code;
+}
+
+int
+eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return -EINVAL;
+	v->drained = drain;
+	eff_update(d, svc, rs, v);
+	return 0;
 }
 
 int

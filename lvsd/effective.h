@@ -45,6 +45,7 @@ struct eff_view {
 	 * ramp_ms (0 when not ramping) */
 	struct timespec ramp_from;
 	uint32_t ramp_ms;
+	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -65,6 +66,9 @@ void eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, u
 /* The operator's override: weight 0..65535, or clear with clear = true.
  * 0, -EINVAL (no such server) or -ERANGE. */
 int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);
+
+/* lvsctl drain / undrain.  0 or -EINVAL (no such server). */
+int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);
 
 /* Slow start: recompute the ramping servers' weights (the timer calls it);
  * true while some still ramp. */

@@ -285,9 +285,10 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 				? "-"
 				: status_duration(lvsd_since(&v.health_since), t, sizeof(t)),
 			    v.effective, v.static_weight,
-			    v.check_reason ? lvsd_check_reason(v.check_reason, v.check_code, why,
-							       sizeof(why))
-					   : "-");
+			    v.drained	     ? "drained by the operator"
+			    : v.check_reason ? lvsd_check_reason(v.check_reason, v.check_code, why,
+								 sizeof(why))
+					     : "-");
 		}
 }
 
@@ -321,6 +322,7 @@ status_json_rs(const struct lvsd *d, struct json *j)
 			else
 				json_null(j, "last_result");
 			json_uint(j, "results_in_a_row", v.check_count);
+			json_bool(j, "drained", v.drained);
 			json_uint(j, "weight", v.static_weight);
 			json_uint(j, "effective_weight", v.effective);
 			json_object_end(j);

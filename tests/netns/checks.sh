@@ -13,7 +13,7 @@
 ns_skip_unless_ready
 command -v python3 >/dev/null && command -v openssl >/dev/null ||
 	{ echo "1..0 # SKIP needs python3 and openssl"; exit 0; }
-echo "1..26"
+echo "1..29"
 NS_IP[r1]=192.0.2.11
 NS_IP[r2]=192.0.2.12
 NS_IP6[r1]=2001:db8::11
@@ -213,6 +213,16 @@ check "it comes back after 2 successes with its weight" wait_until 30 eval \
 	"is web $R1:8081 up ok && [ \"\$(rs web $R1:8081 effective_weight)\" = 5 ]"
 check "the log says so once" eval \
 	"[ \$(log_count d1 'rs $R1:8081 in web: up (2 successes in a row)') = 1 ]"
+
+# drain: weight 0 whatever the health, until undrain
+check "lvsctl drain sets a healthy server's weight to 0" eval \
+	"'$LVSCTL' -s '$T/d1.sock' drain web $R1:8080 >/dev/null &&
+	 [ \"\$(rs web $R1:8080 effective_weight)\" = 0 ] && [ \"\$(rs web $R1:8080 drained)\" = True ] &&
+	 is web $R1:8080 up"
+check "the log names the operator" log_has d1 "rs $R1:8080 in web: drained by the operator"
+check "lvsctl undrain gives it back" eval \
+	"'$LVSCTL' -s '$T/d1.sock' undrain web $R1:8080 >/dev/null &&
+	 [ \"\$(rs web $R1:8080 effective_weight)\" = 5 ] && [ \"\$(rs web $R1:8080 drained)\" = False ]"
 
 # a checkers child that dies and restarts flaps nothing
 lines() { grep -cE 'in [a-z]+: (up|down)' "$T/d1.log"; }
