@@ -168,6 +168,36 @@ lint_key_files(struct lint *l)
 	}
 }
 
+/* The CA files of https checks must be readable here (the parent reads
+ * them and sends their bytes to the checkers child). */
+static void
+lint_ca_file(struct lint *l, const struct conf_check *k)
+{
+	int fd;
+
+	if (k->type != CONF_CHECK_HTTPS || !k->ca_file[0])
+		return;
+	if ((fd = open(k->ca_file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+		lint_at(l, &k->pos, "check: cannot read ca_file %s: %s", k->ca_file,
+			strerror(errno));
+		return;
+	}
+	close(fd);
+}
+
+static void
+lint_ca_files(struct lint *l)
+{
+	for (size_t i = 0; i < l->c->n_services; i++) {
+		const struct conf_service *s = &l->c->services[i];
+
+		lint_ca_file(l, &s->check);
+		for (size_t j = 0; j < s->n_rs; j++)
+			if (s->rs[j].has_check)
+				lint_ca_file(l, &s->rs[j].check);
+	}
+}
+
 static void
 lint_interfaces(struct lint *l)
 {
@@ -195,6 +225,7 @@ lint_config(const struct conf *c, lint_emit_fn emit, void *arg)
 	for (size_t i = 0; i < N(lint_inert); i++)
 		lint_inert[i].find(&l, lint_inert[i].why);
 	lint_key_files(&l);
+	lint_ca_files(&l);
 	lint_interfaces(&l);
 	return l.n;
 }

@@ -173,6 +173,25 @@ test_system(void **state)
 	lines_free(&l);
 }
 
+/* An https check's ca_file must be readable: lvsd reads it for the child. */
+static void
+test_ca_file(void **state)
+{
+	struct lines l;
+
+	lint_doc("services:\n"
+		 "  - address: 192.0.2.100\n    port: 443\n    weight_policy: static\n"
+		 "    check: {type: https, ca_file: /nonexistent/lvsd/ca.pem}\n"
+		 "    real_servers:\n"
+		 "      - {address: 198.51.100.1}\n"
+		 "      - {address: 198.51.100.2, check: {type: https, ca_file: /dev/null}}\n",
+		 &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.line[0], "t.yaml:5:12: warning: check: cannot read ca_file "
+				       "/nonexistent/lvsd/ca.pem: No such file or directory");
+	lines_free(&l);
+}
+
 int
 main(void)
 {
@@ -181,6 +200,7 @@ main(void)
 	    cmocka_unit_test(test_defaults_not_named),
 	    cmocka_unit_test(test_each_row),
 	    cmocka_unit_test(test_system),
+	    cmocka_unit_test(test_ca_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
