@@ -23,6 +23,7 @@ struct eff {
 	struct eff_view *rs;
 	size_t n;
 	struct event *ramp_ev; /* slow start steps, while a server ramps */
+	bool *quorum_lost;     /* per service */
 };
 
 static struct eff *
@@ -39,9 +40,11 @@ eff_build(const struct conf *c)
 		e->n += c->services[i].n_rs;
 	}
 	e->rs = calloc(e->n ? e->n : 1, sizeof(*e->rs));
-	if (!e->base || !e->rs) {
+	e->quorum_lost = calloc(c->n_services ? c->n_services : 1, sizeof(bool));
+	if (!e->base || !e->rs || !e->quorum_lost) {
 		free(e->base);
 		free(e->rs);
+		free(e->quorum_lost);
 		free(e);
 		return NULL;
 	}
@@ -62,6 +65,7 @@ eff_destroy(struct eff *e)
 		return;
 	if (e->ramp_ev)
 		event_free(e->ramp_ev);
+	free(e->quorum_lost);
 	free(e->base);
 	free(e->rs);
 	free(e);
@@ -115,6 +119,64 @@ eff_at(const struct lvsd *d, size_t svc, size_t rs)
 	    rs >= d->conf->services[svc].n_rs)
 		return NULL;
 	return &e->rs[e->base[svc] + rs];
+}
+
+bool
+eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hysteresis)
+{
+	if (!quorum)
+		return false;
+	if (!lost)
+		return alive + hysteresis < quorum;
+	return alive < (uint64_t)quorum + hysteresis;
+}
+
+static uint64_t
+eff_alive(const struct lvsd *d, size_t svc)
+{
+	const struct eff *e = d->eff;
+	uint64_t sum = 0;
+
+	for (size_t j = 0; j < d->conf->services[svc].n_rs; j++) {
+		const struct eff_view *v = &e->rs[e->base[svc] + j];
+
+		if (v->health != EFF_HEALTH_DOWN && !v->drained)
+			sum += v->static_weight;
+	}
+	return sum;
+}
+
+/* A server of svc changed: the service's quorum, lost or regained, logged
+ * once.  (The quorum_up/quorum_down hooks are not run yet.) */
+static void
+eff_quorum(struct lvsd *d, size_t svc)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+	bool *lost = &d->eff->quorum_lost[svc];
+	uint64_t alive;
+	bool now;
+
+	if (!s->quorum)
+		return;
+	alive = eff_alive(d, svc);
+	now = eff_quorum_step(*lost, alive, s->quorum, s->quorum_hysteresis);
+	if (now && !*lost)
+		log_warn("service %s: quorum lost: weight %llu of the servers up, quorum %u", s->name,
+			 (unsigned long long)alive, s->quorum);
+	else if (!now && *lost)
+		log_notice("service %s: quorum regained: weight %llu of the servers up, quorum %u",
+			   s->name, (unsigned long long)alive, s->quorum);
+	*lost = now;
+}
+
+bool
+eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive)
+{
+	if (!d->eff || svc >= d->eff->n_svcs || !d->conf->services[svc].quorum)
+		return false;
+	*lost = d->eff->quorum_lost[svc];
+	*alive = eff_alive(d, svc);
+	return true;
 }
 
 /* Recompute one server's weight; a change goes to the writer. */
@@ -254,8 +316,14 @@ eff_reload(struct lvsd *d, const struct conf *old)
 			 strerror(-r));
 	for (size_t i = 0; i < e->n; i++)
 		e->rs[i].effective = eff_compute(&e->rs[i]);
+	for (size_t i = 0; d->eff && i < d->conf->n_services; i++)
+		for (size_t j = 0; j < old->n_services && j < d->eff->n_svcs; j++)
+			if (!strcmp(d->conf->services[i].name, old->services[j].name))
+				e->quorum_lost[i] = d->eff->quorum_lost[j];
 	eff_destroy(d->eff);
 	d->eff = e;
+	for (size_t i = 0; i < d->conf->n_services; i++)
+		eff_quorum(d, i);
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rs[i].ramp_ms) {
 			eff_ramp_arm(d);
@@ -300,6 +368,7 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 	}
 	v->health = up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN;
 	eff_update(d, svc, rs, v);
+	eff_quorum(d, svc);
 }
 
 void
@@ -324,6 +393,7 @@ eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain)
 		return -EINVAL;
 	v->drained = drain;
 	eff_update(d, svc, rs, v);
+	eff_quorum(d, svc);
 	return 0;
 }
 

@@ -67,6 +67,13 @@ void eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, u
  * 0, -EINVAL (no such server) or -ERANGE. */
 int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);
 
+/* Quorum of a service: whether it is lost after this step, from whether it
+ * was, the configured weight of its servers not down, and its quorum and
+ * hysteresis (pure). */
+bool eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hysteresis);
+/* For status: the service has a quorum; *lost and *alive say how it stands. */
+bool eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive);
+
 /* lvsctl drain / undrain.  0 or -EINVAL (no such server). */
 int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);
 

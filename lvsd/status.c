@@ -292,6 +292,42 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 		}
 }
 
+/* Services with a quorum: whether they hold it. */
+static void
+status_text_quorum(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	uint64_t alive;
+	bool lost;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_quorum_get(d, i, &lost, &alive))
+			evbuffer_add_printf(out, "  quorum of %s: %s (weight up %llu, quorum %u)\n",
+					    c->services[i].name, lost ? "lost" : "held",
+					    (unsigned long long)alive, c->services[i].quorum);
+}
+
+static void
+status_json_quorum(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	uint64_t alive;
+	bool lost;
+
+	json_array_begin(j, "quorum");
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_quorum_get(d, i, &lost, &alive)) {
+			json_object_begin(j, NULL);
+			json_string(j, "service", c->services[i].name);
+			json_bool(j, "held", !lost);
+			json_uint(j, "weight_up", alive);
+			json_uint(j, "quorum", c->services[i].quorum);
+			json_uint(j, "hysteresis", c->services[i].quorum_hysteresis);
+			json_object_end(j);
+		}
+	json_array_end(j);
+}
+
 static void
 status_json_rs(const struct lvsd *d, struct json *j)
 {
@@ -362,6 +398,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 			    d->child[LVSD_WEIGHT].stale);
 	status_text_vrrp(d, out);
 	status_text_rs(d, out);
+	status_text_quorum(d, out);
 }
 
 static void
@@ -481,5 +518,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	status_json_vrrp(d, &j);
 	status_json_overrides(d, &j);
 	status_json_rs(d, &j);
+	status_json_quorum(d, &j);
 	json_object_end(&j);
 }

@@ -185,6 +185,11 @@ struct conf_service {
 	struct conf_pos pos;
 	uint16_t tun_port;          /* tunnel_port: gue only (required there); else 0 */
 	enum conf_tun_csum tun_csum; /* tunnel_checksum: gue/gre only; default none */
+	/* quorum: the configured weights of the servers not down must reach
+	 * quorum + quorum_hysteresis to regain it, fall below quorum -
+	 * quorum_hysteresis to lose it; 0: none */
+	uint32_t quorum;
+	uint32_t quorum_hysteresis;
 };
 
 struct conf {

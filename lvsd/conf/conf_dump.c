@@ -244,6 +244,9 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 	} else {
 		fputs("    persistence: false\n", f);
 	}
+	if (s->quorum)
+		fprintf(f, "    quorum: %u\n    quorum_hysteresis: %u\n", s->quorum,
+			s->quorum_hysteresis);
 	dump_check(&s->check, 4, f);
 	dump_policy(&s->policy, f);
 	fputs(s->n_rs ? "    real_servers:\n" : "    real_servers: []\n", f);

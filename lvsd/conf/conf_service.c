@@ -468,6 +468,8 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KFN("check", parse_svc_check),
     CONF_KFN("weight_policy", parse_policy),
     CONF_KFN("real_servers", parse_real_servers),
+    CONF_K("quorum", CK_U32, struct conf_service, quorum, 0, UINT32_MAX),
+    CONF_K("quorum_hysteresis", CK_U32, struct conf_service, quorum_hysteresis, 0, UINT32_MAX),
 };
 
 /* The tunnel keys: the type needs tunnel forwarding, gue needs a port (the

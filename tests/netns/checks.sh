@@ -13,7 +13,7 @@
 ns_skip_unless_ready
 command -v python3 >/dev/null && command -v openssl >/dev/null ||
 	{ echo "1..0 # SKIP needs python3 and openssl"; exit 0; }
-echo "1..29"
+echo "1..31"
 NS_IP[r1]=192.0.2.11
 NS_IP[r2]=192.0.2.12
 NS_IP6[r1]=2001:db8::11
@@ -145,6 +145,16 @@ services:
             interval: 600ms, timeout: 400ms, rise: 2, fall: 2}
     real_servers:
       - {address: $R1, port: 8443}
+  - name: q
+    address: $VIP
+    port: 8081
+    forwarding: nat
+    weight_policy: static
+    quorum: 2
+    check: {type: http, interval: 600ms, timeout: 400ms, rise: 2, fall: 2}
+    real_servers:
+      - {address: $R1, port: 8080}
+      - {address: $R1, port: 8081}
   - name: tcp
     address: $VIP
     port: 22
@@ -205,7 +215,8 @@ check "and it never left up" eval "[ \$(log_count d1 'rs $R1:8080 in web: down')
 check "the flapping server starts up" wait_until 30 is web "$R1:8081" up
 rm -f "$T/flap-up"
 check "it goes down after 2 failures: status 503, weight 0" wait_until 30 eval \
-	"is web $R1:8081 down 'status 503' && [ \"\$(rs web $R1:8081 effective_weight)\" = 0 ]"
+	"is web $R1:8081 down 'status 503' && [ \"\$(rs web $R1:8081 effective_weight)\" = 0 ] &&
+	 is q $R1:8081 down"
 check "the log says so once" eval \
 	"[ \$(log_count d1 'rs $R1:8081 in web: down: status 503 (2 failures in a row)') = 1 ]"
 touch "$T/flap-up"
@@ -213,6 +224,12 @@ check "it comes back after 2 successes with its weight" wait_until 30 eval \
 	"is web $R1:8081 up ok && [ \"\$(rs web $R1:8081 effective_weight)\" = 5 ]"
 check "the log says so once" eval \
 	"[ \$(log_count d1 'rs $R1:8081 in web: up (2 successes in a row)') = 1 ]"
+
+check "the flapping server took service q's quorum away, once" eval \
+	"[ \$(log_count d1 'service q: quorum lost: weight 1 of the servers up, quorum 2') = 1 ]"
+check "and gave it back" wait_until 30 eval \
+	"log_has d1 'service q: quorum regained: weight 2 of the servers up, quorum 2' &&
+	 '$LVSCTL' -s '$T/d1.sock' status | grep -qF 'quorum of q: held (weight up 2, quorum 2)'"
 
 # drain: weight 0 whatever the health, until undrain
 check "lvsctl drain sets a healthy server's weight to 0" eval \

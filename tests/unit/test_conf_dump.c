@@ -128,6 +128,8 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 	assert_int_equal(a->forwarding, b->forwarding);
 	assert_int_equal(a->tunnel_type, b->tunnel_type);
 	assert_int_equal(a->tun_port, b->tun_port);
+	assert_int_equal(a->quorum, b->quorum);
+	assert_int_equal(a->quorum_hysteresis, b->quorum_hysteresis);
 	assert_int_equal(a->tun_csum, b->tun_csum);
 	assert_int_equal(a->persistent, b->persistent);
 	assert_int_equal(a->persistence_timeout_s, b->persistence_timeout_s);
@@ -343,6 +345,7 @@ static const char rich[] =
     "services:\n"
     "  - address: 2001:db8::10\n    port: 443\n    protocol: sctp\n    scheduler: mh\n"
     "    tunnel_type: gre\n    persistence: {timeout: 2h, netmask: \"ffff:ffff:ffff::\"}\n"
+    "    quorum: 3\n    quorum_hysteresis: 1\n"
     "    check: {type: https, interval: 1500ms, timeout: 700ms, rise: 5, fall: 1, port: 8443,\n"
     "            path: \"/h?x=1&y=2\", status: 204,\n"
     "            digest: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,\n"

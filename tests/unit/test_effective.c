@@ -203,6 +203,23 @@ test_slow_start(void **state)
 	conf_free(d.conf);
 }
 
+/* Quorum with hysteresis: lost below quorum - h, regained at quorum + h. */
+static void
+test_quorum_step(void **state)
+{
+	(void)state;
+	assert_false(eff_quorum_step(false, 0, 0, 0)); /* no quorum */
+	assert_false(eff_quorum_step(false, 10, 10, 0));
+	assert_true(eff_quorum_step(false, 9, 10, 0));
+	assert_true(eff_quorum_step(true, 9, 10, 0));
+	assert_false(eff_quorum_step(true, 10, 10, 0));
+	/* hysteresis 2: held down to 8, lost at 7; regained only at 12 */
+	assert_false(eff_quorum_step(false, 8, 10, 2));
+	assert_true(eff_quorum_step(false, 7, 10, 2));
+	assert_true(eff_quorum_step(true, 11, 10, 2));
+	assert_false(eff_quorum_step(true, 12, 10, 2));
+}
+
 int
 main(void)
 {
@@ -211,6 +228,7 @@ main(void)
 	    cmocka_unit_test(test_reload_carries_by_identity),
 	    cmocka_unit_test(test_lines),
 	    cmocka_unit_test(test_slow_start),
+	    cmocka_unit_test(test_quorum_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
