@@ -4,6 +4,7 @@
  *   lvsctl [-s SOCKET] [-t SECONDS] reload
  *   lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear
  *   lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-
+ *   lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER
  *   lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]
  *
  * Sends one command line, prints the body of the reply.  The first reply
@@ -50,6 +51,7 @@ lvsctl_usage(FILE *f)
 		"       lvsctl [-s SOCKET] [-t SECONDS] reload\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]\n"
 		"  -s, --socket PATH      lvsd's control socket (default %s)\n"
 		"  -t, --timeout SECONDS  give up on the whole exchange after this (default %g)\n"
@@ -422,6 +424,11 @@ lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool t
 		if (argc == 3 && !strcmp(argv[1], "--batch"))
 			return lvsctl_weight_batch(path, argv[2], timeout_s);
 		if (argc != 4)
+			return lvsctl_usage(stderr);
+	} else if (!strcmp(argv[0], "drain") || !strcmp(argv[0], "undrain")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
+		if (argc != 3)
 			return lvsctl_usage(stderr);
 	} else if (!strcmp(argv[0], "handover")) {
 		if (!timeout_set)

@@ -4,7 +4,8 @@
  * creates if missing; peers must also be root (SO_PEERCRED).  Protocol: the
  * client sends one command line ("status", "status --json", "reload",
  * "weight SERVICE SERVER WEIGHT|clear", or "weight --batch" followed by
- * such lines without "weight " and a last line "."); lvsd answers with
+ * such lines without "weight " and a last line ".", "drain SERVICE SERVER",
+ * "undrain SERVICE SERVER"); lvsd answers with
  * "ok" or "error: REASON" on the first line, then the body, and closes the
  * connection.  A weight command is answered once the kernel acknowledged
  * the changes it caused ("applied N, refused M", then the reasons).  A
@@ -359,6 +360,41 @@ control_weight(struct control_conn *cc, const char *line, struct evbuffer *in)
 	return true;
 }
 
+/* drain / undrain SERVICE SERVER: weight 0 until undrain (connections
+ * drain), answered once the kernel has it. */
+static bool
+control_drain(struct control_conn *cc, const char *line)
+{
+	struct lvsd *d = cc->ctl->d;
+	bool drain = !strncmp(line, "drain ", 6);
+	char buf[CONTROL_LINE_MAX + 8], why[CONTROL_LINE_MAX + 128], a[CONF_ADDRSTRLEN + 8];
+	struct writer_stats st;
+	struct eff_line l;
+	int r;
+
+	if (!drain && strncmp(line, "undrain ", 8))
+		return false;
+	control_weight_deadline(cc);
+	/* SERVICE SERVER resolve as a weight line does */
+	snprintf(buf, sizeof(buf), "%s 0", line + (drain ? 6 : 8));
+	if (eff_parse_line(d->conf, buf, &l, why, sizeof(why)) < 0 ||
+	    eff_drain(d, (uint32_t)l.svc, (uint32_t)l.rs, drain) < 0) {
+		control_weight_refuse(cc, why);
+		control_weight_reply(cc);
+		return true;
+	}
+	cc->applied++;
+	log_notice("rs %s in %s: %s by the operator",
+		   lvsd_rs_name(&d->conf->services[l.svc].rs[l.rs], a, sizeof(a)),
+		   d->conf->services[l.svc].name, drain ? "drained" : "undrained");
+	writer_stats(d->ipvs, &st);
+	r = st.available ? writer_wait(d->ipvs, writer_ticket(d->ipvs), control_weight_reply, cc)
+			 : 1;
+	if (r != 0)
+		control_weight_reply(cc);
+	return true;
+}
+
 static void
 control_handover_reply(struct control_conn *cc, bool final)
 {
@@ -461,7 +497,7 @@ control_conn_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *cc = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char head[CONTROL_LINE_MAX + 96];
+	char head[CONTROL_LINE_MAX + 128];
 	size_t n;
 	char *line;
 
@@ -484,6 +520,8 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_reload(cc);
 	else if (control_weight(cc, line, in))
 		;
+	else if (control_drain(cc, line))
+		;
 	else if (!strcmp(line, "handover"))
 		control_handover(cc, NULL);
 	else if (!strncmp(line, "handover ", 9))
@@ -493,7 +531,7 @@ control_conn_read(struct bufferevent *bev, void *arg)
 	else {
 		snprintf(head, sizeof(head),
 			 "error: unknown command '%.*s' (status, status --json, reload, weight, "
-			 "handover, drill report)",
+			 "drain, undrain, handover, drill report)",
 			 CONTROL_LINE_MAX, line);
 		control_reply(cc, head, NULL);
 	}

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "lvsd/core/log.h"
 #include "lvsd/effective.h"
 #include "lvsd/ipvs/ipvs_index.h"
@@ -20,6 +22,8 @@ struct eff {
 	size_t *base; /* first real server of each service in rs[] */
 	struct eff_view *rs;
 	size_t n;
+	struct event *ramp_ev; /* slow start steps, while a server ramps */
+	bool *quorum_lost;     /* per service */
 };
 
 static struct eff *
@@ -36,9 +40,11 @@ eff_build(const struct conf *c)
 		e->n += c->services[i].n_rs;
 	}
 	e->rs = calloc(e->n ? e->n : 1, sizeof(*e->rs));
-	if (!e->base || !e->rs) {
+	e->quorum_lost = calloc(c->n_services ? c->n_services : 1, sizeof(bool));
+	if (!e->base || !e->rs || !e->quorum_lost) {
 		free(e->base);
 		free(e->rs);
+		free(e->quorum_lost);
 		free(e);
 		return NULL;
 	}
@@ -57,21 +63,51 @@ eff_destroy(struct eff *e)
 {
 	if (!e)
 		return;
+	if (e->ramp_ev)
+		event_free(e->ramp_ev);
+	free(e->quorum_lost);
 	free(e->base);
 	free(e->rs);
 	free(e);
 }
 
 static uint32_t
-eff_compute(const struct eff_view *v)
+eff_target(const struct eff_view *v)
 {
-	if (v->health == EFF_HEALTH_DOWN)
+	if (v->health == EFF_HEALTH_DOWN || v->drained)
 		return 0;
 	if (v->has_override)
 		return v->override;
 	if (v->has_proposal)
 		return v->proposal;
 	return v->static_weight;
+}
+
+static uint64_t
+eff_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t->tv_sec) * 1000 + (uint64_t)now.tv_nsec / 1000000 -
+	       (uint64_t)t->tv_nsec / 1000000;
+}
+
+/* The target, scaled by the time since a recovery while it ramps (at
+ * least 1, so the server takes a little traffic at once). */
+static uint32_t
+eff_compute(const struct eff_view *v)
+{
+	uint32_t w = eff_target(v);
+	uint64_t t;
+
+	if (!v->ramp_ms || v->health != EFF_HEALTH_UP || v->has_override || !w)
+		return w;
+	t = eff_ms_since(&v->ramp_from);
+	if (t >= v->ramp_ms)
+		return w;
+	w = (uint32_t)((uint64_t)w * t / v->ramp_ms);
+	return w ? w : 1;
 }
 
 static struct eff_view *
@@ -83,6 +119,64 @@ eff_at(const struct lvsd *d, size_t svc, size_t rs)
 	    rs >= d->conf->services[svc].n_rs)
 		return NULL;
 	return &e->rs[e->base[svc] + rs];
+}
+
+bool
+eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hysteresis)
+{
+	if (!quorum)
+		return false;
+	if (!lost)
+		return alive + hysteresis < quorum;
+	return alive < (uint64_t)quorum + hysteresis;
+}
+
+static uint64_t
+eff_alive(const struct lvsd *d, size_t svc)
+{
+	const struct eff *e = d->eff;
+	uint64_t sum = 0;
+
+	for (size_t j = 0; j < d->conf->services[svc].n_rs; j++) {
+		const struct eff_view *v = &e->rs[e->base[svc] + j];
+
+		if (v->health != EFF_HEALTH_DOWN && !v->drained)
+			sum += v->static_weight;
+	}
+	return sum;
+}
+
+/* A server of svc changed: the service's quorum, lost or regained, logged
+ * once.  (The quorum_up/quorum_down hooks are not run yet.) */
+static void
+eff_quorum(struct lvsd *d, size_t svc)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+	bool *lost = &d->eff->quorum_lost[svc];
+	uint64_t alive;
+	bool now;
+
+	if (!s->quorum)
+		return;
+	alive = eff_alive(d, svc);
+	now = eff_quorum_step(*lost, alive, s->quorum, s->quorum_hysteresis);
+	if (now && !*lost)
+		log_warn("service %s: quorum lost: weight %llu of the servers up, quorum %u", s->name,
+			 (unsigned long long)alive, s->quorum);
+	else if (!now && *lost)
+		log_notice("service %s: quorum regained: weight %llu of the servers up, quorum %u",
+			   s->name, (unsigned long long)alive, s->quorum);
+	*lost = now;
+}
+
+bool
+eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive)
+{
+	if (!d->eff || svc >= d->eff->n_svcs || !d->conf->services[svc].quorum)
+		return false;
+	*lost = d->eff->quorum_lost[svc];
+	*alive = eff_alive(d, svc);
+	return true;
 }
 
 /* Recompute one server's weight; a change goes to the writer. */
@@ -100,6 +194,52 @@ eff_update(struct lvsd *d, size_t svc, size_t rs, struct eff_view *v)
 			d->conf->services[svc].name, w, strerror(-r));
 }
 
+static void eff_ramp_arm(struct lvsd *d);
+
+static void
+eff_on_ramp(evutil_socket_t fd, short what, void *arg)
+{
+	if (eff_ramp_tick(arg))
+		eff_ramp_arm(arg);
+}
+
+/* The next step in 100 ms: at most 10 weight writes a second per server. */
+static void
+eff_ramp_arm(struct lvsd *d)
+{
+	struct timeval tv = {0, 100000};
+
+	if (!d->base || !d->eff)
+		return;
+	if (!d->eff->ramp_ev && !(d->eff->ramp_ev = event_new(d->base, -1, 0, eff_on_ramp, d))) {
+		log_err("out of memory: slow start ends at once");
+		return;
+	}
+	if (!event_pending(d->eff->ramp_ev, EV_TIMEOUT, NULL))
+		event_add(d->eff->ramp_ev, &tv);
+}
+
+bool
+eff_ramp_tick(struct lvsd *d)
+{
+	struct eff *e = d->eff;
+	bool more = false;
+
+	for (size_t i = 0; e && i < e->n_svcs; i++)
+		for (size_t j = 0; j < d->conf->services[i].n_rs; j++) {
+			struct eff_view *v = &e->rs[e->base[i] + j];
+
+			if (!v->ramp_ms)
+				continue;
+			if (v->health != EFF_HEALTH_UP || eff_ms_since(&v->ramp_from) >= v->ramp_ms)
+				v->ramp_ms = 0;
+			else
+				more = true;
+			eff_update(d, i, j, v);
+		}
+	return more;
+}
+
 int
 eff_init(struct lvsd *d)
 {
@@ -115,6 +255,15 @@ eff_free(struct lvsd *d)
 }
 
 /* Carry the inputs of every server found in old (by IPVS key) to e. */
+static bool
+eff_unchecked(const struct conf *c, size_t svc, size_t rs)
+{
+	const struct conf_service *s = &c->services[svc];
+	const struct conf_check *k = s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
+
+	return k->type == CONF_CHECK_NONE;
+}
+
 static int
 eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct conf *old)
 {
@@ -139,6 +288,11 @@ eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct
 				continue;
 			*v = o->rs[o->base[oi] + oj];
 			v->static_weight = sw;
+			/* no check any more: nothing will say it is up again */
+			if (eff_unchecked(c, i, j)) {
+				v->health = EFF_HEALTH_UNKNOWN;
+				v->check_reason = 0;
+			}
 		}
 	}
 	ipvs_index_free(&ox);
@@ -162,8 +316,19 @@ eff_reload(struct lvsd *d, const struct conf *old)
 			 strerror(-r));
 	for (size_t i = 0; i < e->n; i++)
 		e->rs[i].effective = eff_compute(&e->rs[i]);
+	for (size_t i = 0; d->eff && i < d->conf->n_services; i++)
+		for (size_t j = 0; j < old->n_services && j < d->eff->n_svcs; j++)
+			if (!strcmp(d->conf->services[i].name, old->services[j].name))
+				e->quorum_lost[i] = d->eff->quorum_lost[j];
 	eff_destroy(d->eff);
 	d->eff = e;
+	for (size_t i = 0; i < d->conf->n_services; i++)
+		eff_quorum(d, i);
+	for (size_t i = 0; i < e->n; i++)
+		if (e->rs[i].ramp_ms) {
+			eff_ramp_arm(d);
+			break;
+		}
 	return 0;
 }
 
@@ -179,6 +344,14 @@ eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight)
 	eff_update(d, svc, rs, v);
 }
 
+static uint32_t
+eff_slow_start(const struct lvsd *d, size_t svc, size_t rs)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+
+	return (s->rs[rs].has_check ? &s->rs[rs].check : &s->check)->slow_start_ms;
+}
+
 void
 eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 {
@@ -186,8 +359,42 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 
 	if (!v)
 		return;
+	if (v->health != (up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
+		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
+	/* back from down: slow start when configured */
+	if (up && v->health == EFF_HEALTH_DOWN && (v->ramp_ms = eff_slow_start(d, svc, rs))) {
+		v->ramp_from = v->health_since;
+		eff_ramp_arm(d);
+	}
 	v->health = up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN;
 	eff_update(d, svc, rs, v);
+	eff_quorum(d, svc);
+}
+
+void
+eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16_t count,
+	       int32_t code)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return;
+	v->check_reason = reason;
+	v->check_count = count;
+	v->check_code = code;
+}
+
+int
+eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return -EINVAL;
+	v->drained = drain;
+	eff_update(d, svc, rs, v);
+	eff_quorum(d, svc);
+	return 0;
 }
 
 int

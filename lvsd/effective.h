@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct conf;
 struct lvsd;
@@ -33,6 +34,18 @@ struct eff_view {
 	bool has_override;
 	uint32_t override;
 	uint32_t effective;
+	/* the checkers' last result (reason: enum chk_reason of
+	 * checkers/chk_reason.h, with its code and how many in a row) and
+	 * when health last changed (CLOCK_MONOTONIC) */
+	uint8_t check_reason;
+	uint16_t check_count;
+	int32_t check_code;
+	struct timespec health_since;
+	/* slow start: a recovered server's weight ramps from ramp_from over
+	 * ramp_ms (0 when not ramping) */
+	struct timespec ramp_from;
+	uint32_t ramp_ms;
+	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -47,9 +60,26 @@ int eff_reload(struct lvsd *d, const struct conf *old);
  * by the caller (out-of-range ids are ignored here too). */
 void eff_propose(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight);
 void eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up);
+/* The result behind the health, for status. */
+void eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16_t count,
+		    int32_t code);
 /* The operator's override: weight 0..65535, or clear with clear = true.
  * 0, -EINVAL (no such server) or -ERANGE. */
 int eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool clear);
+
+/* Quorum of a service: whether it is lost after this step, from whether it
+ * was, the configured weight of its servers not down, and its quorum and
+ * hysteresis (pure). */
+bool eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hysteresis);
+/* For status: the service has a quorum; *lost and *alive say how it stands. */
+bool eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive);
+
+/* lvsctl drain / undrain.  0 or -EINVAL (no such server). */
+int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);
+
+/* Slow start: recompute the ramping servers' weights (the timer calls it);
+ * true while some still ramp. */
+bool eff_ramp_tick(struct lvsd *d);
 
 /* For writer_apply (table_weight_fn with arg = the struct lvsd). */
 uint32_t eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight);

@@ -116,11 +116,11 @@ inert_check(struct lint *l, const char *why)
 	for (size_t i = 0; i < l->c->n_services; i++) {
 		const struct conf_service *s = &l->c->services[i];
 
-		if (s->check.type != CONF_CHECK_NONE)
+		if (s->check.type == CONF_CHECK_SCRIPT)
 			lint_at(l, &s->check.pos, "%s check of service %s " INERT ": %s",
 				conf_check_type_name(s->check.type), s->name, why);
 		for (size_t j = 0; j < s->n_rs; j++)
-			if (s->rs[j].has_check && s->rs[j].check.type != CONF_CHECK_NONE)
+			if (s->rs[j].has_check && s->rs[j].check.type == CONF_CHECK_SCRIPT)
 				lint_at(l, &s->rs[j].check.pos,
 					"%s check of real server %s in service %s " INERT ": %s",
 					conf_check_type_name(s->rs[j].check.type),
@@ -134,7 +134,7 @@ static const struct lint_inert lint_inert[] = {
     {inert_reports, "there is no report receiver yet; nothing listens for reports"},
     {inert_policy, "no weight policy runs yet; the static weights are written"},
     {inert_agent_key, "there is no report receiver yet"},
-    {inert_check, "health checks are not run yet; real servers are never taken out"},
+    {inert_check, "script checks are not run yet; these real servers are never taken out"},
 };
 
 /* The system: what the file names must exist here. */
@@ -156,6 +156,36 @@ lint_key_files(struct lint *l)
 			lint_at(l, &k->file_pos, "key %s: %s is not a regular file", k->name,
 				k->file);
 		close(fd);
+	}
+}
+
+/* The CA files of https checks must be readable here (the parent reads
+ * them and sends their bytes to the checkers child). */
+static void
+lint_ca_file(struct lint *l, const struct conf_check *k)
+{
+	int fd;
+
+	if (k->type != CONF_CHECK_HTTPS || !k->ca_file[0])
+		return;
+	if ((fd = open(k->ca_file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+		lint_at(l, &k->pos, "check: cannot read ca_file %s: %s", k->ca_file,
+			strerror(errno));
+		return;
+	}
+	close(fd);
+}
+
+static void
+lint_ca_files(struct lint *l)
+{
+	for (size_t i = 0; i < l->c->n_services; i++) {
+		const struct conf_service *s = &l->c->services[i];
+
+		lint_ca_file(l, &s->check);
+		for (size_t j = 0; j < s->n_rs; j++)
+			if (s->rs[j].has_check)
+				lint_ca_file(l, &s->rs[j].check);
 	}
 }
 
@@ -186,6 +216,7 @@ lint_config(const struct conf *c, lint_emit_fn emit, void *arg)
 	for (size_t i = 0; i < N(lint_inert); i++)
 		lint_inert[i].find(&l, lint_inert[i].why);
 	lint_key_files(&l);
+	lint_ca_files(&l);
 	lint_interfaces(&l);
 	return l.n;
 }

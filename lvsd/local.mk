@@ -50,7 +50,8 @@ tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)
 tests_unit_test_results_LDADD = vrrp/libvrrp.a lvsd/core/libcore.a lvsd/ipvs/libipvs.a \
-	lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS)
+	lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS) \
+	$(CRYPTO_LIBS)
 
 # unit tests of the warnings lvsd -t prints about a valid configuration
 check_PROGRAMS += tests/unit/test_lint

@@ -119,6 +119,10 @@ int results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from
 void results_apply(struct lvsd *d, const struct ipc_msg *m);
 /* one entry of an accepted message */
 void lvsd_health(struct lvsd *d, const struct ipc_health_rs *h);
+/* A check result as status and the log say it ("status 503", "refused"). */
+const char *lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len);
+/* A real server as logs name it: ADDR:PORT, [ADDR6]:PORT, or ADDR without a port. */
+const char *lvsd_rs_name(const struct conf_rs *rs, char *buf, size_t len);
 void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
 void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
 const char *lvsd_vrrp_state_name(uint8_t state);

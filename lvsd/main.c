@@ -205,10 +205,32 @@ lvsd_apply(struct lvsd *d)
 	proc_ready(d);
 }
 
+/* Every real server with a check that runs has its first result: a
+ * returning director preempts only with its health known. */
+static bool
+lvsd_health_known(const struct lvsd *d)
+{
+	const struct conf *c = d->conf;
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++) {
+			const struct conf_rs *rs = &c->services[i].rs[j];
+			enum conf_check_type t =
+			    rs->has_check ? rs->check.type : c->services[i].check.type;
+
+			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
+			     t == CONF_CHECK_HTTPS) &&
+			    eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UNKNOWN)
+				return false;
+		}
+	return true;
+}
+
 bool
 lvsd_ready(const struct lvsd *d)
 {
-	return d->conf->n_services == 0 || d->applied;
+	return d->conf->n_services == 0 || (d->applied && lvsd_health_known(d));
 }
 
 static void

@@ -41,6 +41,13 @@ push_check(struct ipc_check *dst, const struct conf_check *k)
 	ipc_strset(dst->path, sizeof(dst->path), k->path);
 	ipc_strset(dst->digest, sizeof(dst->digest), k->digest);
 	ipc_strset(dst->script, sizeof(dst->script), k->script);
+	dst->retries = k->retries;
+	dst->retry_delay_ms = k->retry_delay_ms;
+	if (k->source.family)
+		push_addr(&dst->source, &k->source);
+	ipc_strset(dst->host, sizeof(dst->host), k->host);
+	ipc_strset(dst->sni, sizeof(dst->sni), k->sni);
+	ipc_strset(dst->expect, sizeof(dst->expect), k->expect);
 }
 
 /* The previous generation's state of instance v, by name: resume as master
@@ -128,8 +135,99 @@ push_service(struct ipc_chan *ch, const struct conf_service *s, uint32_t id, uin
 	return ipc_send(ch, IPC_CONF_SERVICE, &m, sizeof(m));
 }
 
+/* The distinct ca_file paths of the checks, in order of first use: a
+ * check's CA is sent once, whatever the number of servers using it. */
+struct push_cas {
+	const char **path;
+	size_t n;
+};
+
+static const struct conf_check *
+push_rs_check(const struct conf_service *s, size_t j)
+{
+	return s->rs[j].has_check ? &s->rs[j].check : &s->check;
+}
+
+static int32_t
+push_ca_id(const struct push_cas *cas, const struct conf_check *k)
+{
+	if (!cas || k->type != CONF_CHECK_HTTPS || !k->ca_file[0])
+		return -1;
+	for (size_t i = 0; i < cas->n; i++)
+		if (!strcmp(cas->path[i], k->ca_file))
+			return (int32_t)i;
+	return -1;
+}
+
 static int
-push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_t id, uint32_t *n)
+push_cas_collect(const struct conf *c, struct push_cas *cas)
+{
+	cas->n = 0;
+	cas->path = NULL;
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++) {
+			const struct conf_check *k = push_rs_check(&c->services[i], j);
+			const char **p;
+
+			if (k->type != CONF_CHECK_HTTPS || !k->ca_file[0] || push_ca_id(cas, k) >= 0)
+				continue;
+			if (!(p = realloc(cas->path, (cas->n + 1) * sizeof(*p))))
+				return -ENOMEM;
+			cas->path = p;
+			cas->path[cas->n++] = k->ca_file;
+		}
+	return 0;
+}
+
+/* Read at most max bytes of a file: its length or -errno (-EFBIG when it
+ * is longer). */
+static ssize_t
+push_read_file(const char *path, uint8_t *buf, size_t max)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, max + 1 - (size_t)total)) > 0 &&
+	       (size_t)(total += n) <= max)
+		;
+	if (n < 0)
+		total = -errno;
+	else if ((size_t)total > max)
+		total = -EFBIG;
+	close(fd);
+	return total;
+}
+
+/* A CA file as its bytes: the checkers child cannot open it. */
+static int
+push_ca(struct ipc_chan *ch, const char *path, uint32_t id, uint32_t *n)
+{
+	struct ipc_conf_ca *m = calloc(1, sizeof(*m) + IPC_CA_MAX + 1);
+	ssize_t len;
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	m->id = id;
+	len = push_read_file(path, m->pem, IPC_CA_MAX);
+	if (len < 0) {
+		log_warn("ca_file %s: cannot read it: %s; https checks verifying against it fail",
+			 path, len == -EFBIG ? "longer than 60000 bytes" : strerror((int)-len));
+		m->read_errno = (int32_t)-len;
+		len = 0;
+	}
+	m->len = (uint32_t)len;
+	(*n)++;
+	r = ipc_send(ch, IPC_CONF_CA, m, sizeof(*m) + (size_t)len);
+	free(m);
+	return r;
+}
+
+static int
+push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_t id, uint32_t *n,
+	const struct push_cas *cas)
 {
 	const struct conf_rs *rs = &s->rs[id];
 	struct ipc_conf_rs m;
@@ -142,6 +240,7 @@ push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_
 	m.weight = rs->weight;
 	m.key = rs->key;
 	push_check(&m.check, rs->has_check ? &rs->check : &s->check);
+	m.check.ca = push_ca_id(cas, push_rs_check(s, id));
 	(*n)++;
 	return ipc_send(ch, IPC_CONF_RS, &m, sizeof(m));
 }
@@ -232,8 +331,14 @@ static int
 push_services(struct lvsd *d, struct ipc_chan *ch, bool weight, uint32_t *n)
 {
 	const struct conf *c = d->conf;
+	struct push_cas cas = {0};
 	int r = 0;
 
+	if (!weight) {
+		r = push_cas_collect(c, &cas);
+		for (size_t i = 0; r == 0 && i < cas.n; i++)
+			r = push_ca(ch, cas.path[i], (uint32_t)i, n);
+	}
 	if (weight) {
 		r = push_reports(ch, &c->reports, n);
 		if (r == 0)
@@ -244,8 +349,10 @@ push_services(struct lvsd *d, struct ipc_chan *ch, bool weight, uint32_t *n)
 	for (size_t i = 0; r == 0 && i < c->n_services; i++) {
 		r = push_service(ch, &c->services[i], (uint32_t)i, n);
 		for (size_t j = 0; r == 0 && j < c->services[i].n_rs; j++)
-			r = push_rs(ch, &c->services[i], (uint32_t)i, (uint32_t)j, n);
+			r = push_rs(ch, &c->services[i], (uint32_t)i, (uint32_t)j, n,
+				    weight ? NULL : &cas);
 	}
+	free(cas.path);
 	return r;
 }
 

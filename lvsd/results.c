@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "checkers/chk_reason.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill.h"
@@ -78,12 +82,22 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 {
 	const struct ipc_health *h;
 	const struct ipc_weights *w;
+	bool first = false;
 
 	switch (m->type) {
 	case IPC_HEALTH:
 		h = IPC_BODY(m, struct ipc_health);
-		for (uint32_t i = 0; i < h->n; i++)
+		for (uint32_t i = 0; i < h->n; i++) {
+			struct eff_view v;
+
+			if (eff_get(d, h->rs[i].service_id, h->rs[i].rs_id, &v) &&
+			    v.health == EFF_HEALTH_UNKNOWN && h->rs[i].state != IPC_HEALTH_UNKNOWN)
+				first = true;
 			lvsd_health(d, &h->rs[i]);
+		}
+		/* a first result may make the director ready to preempt */
+		if (first)
+			proc_ready(d);
 		break;
 	case IPC_WEIGHTS:
 		w = IPC_BODY(m, struct ipc_weights);
@@ -96,13 +110,74 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 	}
 }
 
+/* An OpenSSL error code (library and reason) as OpenSSL names it. */
+static const char *
+results_tls_reason(int32_t code)
+{
+	OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL);
+	return ERR_reason_error_string((unsigned long)code);
+}
+
+/* "status 503", "refused", "error: Connection timed out" ... */
+const char *
+lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len)
+{
+	if (reason == CHK_R_STATUS)
+		snprintf(buf, len, "status %d", (int)code);
+	else if (reason == CHK_R_ERROR && code > 0)
+		snprintf(buf, len, "error: %s", strerror(code));
+	else if (reason == CHK_R_TLS && code > 0 && results_tls_reason(code))
+		snprintf(buf, len, "TLS failure: %s", results_tls_reason(code));
+	else
+		snprintf(buf, len, "%s", chk_reason_name(reason));
+	return buf;
+}
+
+/* "198.51.100.11:80", "[2001:db8::11]:80", or the address alone (port 0) */
+const char *
+lvsd_rs_name(const struct conf_rs *rs, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (!rs->port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, rs->port);
+	return buf;
+}
+
+static void
+results_log_health(const struct lvsd *d, const struct ipc_health_rs *h)
+{
+	const struct conf_service *s = &d->conf->services[h->service_id];
+	char a[CONF_ADDRSTRLEN + 8], why[160];
+
+	lvsd_rs_name(&s->rs[h->rs_id], a, sizeof(a));
+	if (h->state == IPC_HEALTH_UP)
+		log_info("rs %s in %s: up (%u success%s in a row)", a, s->name, h->count,
+			 h->count == 1 ? "" : "es");
+	else
+		log_warn("rs %s in %s: down: %s (%u failure%s in a row)", a, s->name,
+			 lvsd_check_reason(h->reason, h->code, why, sizeof(why)), h->count,
+			 h->count == 1 ? "" : "s");
+}
+
 /* Health and weight proposals go to the effective weights, which hand a
- * changed weight to the IPVS writer (only that destination). */
+ * changed weight to the IPVS writer (only that destination).  A change of
+ * health is logged once, with its reason; unknown is never applied (a
+ * restarted checkers child keeps the last known health). */
 void
 lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
 {
-	if (h->state != IPC_HEALTH_UNKNOWN)
-		eff_health(d, h->service_id, h->rs_id, h->state == IPC_HEALTH_UP);
+	struct eff_view v;
+
+	if (h->state == IPC_HEALTH_UNKNOWN || !eff_get(d, h->service_id, h->rs_id, &v))
+		return;
+	if (v.health != (h->state == IPC_HEALTH_UP ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
+		results_log_health(d, h);
+	eff_health(d, h->service_id, h->rs_id, h->state == IPC_HEALTH_UP);
+	eff_check_note(d, h->service_id, h->rs_id, h->reason, h->count, h->code);
 }
 
 void

@@ -265,6 +265,126 @@ status_json_overrides(const struct lvsd *d, struct json *j)
 	json_array_end(j);
 }
 
+static const char *
+status_health_name(enum eff_health h)
+{
+	return h == EFF_HEALTH_UP ? "up" : h == EFF_HEALTH_DOWN ? "down" : "unknown";
+}
+
+static const struct conf_check *
+status_check(const struct conf_service *s, size_t rs)
+{
+	return s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
+}
+
+/* Real servers: check, health, last result, time in state, weights. */
+static void
+status_text_rs(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16], why[160], t[32];
+	struct eff_view v;
+
+	if (!status_n_rs(c))
+		return;
+	evbuffer_add_printf(out, "real servers\n  %-12s %-24s %-6s %-8s %-8s %-7s %s\n",
+			    "SERVICE", "SERVER", "CHECK", "HEALTH", "FOR", "WEIGHT", "LAST RESULT");
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t k = 0; k < c->services[i].n_rs; k++) {
+			const struct conf_service *s = &c->services[i];
+
+			if (!eff_get(d, i, k, &v))
+				continue;
+			evbuffer_add_printf(
+			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s\n", s->name,
+			    status_rs_name(s, &s->rs[k], n, sizeof(n)),
+			    conf_check_type_name(status_check(s, k)->type),
+			    status_health_name(v.health),
+			    v.health == EFF_HEALTH_UNKNOWN
+				? "-"
+				: status_duration(lvsd_since(&v.health_since), t, sizeof(t)),
+			    v.effective, v.static_weight,
+			    v.drained	     ? "drained by the operator"
+			    : v.check_reason ? lvsd_check_reason(v.check_reason, v.check_code, why,
+								 sizeof(why))
+					     : "-");
+		}
+}
+
+/* Services with a quorum: whether they hold it. */
+static void
+status_text_quorum(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	uint64_t alive;
+	bool lost;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_quorum_get(d, i, &lost, &alive))
+			evbuffer_add_printf(out, "  quorum of %s: %s (weight up %llu, quorum %u)\n",
+					    c->services[i].name, lost ? "lost" : "held",
+					    (unsigned long long)alive, c->services[i].quorum);
+}
+
+static void
+status_json_quorum(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	uint64_t alive;
+	bool lost;
+
+	json_array_begin(j, "quorum");
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_quorum_get(d, i, &lost, &alive)) {
+			json_object_begin(j, NULL);
+			json_string(j, "service", c->services[i].name);
+			json_bool(j, "held", !lost);
+			json_uint(j, "weight_up", alive);
+			json_uint(j, "quorum", c->services[i].quorum);
+			json_uint(j, "hysteresis", c->services[i].quorum_hysteresis);
+			json_object_end(j);
+		}
+	json_array_end(j);
+}
+
+static void
+status_json_rs(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16], why[160];
+	struct eff_view v;
+
+	json_array_begin(j, "real_servers");
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t k = 0; k < c->services[i].n_rs; k++) {
+			const struct conf_service *s = &c->services[i];
+
+			if (!eff_get(d, i, k, &v))
+				continue;
+			json_object_begin(j, NULL);
+			json_string(j, "service", s->name);
+			json_string(j, "server", status_rs_name(s, &s->rs[k], n, sizeof(n)));
+			json_string(j, "check", conf_check_type_name(status_check(s, k)->type));
+			json_string(j, "health", status_health_name(v.health));
+			if (v.health != EFF_HEALTH_UNKNOWN)
+				json_double(j, "in_state_s", lvsd_since(&v.health_since));
+			else
+				json_null(j, "in_state_s");
+			if (v.check_reason)
+				json_string(j, "last_result", lvsd_check_reason(v.check_reason,
+									v.check_code, why,
+									sizeof(why)));
+			else
+				json_null(j, "last_result");
+			json_uint(j, "results_in_a_row", v.check_count);
+			json_bool(j, "drained", v.drained);
+			json_uint(j, "weight", v.static_weight);
+			json_uint(j, "effective_weight", v.effective);
+			json_object_end(j);
+		}
+	json_array_end(j);
+}
+
 void
 status_render_text(const struct lvsd *d, struct evbuffer *out)
 {
@@ -296,6 +416,8 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 			    d->child[LVSD_VRRP].stale, d->child[LVSD_CHECKERS].stale,
 			    d->child[LVSD_WEIGHT].stale);
 	status_text_vrrp(d, out);
+	status_text_rs(d, out);
+	status_text_quorum(d, out);
 }
 
 static void
@@ -423,5 +545,7 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	status_json_conf(d, &j);
 	status_json_vrrp(d, &j);
 	status_json_overrides(d, &j);
+	status_json_rs(d, &j);
+	status_json_quorum(d, &j);
 	json_object_end(&j);
 }

@@ -170,6 +170,14 @@ struct conf_check {
 	uint16_t status;            /* http(s): default 200 */
 	char digest[65];            /* http(s): hex SHA-256 of the body; "" when unset */
 	char script[CONF_PATH_MAX]; /* script: the command */
+	uint16_t retries;           /* attempts after a failure before it counts, default 0 */
+	uint32_t retry_delay_ms;    /* between them, default 1s */
+	struct conf_addr source;    /* family 0: any */
+	char host[CONF_PATH_MAX];   /* http(s): Host header; "" the server's address */
+	char expect[CONF_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
+	char sni[CONF_PATH_MAX];    /* https: server name; "" the host */
+	char ca_file[CONF_PATH_MAX]; /* https: verify the server against these CAs; "" no */
+	uint32_t slow_start_ms;     /* a recovered server's weight ramps over it; default 0: none */
 	struct conf_pos pos;
 };
 
@@ -223,6 +231,11 @@ struct conf_service {
 	struct conf_pos pos;
 	uint16_t tun_port;          /* tunnel_port: gue only (required there); else 0 */
 	enum conf_tun_csum tun_csum; /* tunnel_checksum: gue/gre only; default none */
+	/* quorum: the configured weights of the servers not down must reach
+	 * quorum + quorum_hysteresis to regain it, fall below quorum -
+	 * quorum_hysteresis to lose it; 0: none */
+	uint32_t quorum;
+	uint32_t quorum_hysteresis;
 };
 
 struct conf {

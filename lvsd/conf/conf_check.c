@@ -240,6 +240,26 @@ check_rs_dups(struct conf_ctx *x, const struct conf_service *s)
 			     a, s->rs[i].port, s->name, s->rs[j].pos.line);
 }
 
+/* A check's source address is of its server's family. */
+static int
+check_rs_source(struct conf_ctx *x, const struct conf_service *s)
+{
+	char a[CONF_ADDRSTRLEN], b[CONF_ADDRSTRLEN];
+
+	for (size_t i = 0; i < s->n_rs; i++) {
+		const struct conf_rs *rs = &s->rs[i];
+		const struct conf_check *k = rs->has_check ? &rs->check : &s->check;
+
+		if (k->source.family && k->source.family != rs->addr.family)
+			return conf_fail_pos(x, &k->pos,
+					     "check source %s is not of the family of real server "
+					     "%s in service %s",
+					     conf_addr_str(&k->source, a, sizeof(a)),
+					     conf_addr_str(&rs->addr, b, sizeof(b)), s->name);
+	}
+	return 0;
+}
+
 /* vips is sorted by address. */
 static int
 check_vip_owned(struct conf_ctx *x, const struct conf_service *s, const struct vr_ent *vips,
@@ -298,6 +318,7 @@ check_services(struct conf_ctx *x, struct vr_ent *vips, size_t n_vips)
 	qsort(vips, n_vips, sizeof(*vips), cmp_vip_sorted);
 	for (i = 0; i < c->n_services; i++)
 		if ((r = check_rs_dups(x, &c->services[i])) < 0 ||
+		    (r = check_rs_source(x, &c->services[i])) < 0 ||
 		    (r = check_vip_owned(x, &c->services[i], vips, n_vips)) < 0)
 			return r;
 	return 0;

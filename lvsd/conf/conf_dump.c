@@ -219,6 +219,23 @@ dump_check(const struct conf_check *k, int in, FILE *f)
 		fprintf(f, "%*sstatus: %u\n", in + 2, "", k->status);
 		if (k->digest[0])
 			put_kv(f, in + 2, "digest", k->digest);
+		if (k->host[0])
+			put_kv(f, in + 2, "host", k->host);
+		if (k->expect[0])
+			put_kv(f, in + 2, "expect", k->expect);
+	}
+	if (k->type == CONF_CHECK_HTTPS && k->sni[0])
+		put_kv(f, in + 2, "sni", k->sni);
+	if (k->type == CONF_CHECK_HTTPS && k->ca_file[0])
+		put_kv(f, in + 2, "ca_file", k->ca_file);
+	if (k->slow_start_ms)
+		put_ms(f, in + 2, "slow_start", k->slow_start_ms);
+	fprintf(f, "%*sretries: %u\n", in + 2, "", k->retries);
+	put_ms(f, in + 2, "retry_delay", k->retry_delay_ms);
+	if (k->source.family) {
+		char b[CONF_ADDRSTRLEN];
+
+		put_kv(f, in + 2, "source", conf_addr_str(&k->source, b, sizeof(b)));
 	}
 	if (k->type == CONF_CHECK_SCRIPT)
 		put_kv(f, in + 2, "script", k->script);
@@ -290,6 +307,9 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 	} else {
 		fputs("    persistence: false\n", f);
 	}
+	if (s->quorum)
+		fprintf(f, "    quorum: %u\n    quorum_hysteresis: %u\n", s->quorum,
+			s->quorum_hysteresis);
 	dump_check(&s->check, 4, f);
 	dump_policy(&s->policy, f);
 	fputs(s->n_rs ? "    real_servers:\n" : "    real_servers: []\n", f);

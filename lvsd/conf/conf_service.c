@@ -45,7 +45,16 @@ parse_digest(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return 0;
 }
 
-enum { CK_TYPE, CK_INTERVAL, CK_TIMEOUT, CK_PATH_I = 6, CK_STATUS, CK_DIGEST, CK_SCRIPT };
+static int
+parse_check_source(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_check *chk = obj;
+
+	return conf_get_addr(x, v, "source", false, &chk->source);
+}
+
+enum { CK_TYPE, CK_INTERVAL, CK_TIMEOUT, CK_PATH_I = 6, CK_STATUS, CK_DIGEST, CK_SCRIPT,
+       CK_RETRIES, CK_RETRY_DELAY, CK_SOURCE, CK_HOST, CK_EXPECT, CK_SNI, CK_CA_FILE };
 static const struct conf_keydef check_keys[] = {
     CONF_KENUM("type", struct conf_check, type, conf_check_names),
     CONF_K("interval", CK_MS, struct conf_check, interval_ms, 10, 3600000),
@@ -57,6 +66,14 @@ static const struct conf_keydef check_keys[] = {
     CONF_K("status", CK_U16, struct conf_check, status, 100, 599),
     CONF_KFN("digest", parse_digest),
     CONF_KSTR("script", CK_STR, struct conf_check, script),
+    CONF_K("retries", CK_U16, struct conf_check, retries, 0, 100),
+    CONF_K("retry_delay", CK_MS, struct conf_check, retry_delay_ms, 10, 3600000),
+    CONF_KFN("source", parse_check_source),
+    CONF_KSTR("host", CK_NAME, struct conf_check, host),
+    CONF_KSTR("expect", CK_STR, struct conf_check, expect),
+    CONF_KSTR("sni", CK_NAME, struct conf_check, sni),
+    CONF_KSTR("ca_file", CK_PATH, struct conf_check, ca_file),
+    CONF_K("slow_start", CK_MS, struct conf_check, slow_start_ms, 0, 3600000),
 };
 
 /* Parse a check mapping over chk (which holds the defaults or inherited values). */
@@ -77,6 +94,17 @@ conf_parse_check(struct conf_ctx *x, yaml_node_t *v, struct conf_check *chk)
 			return conf_fail(x, m.key[i],
 					 "%s applies only to http and https checks, "
 					 "and this check is %s",
+					 check_keys[i].name, conf_check_type_name(chk->type));
+	for (int i = CK_HOST; i <= CK_EXPECT; i++)
+		if (m.key[i] && !http)
+			return conf_fail(x, m.key[i],
+					 "%s applies only to http and https checks, "
+					 "and this check is %s",
+					 check_keys[i].name, conf_check_type_name(chk->type));
+	for (int i = CK_SNI; i <= CK_CA_FILE; i++)
+		if (m.key[i] && chk->type != CONF_CHECK_HTTPS)
+			return conf_fail(x, m.key[i],
+					 "%s applies only to https checks, and this check is %s",
 					 check_keys[i].name, conf_check_type_name(chk->type));
 	if (m.key[CK_SCRIPT] && chk->type != CONF_CHECK_SCRIPT)
 		return conf_fail(x, m.key[CK_SCRIPT],
@@ -440,6 +468,8 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KFN("check", parse_svc_check),
     CONF_KFN("weight_policy", parse_policy),
     CONF_KFN("real_servers", parse_real_servers),
+    CONF_K("quorum", CK_U32, struct conf_service, quorum, 0, UINT32_MAX),
+    CONF_K("quorum_hysteresis", CK_U32, struct conf_service, quorum_hysteresis, 0, UINT32_MAX),
 };
 
 /* The tunnel keys: the type needs tunnel forwarding, gue needs a port (the

@@ -376,6 +376,7 @@ conf_check_defaults(struct conf_check *chk)
 	chk->fall = 3;
 	strcpy(chk->path, "/");
 	chk->status = 200;
+	chk->retry_delay_ms = 1000;
 }
 
 void

@@ -39,6 +39,7 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     VAR(IPC_WEIGHTS, struct ipc_weights, n, struct ipc_weight, IPC_BATCH_MAX),
     FIXED(IPC_VRRP_STATE, struct ipc_vrrp_state),
     FIXED(IPC_TRACK, struct ipc_track),
+    VAR(IPC_CONF_CA, struct ipc_conf_ca, len, uint8_t, IPC_CA_MAX),
 };
 
 _Static_assert(sizeof(struct ipc_conf_vrrp) +

@@ -42,6 +42,7 @@ struct ipc_hdr {
 #define IPC_VRRP_MAX_PEERS 64
 #define IPC_VRRP_DROPS 24 /* advertisement drop counters, by reason */
 #define IPC_KEY_MAX 4096      /* bytes of one key file */
+#define IPC_CA_MAX 60000      /* bytes of one CA file (PEM) */
 #define IPC_BATCH_MAX 4000    /* entries of one health or weight message */
 #define IPC_PAYLOAD_MAX 65536 /* the largest payload of any type */
 #define IPC_FRAME_MAX (IPC_HDR_LEN + IPC_PAYLOAD_MAX)
@@ -74,6 +75,8 @@ enum ipc_type {
 	IPC_VRRP_STATE, /* vrrp: struct ipc_vrrp_state */
 	/* parent -> vrrp: what tracked scripts and files make of an instance */
 	IPC_TRACK, /* struct ipc_track */
+	/* parent -> checkers, in a generation: a CA file's bytes */
+	IPC_CONF_CA, /* struct ipc_conf_ca + len bytes of PEM */
 	IPC_TYPE_COUNT
 };
 
@@ -184,6 +187,15 @@ struct ipc_check {
 	char path[IPC_PATH_MAX];
 	char digest[65];
 	char script[IPC_PATH_MAX];
+	uint8_t pad3[3];
+	uint16_t retries;	 /* attempts after a failure before it counts */
+	uint16_t pad4;
+	uint32_t retry_delay_ms; /* between them */
+	struct ipc_addr source;	 /* family 0: any */
+	char host[IPC_PATH_MAX]; /* http(s): the Host header; "" the server's address */
+	char sni[IPC_PATH_MAX];	 /* https: the server name; "" the host */
+	char expect[IPC_PATH_MAX]; /* http(s): a substring the body must hold; "" none */
+	int32_t ca; /* https: id of an IPC_CONF_CA to verify against, -1 when none */
 };
 
 struct ipc_conf_service {
@@ -230,6 +242,17 @@ struct ipc_conf_key {
 	uint8_t material[]; /* len bytes, at most IPC_KEY_MAX */
 };
 
+/* The CAs an https check verifies its server against, as the bytes of
+ * the file: the parent reads it, the checkers child never opens a path.
+ * len is 0 when the parent could not read it (verification then fails). */
+struct ipc_conf_ca {
+	uint32_t id;
+	int32_t read_errno; /* 0, or why the parent could not read the file */
+	uint32_t len;
+	uint32_t pad;
+	uint8_t pem[]; /* len bytes, at most IPC_CA_MAX */
+};
+
 struct ipc_conf_reports {
 	uint8_t enabled;
 	uint8_t pad;
@@ -265,8 +288,8 @@ struct ipc_health_rs {
 	uint32_t service_id;
 	uint32_t rs_id;
 	uint8_t state;	/* enum ipc_health_state */
-	uint8_t reason; /* why, for the log (defined by the checkers) */
-	uint16_t pad;
+	uint8_t reason; /* why, for the log (enum chk_reason of checkers/chk_reason.h) */
+	uint16_t count; /* results in a row that led to the state */
 	int32_t code; /* with the reason: an HTTP status, an exit code, an errno */
 };
 struct ipc_health {

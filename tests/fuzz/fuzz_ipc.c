@@ -45,6 +45,12 @@ fuzz_ipc_strings(struct ipc_msg *m)
 	case IPC_CONF_RS:
 		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_conf_rs)->check.script,
 					      IPC_PATH_MAX)) < IPC_PATH_MAX);
+		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_conf_rs)->check.expect,
+					      IPC_PATH_MAX)) < IPC_PATH_MAX);
+		break;
+	case IPC_CONF_CA:
+		FUZZ_ASSERT(IPC_BODY(m, struct ipc_conf_ca)->len ==
+			    m->len - sizeof(struct ipc_conf_ca));
 		break;
 	case IPC_HELLO:
 		FUZZ_ASSERT(strlen(ipc_strget(IPC_BODY(m, struct ipc_hello)->user,

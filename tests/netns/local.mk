@@ -10,7 +10,8 @@ tests_netns_nft_tool_LDADD = vrrp/libvrrp.a $(NFTNL_LIBS)
 NETNS_TESTS = tests/netns/nft.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-two.sh \
-	tests/netns/vrrp-track.sh
+	tests/netns/vrrp-track.sh \
+	tests/netns/checks.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh

@@ -31,14 +31,14 @@ services:
     real_servers:
       - { address: 198.51.100.11, agent_key: web1 }
       - address: 198.51.100.12
-        check: { type: http }
+        check: { type: script, script: /bin/true }
 EOC
 I='is accepted but not yet acted on'
 cat >"$T/want" <<EOW
 $CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
 $CONF:6:3: warning: key web1 $I: there is no report receiver yet
 $CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet
-$CONF:22:16: warning: http check of real server 198.51.100.12 in service web $I: health checks are not run yet; real servers are never taken out
+$CONF:22:16: warning: script check of real server 198.51.100.12 in service web $I: script checks are not run yet; these real servers are never taken out
 $CONF:6:17: warning: key web1: cannot read $T/no-such-key.pub: No such file or directory
 $CONF:9:16: warning: vrrp instance VI_1: interface lvsd-no-such0 does not exist on this system
 EOW
@@ -82,8 +82,8 @@ check "defaults are never named (a default tcp check, damped policy)" \
 # the daemon logs them at start and at each reload
 write_conf dir1
 check "lvsd starts" start_lvsd
-check "and logs a warning for its health check" \
-	wait_for_log "$CONF:20:7: warning: tcp check of service web $I"
+check "and logs a warning for its missing interface" \
+	wait_for_log "warning: vrrp instance vi_1: interface lvsd-none0 does not exist"
 sed -i '/^  user: lvsd$/a\  metrics: true' "$CONF"
 kill -HUP "$LVSD_PID"
 check "and a reload logs the new file's warnings" wait_for_log "$CONF:5:3: warning: metrics $I"

@@ -65,6 +65,15 @@ same_check(const struct conf_check *a, const struct conf_check *b)
 	assert_int_equal(a->status, b->status);
 	assert_string_equal(a->digest, b->digest);
 	assert_string_equal(a->script, b->script);
+	assert_int_equal(a->retries, b->retries);
+	assert_int_equal(a->retry_delay_ms, b->retry_delay_ms);
+	assert_int_equal(a->source.family, b->source.family);
+	assert_memory_equal(&a->source.u, &b->source.u, sizeof(a->source.u));
+	assert_string_equal(a->host, b->host);
+	assert_string_equal(a->expect, b->expect);
+	assert_string_equal(a->sni, b->sni);
+	assert_string_equal(a->ca_file, b->ca_file);
+	assert_int_equal(a->slow_start_ms, b->slow_start_ms);
 }
 
 static void
@@ -164,6 +173,8 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 	assert_int_equal(a->forwarding, b->forwarding);
 	assert_int_equal(a->tunnel_type, b->tunnel_type);
 	assert_int_equal(a->tun_port, b->tun_port);
+	assert_int_equal(a->quorum, b->quorum);
+	assert_int_equal(a->quorum_hysteresis, b->quorum_hysteresis);
 	assert_int_equal(a->tun_csum, b->tun_csum);
 	assert_int_equal(a->persistent, b->persistent);
 	assert_int_equal(a->persistence_timeout_s, b->persistence_timeout_s);
@@ -380,9 +391,13 @@ static const char rich[] =
     "services:\n"
     "  - address: 2001:db8::10\n    port: 443\n    protocol: sctp\n    scheduler: mh\n"
     "    tunnel_type: gre\n    persistence: {timeout: 2h, netmask: \"ffff:ffff:ffff::\"}\n"
+    "    quorum: 3\n    quorum_hysteresis: 1\n"
     "    check: {type: https, interval: 1500ms, timeout: 700ms, rise: 5, fall: 1, port: 8443,\n"
     "            path: \"/h?x=1&y=2\", status: 204,\n"
-    "            digest: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855}\n"
+    "            digest: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,\n"
+    "            host: www.example.com, sni: api.example.com, expect: \"ok: 1\",\n"
+    "            retries: 2, retry_delay: 250ms, source: \"2001:db8::1\", ca_file: /etc/ca.pem,\n"
+    "            slow_start: 30s}\n"
     "    weight_policy: {type: damped, max_step: 50, smoothing: 100, band: 2,\n"
     "                    write_threshold: 0, warmup: 0s, stale_after: 1m, expire_after: 1h}\n"
     "    real_servers:\n"
@@ -421,6 +436,8 @@ test_rich(void **state)
 			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	assert_string_equal(c->services[0].rs[0].check.script, "/bin/sh -c 'exit 0' \\ \"q\"");
 	assert_int_equal(c->services[0].rs[0].check.port, 8443);
+	assert_string_equal(c->services[0].check.expect, "ok: 1");
+	assert_int_equal(c->services[0].check.retry_delay_ms, 250);
 	assert_int_equal(c->services[0].persistence_netmask.prefix, 48);
 	assert_int_equal(c->services[1].persistence_netmask.prefix, 24);
 	assert_int_equal(c->services[1].family, AF_INET);

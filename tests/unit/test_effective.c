@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -31,11 +32,12 @@ static const char yaml1[] =
     "  - {name: v6, address: \"2001:db8::100\", port: 443, check: {type: none}, real_servers: "
     "[{address: \"2001:db8:1::13\"}]}\n";
 
-/* the same servers in another order, one gone, one new */
+/* the same servers in another order, one gone, one new; the udp service
+ * is checked (health is carried only where a check still runs) */
 static const char yaml2[] =
     "services:\n"
     "  - address: 192.0.2.100\n    port: 53\n    protocol: udp\n    forwarding: nat\n"
-    "    check: {type: none}\n"
+    "    check: {type: tcp}\n"
     "    real_servers:\n"
     "      - {address: 198.51.100.13, port: 5354}\n"
     "  - name: web\n    address: 192.0.2.100\n    port: 80\n"
@@ -170,6 +172,54 @@ test_lines(void **state)
 	conf_free(c);
 }
 
+/* Slow start: a server back from down ramps to its weight over slow_start
+ * (at least 1 at once); one that was never down starts at full weight. */
+static void
+test_slow_start(void **state)
+{
+	static const char y[] = "services:\n"
+				"  - name: web\n    address: 192.0.2.100\n    port: 80\n"
+				"    check: {type: tcp, slow_start: 50ms}\n    weight_policy: static\n"
+				"    real_servers:\n"
+				"      - {address: 198.51.100.11, weight: 100}\n"
+				"      - {address: 198.51.100.12, weight: 100}\n";
+	struct lvsd d = {0};
+
+	(void)state;
+	d.conf = load(y);
+	assert_int_equal(eff_init(&d), 0);
+	eff_health(&d, 0, 1, true); /* first result: no ramp */
+	assert_int_equal(eff(&d, 0, 1), 100);
+	eff_health(&d, 0, 0, false);
+	assert_int_equal(eff(&d, 0, 0), 0);
+	eff_health(&d, 0, 0, true);
+	assert_true(eff(&d, 0, 0) >= 1);
+	assert_true(eff(&d, 0, 0) < 100);
+	usleep(60 * 1000); /* past the ramp: the next step ends it */
+	assert_false(eff_ramp_tick(&d));
+	assert_int_equal(eff(&d, 0, 0), 100);
+	assert_int_equal(eff(&d, 0, 1), 100);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+/* Quorum with hysteresis: lost below quorum - h, regained at quorum + h. */
+static void
+test_quorum_step(void **state)
+{
+	(void)state;
+	assert_false(eff_quorum_step(false, 0, 0, 0)); /* no quorum */
+	assert_false(eff_quorum_step(false, 10, 10, 0));
+	assert_true(eff_quorum_step(false, 9, 10, 0));
+	assert_true(eff_quorum_step(true, 9, 10, 0));
+	assert_false(eff_quorum_step(true, 10, 10, 0));
+	/* hysteresis 2: held down to 8, lost at 7; regained only at 12 */
+	assert_false(eff_quorum_step(false, 8, 10, 2));
+	assert_true(eff_quorum_step(false, 7, 10, 2));
+	assert_true(eff_quorum_step(true, 11, 10, 2));
+	assert_false(eff_quorum_step(true, 12, 10, 2));
+}
+
 int
 main(void)
 {
@@ -177,6 +227,8 @@ main(void)
 	    cmocka_unit_test(test_precedence),
 	    cmocka_unit_test(test_reload_carries_by_identity),
 	    cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_slow_start),
+	    cmocka_unit_test(test_quorum_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

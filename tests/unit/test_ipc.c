@@ -216,6 +216,29 @@ test_key_material(void **state)
 	free(k);
 }
 
+/* A CA file travels as bytes, up to IPC_CA_MAX, its len agreeing. */
+static void
+test_ca_material(void **state)
+{
+	struct ipc_conf_ca *k = calloc(1, sizeof(*k) + IPC_CA_MAX + 1);
+	struct ipc_msg m;
+	int n;
+
+	assert_non_null(k);
+	k->len = IPC_CA_MAX;
+	memset(k->pem, 'M', IPC_CA_MAX);
+	n = ipc_encode(IPC_CONF_CA, k, sizeof(*k) + IPC_CA_MAX, buf, IPC_FRAME_MAX);
+	assert_true(n > 0);
+	assert_int_equal(ipc_decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(IPC_BODY(&m, struct ipc_conf_ca)->pem[IPC_CA_MAX - 1], 'M');
+	k->len = 0;
+	assert_int_equal(ipc_encode(IPC_CONF_CA, k, sizeof(*k) + 1, buf, IPC_FRAME_MAX), -EBADMSG);
+	k->len = IPC_CA_MAX + 1;
+	assert_int_equal(
+	    ipc_encode(IPC_CONF_CA, k, sizeof(*k) + IPC_CA_MAX + 1, buf, IPC_FRAME_MAX), -EBADMSG);
+	free(k);
+}
+
 static void
 test_every_type_exact(void **state)
 {
@@ -488,6 +511,7 @@ main(void)
 	    cmocka_unit_test(test_variable_size),
 	    cmocka_unit_test(test_weights_batch),
 	    cmocka_unit_test(test_key_material),
+	    cmocka_unit_test(test_ca_material),
 	    cmocka_unit_test(test_every_type_exact),
 	    cmocka_unit_test(test_strset),
 	    cmocka_unit_test(test_chan_frames_and_desync),

@@ -108,10 +108,8 @@ test_each_row(void **state)
 	    "no weight policy runs yet; the static weights are written",
 	    "t.yaml:23:33: warning: agent_key of real server 198.51.100.1 in service web" I
 	    "there is no report receiver yet",
-	    "t.yaml:20:12: warning: http check of service web" I
-	    "health checks are not run yet; real servers are never taken out",
 	    "t.yaml:24:40: warning: script check of real server 198.51.100.2 in service web" I
-	    "health checks are not run yet; real servers are never taken out",
+	    "script checks are not run yet; these real servers are never taken out",
 	    "t.yaml:4:14: warning: key k1: cannot read /nonexistent/lvsd/k1.pub: No such file or "
 	    "directory",
 	    "t.yaml:15:5: warning: vrrp instance VI_1: tracked interface lvsd-none0 does not "
@@ -173,6 +171,25 @@ test_system(void **state)
 	lines_free(&l);
 }
 
+/* An https check's ca_file must be readable: lvsd reads it for the child. */
+static void
+test_ca_file(void **state)
+{
+	struct lines l;
+
+	lint_doc("services:\n"
+		 "  - address: 192.0.2.100\n    port: 443\n    weight_policy: static\n"
+		 "    check: {type: https, ca_file: /nonexistent/lvsd/ca.pem}\n"
+		 "    real_servers:\n"
+		 "      - {address: 198.51.100.1}\n"
+		 "      - {address: 198.51.100.2, check: {type: https, ca_file: /dev/null}}\n",
+		 &l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.line[0], "t.yaml:5:12: warning: check: cannot read ca_file "
+				       "/nonexistent/lvsd/ca.pem: No such file or directory");
+	lines_free(&l);
+}
+
 int
 main(void)
 {
@@ -181,6 +198,7 @@ main(void)
 	    cmocka_unit_test(test_defaults_not_named),
 	    cmocka_unit_test(test_each_row),
 	    cmocka_unit_test(test_system),
+	    cmocka_unit_test(test_ca_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,11 @@
 /* The control socket is not part of these tests: results.c tells it of
  * VRRP transitions, which nothing waits for here. */
 void
+proc_ready(struct lvsd *d)
+{
+}
+
+void
 control_vrrp_progress(struct lvsd *d)
 {
 }

@@ -1,0 +1,153 @@
+/* TCP connect checks, and the connect every check type starts with: a
+ * non-blocking socket (bound to the source address when one is set) under
+ * a bufferevent, over TLS when the caller gives an SSL. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "checkers/chk.h"
+#include "lvsd/conf/conf.h"
+
+uint8_t
+chk_errno_reason(int err)
+{
+	switch (err) {
+	case ETIMEDOUT:
+		return CHK_R_TIMEOUT;
+	case ECONNREFUSED:
+		return CHK_R_REFUSED;
+	case ECONNRESET:
+	case EPIPE:
+		return CHK_R_RESET;
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+	case EADDRNOTAVAIL:
+		return CHK_R_UNREACHABLE;
+	default:
+		return CHK_R_ERROR;
+	}
+}
+
+/* The first OpenSSL error of the bufferevent (the others are dropped). */
+static void
+chk_tls_error(struct chk_rs *rs, struct bufferevent *bev, unsigned long e)
+{
+	while (bufferevent_get_openssl_error(bev))
+		;
+	chk_done(rs, CHK_R_TLS, (int32_t)(e & 0x7fffffffUL));
+}
+
+static void
+chk_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct chk_rs *rs = arg;
+	bool tls = rs->check.type == CONF_CHECK_HTTPS;
+	int err = EVUTIL_SOCKET_ERROR();
+	unsigned long tls_err = tls ? bufferevent_get_openssl_error(bev) : 0;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		rs->probe->connected = true;
+		if (rs->check.type == CONF_CHECK_TCP)
+			chk_done(rs, CHK_R_OK, 0);
+		else
+			chk_http_connected(rs);
+		return;
+	}
+	if (tls && (what & BEV_EVENT_ERROR) && tls_err)
+		return chk_tls_error(rs, bev, tls_err);
+	if (what & BEV_EVENT_EOF) {
+		if (!rs->probe->connected)
+			return chk_done(rs, tls ? CHK_R_TLS : CHK_R_RESET, 0);
+		return chk_http_eof(rs);
+	}
+	if (tls && rs->probe->connected == false && !err)
+		return chk_done(rs, CHK_R_TLS, 0);
+	chk_done(rs, chk_errno_reason(err), err);
+}
+
+static void
+chk_on_read(struct bufferevent *bev, void *arg)
+{
+	chk_http_read(arg);
+}
+
+static int
+chk_socket(struct chk_rs *rs)
+{
+	int fd = socket(rs->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (rs->src_len && bind(fd, (struct sockaddr *)&rs->src, rs->src_len) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+chk_connect(struct chk_rs *rs, void *ssl)
+{
+	struct event_base *base = chk_base(rs);
+	struct chk_probe *p = calloc(1, sizeof(*p));
+	int fd;
+
+	if (!p) {
+		SSL_free(ssl);
+		errno = ENOMEM;
+		return -CHK_R_ERROR;
+	}
+	rs->probe = p;
+	if ((fd = chk_socket(rs)) < 0) {
+		SSL_free(ssl);
+		return -chk_errno_reason(errno);
+	}
+	/* TLS: the connect is ours, the handshake waits for it */
+	if (ssl && connect(fd, (struct sockaddr *)&rs->sa, rs->sa_len) < 0 &&
+	    errno != EINPROGRESS) {
+		int e = errno;
+
+		SSL_free(ssl);
+		close(fd);
+		return -chk_errno_reason(e);
+	}
+	if (ssl)
+		p->bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
+							BEV_OPT_CLOSE_ON_FREE);
+	else
+		p->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->bev) {
+		if (ssl)
+			SSL_free(ssl);
+		close(fd);
+		errno = ENOMEM;
+		return -CHK_R_ERROR;
+	}
+	if (ssl)
+		bufferevent_openssl_set_allow_dirty_shutdown(p->bev, 1);
+	bufferevent_setcb(p->bev, chk_on_read, NULL, chk_on_event, rs);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	if (!ssl && bufferevent_socket_connect(p->bev, (struct sockaddr *)&rs->sa, rs->sa_len) < 0)
+		return -chk_errno_reason(errno ? errno : ECONNREFUSED);
+	return 0;
+}
+
+int
+chk_tcp_start(struct chk_rs *rs)
+{
+	return chk_connect(rs, NULL);
+}
