@@ -22,6 +22,8 @@ enum chk_reason {
 	CHK_R_BODY_LONG,     /* body longer than the cap */
 	CHK_R_TRUNCATED,     /* closed before the end of the header or body */
 	CHK_R_TLS,	     /* TLS failure: code is the OpenSSL error (0 unknown) */
+	CHK_R_SCRIPT_EXIT,   /* a script check exited non-zero: code is its status */
+	CHK_R_SCRIPT_SIGNAL, /* a script check was killed: code is the signal */
 	CHK_R_COUNT
 };
 
@@ -44,6 +46,8 @@ chk_reason_name(uint8_t r)
 	    [CHK_R_BODY_LONG] = "body too long",
 	    [CHK_R_TRUNCATED] = "bad response: truncated",
 	    [CHK_R_TLS] = "TLS failure",
+	    [CHK_R_SCRIPT_EXIT] = "script exit",
+	    [CHK_R_SCRIPT_SIGNAL] = "script killed",
 	};
 
 	return r < CHK_R_COUNT ? names[r] : "unknown";

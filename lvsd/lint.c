@@ -108,33 +108,12 @@ inert_agent_key(struct lint *l, const char *why)
 	}
 }
 
-static void
-inert_check(struct lint *l, const char *why)
-{
-	char a[CONF_ADDRSTRLEN];
-
-	for (size_t i = 0; i < l->c->n_services; i++) {
-		const struct conf_service *s = &l->c->services[i];
-
-		if (s->check.type == CONF_CHECK_SCRIPT)
-			lint_at(l, &s->check.pos, "%s check of service %s " INERT ": %s",
-				conf_check_type_name(s->check.type), s->name, why);
-		for (size_t j = 0; j < s->n_rs; j++)
-			if (s->rs[j].has_check && s->rs[j].check.type == CONF_CHECK_SCRIPT)
-				lint_at(l, &s->rs[j].check.pos,
-					"%s check of real server %s in service %s " INERT ": %s",
-					conf_check_type_name(s->rs[j].check.type),
-					conf_addr_str(&s->rs[j].addr, a, sizeof(a)), s->name, why);
-	}
-}
-
 static const struct lint_inert lint_inert[] = {
     {inert_metrics, "nothing serves the Prometheus endpoint yet"},
     {inert_keys, "there is no report receiver yet"},
     {inert_reports, "there is no report receiver yet; nothing listens for reports"},
     {inert_policy, "no weight policy runs yet; the static weights are written"},
     {inert_agent_key, "there is no report receiver yet"},
-    {inert_check, "script checks are not run yet; these real servers are never taken out"},
 };
 
 /* The system: what the file names must exist here. */

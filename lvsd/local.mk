@@ -7,7 +7,7 @@ lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c 
 	lvsd/control.c lvsd/status.c lvsd/json.c lvsd/json.h \
 	lvsd/writer.c lvsd/writer.h lvsd/writer_int.h lvsd/writer_kernel.c \
 	lvsd/writer_dump.c lvsd/effective.c lvsd/effective.h \
-	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h \
+	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h lvsd/chkscript.c \
 	lvsd/script.c lvsd/script.h lvsd/track.c lvsd/track_calc.c lvsd/track.h lvsd/notify.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries

@@ -76,6 +76,7 @@ struct lvsd {
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
 	struct eff *eff; /* effective weights of the real servers (effective.h) */
 	struct drill *drill; /* VRRP transitions and handovers (drill.h) */
+	struct chkscript *chkscript; /* script health checks (chkscript.c) */
 	struct script_runner *scripts; /* operator scripts (script.h) */
 	struct track *track;	       /* tracked scripts and files (track.h) */
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
@@ -137,6 +138,12 @@ void notify_transition(struct lvsd *d, const struct ipc_vrrp_state *v);
 /* A new generation: sync group states start again.  0 or -ENOMEM */
 int notify_reset(struct lvsd *d);
 void notify_free(struct lvsd *d);
+
+/* chkscript.c: health checks of type script, run by the parent */
+struct chkscript;
+/* (Re)start them for the running generation: 0 or -ENOMEM. */
+int chkscript_reset(struct lvsd *d);
+void chkscript_free(struct lvsd *d);
 
 /* sockets.c: what the parent opens for the children */
 /* The report socket for the running configuration, bound once and kept

@@ -220,7 +220,7 @@ lvsd_health_known(const struct lvsd *d)
 			    rs->has_check ? rs->check.type : c->services[i].check.type;
 
 			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
-			     t == CONF_CHECK_HTTPS) &&
+			     t == CONF_CHECK_HTTPS || t == CONF_CHECK_SCRIPT) &&
 			    eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UNKNOWN)
 				return false;
 		}
@@ -246,8 +246,9 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	conf_free(old);
 	d->generation++;
-	if (notify_reset(d) < 0 || track_reload(d) < 0)
-		log_err("out of memory: tracked scripts and files are not running");
+	if (notify_reset(d) < 0 || track_reload(d) < 0 || chkscript_reset(d) < 0)
+		log_err("out of memory: tracked scripts and files or script checks are not "
+			"running");
 	if (d->scripts && script_runner_user(d->scripts, c->global.script_user) < 0)
 		log_err("script_user %s: cannot look it up; scripts keep the previous user",
 			c->global.script_user);
@@ -326,6 +327,10 @@ lvsd_run(struct lvsd *d)
 	    script_runner_user(d->scripts, d->conf->global.script_user) < 0 || track_init(d) < 0) {
 		log_err("cannot start the script runner: script_user %s",
 			d->conf->global.script_user);
+		return 1;
+	}
+	if (chkscript_reset(d) < 0) {
+		log_err("cannot start the script checks: out of memory");
 		return 1;
 	}
 	lvsd_apply(d);
@@ -428,6 +433,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	rc = lvsd_prepare(d) ? 1 : lvsd_run(d);
 	control_close(d);
 	proc_free(d);
+	chkscript_free(d);
 	track_free(d);
 	script_runner_free(d->scripts);
 	notify_free(d);

@@ -126,6 +126,10 @@ lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len)
 		snprintf(buf, len, "status %d", (int)code);
 	else if (reason == CHK_R_ERROR && code > 0)
 		snprintf(buf, len, "error: %s", strerror(code));
+	else if (reason == CHK_R_SCRIPT_EXIT)
+		snprintf(buf, len, "script exit %d", (int)code);
+	else if (reason == CHK_R_SCRIPT_SIGNAL)
+		snprintf(buf, len, "script killed by signal %d", (int)code);
 	else if (reason == CHK_R_TLS && code > 0 && results_tls_reason(code))
 		snprintf(buf, len, "TLS failure: %s", results_tls_reason(code));
 	else

@@ -38,7 +38,6 @@ cat >"$T/want" <<EOW
 $CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
 $CONF:6:3: warning: key web1 $I: there is no report receiver yet
 $CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet
-$CONF:22:16: warning: script check of real server 198.51.100.12 in service web $I: script checks are not run yet; these real servers are never taken out
 $CONF:6:17: warning: key web1: cannot read $T/no-such-key.pub: No such file or directory
 $CONF:9:16: warning: vrrp instance VI_1: interface lvsd-no-such0 does not exist on this system
 EOW

@@ -108,8 +108,6 @@ test_each_row(void **state)
 	    "no weight policy runs yet; the static weights are written",
 	    "t.yaml:23:33: warning: agent_key of real server 198.51.100.1 in service web" I
 	    "there is no report receiver yet",
-	    "t.yaml:24:40: warning: script check of real server 198.51.100.2 in service web" I
-	    "script checks are not run yet; these real servers are never taken out",
 	    "t.yaml:4:14: warning: key k1: cannot read /nonexistent/lvsd/k1.pub: No such file or "
 	    "directory",
 	    "t.yaml:15:5: warning: vrrp instance VI_1: tracked interface lvsd-none0 does not "
