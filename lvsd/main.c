@@ -227,10 +227,38 @@ lvsd_health_known(const struct lvsd *d)
 	return true;
 }
 
+/* Every service whose real servers are checked has one up: a director
+ * whose checks say a service has nowhere to go (its own link was down, say)
+ * does not take the VIPs from a peer that may still have. */
+static bool
+lvsd_health_usable(const struct lvsd *d)
+{
+	const struct conf *c = d->conf;
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++) {
+		bool checked = false, up = false;
+
+		for (size_t j = 0; j < c->services[i].n_rs && !up; j++) {
+			const struct conf_rs *rs = &c->services[i].rs[j];
+
+			if ((rs->has_check ? rs->check.type : c->services[i].check.type) ==
+			    CONF_CHECK_NONE)
+				continue;
+			checked = true;
+			up = eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UP;
+		}
+		if (checked && !up)
+			return false;
+	}
+	return true;
+}
+
 bool
 lvsd_ready(const struct lvsd *d)
 {
-	return d->conf->n_services == 0 || (d->applied && lvsd_health_known(d));
+	return d->conf->n_services == 0 ||
+	       (d->applied && lvsd_health_known(d) && lvsd_health_usable(d));
 }
 
 static void

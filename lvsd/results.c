@@ -82,7 +82,7 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 {
 	const struct ipc_health *h;
 	const struct ipc_weights *w;
-	bool first = false;
+	bool changed = false;
 
 	switch (m->type) {
 	case IPC_HEALTH:
@@ -91,12 +91,15 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 			struct eff_view v;
 
 			if (eff_get(d, h->rs[i].service_id, h->rs[i].rs_id, &v) &&
-			    v.health == EFF_HEALTH_UNKNOWN && h->rs[i].state != IPC_HEALTH_UNKNOWN)
-				first = true;
+			    h->rs[i].state != IPC_HEALTH_UNKNOWN &&
+			    v.health != (h->rs[i].state == IPC_HEALTH_UP ? EFF_HEALTH_UP
+									  : EFF_HEALTH_DOWN))
+				changed = true;
 			lvsd_health(d, &h->rs[i]);
 		}
-		/* a first result may make the director ready to preempt */
-		if (first)
+		/* a first result, or a service that has a server up again, may
+		 * make the director ready to preempt (or no longer) */
+		if (changed)
 			proc_ready(d);
 		break;
 	case IPC_WEIGHTS:

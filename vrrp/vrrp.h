@@ -161,6 +161,9 @@ size_t vrrp_addr_count_present(const char *ifname, const struct vrrp_addr *vips,
  * are fine.  Returns how many could not be changed; *err the first error. */
 int vrrp_addr_set(struct nl_sock *sk, int ifindex, const struct vrrp_addr *vips, size_t n,
 		  bool add, int *err);
+/* Forget the interface's neighbour entries still resolving or failed
+ * (their probes were lost while the link was down): how many, or -errno. */
+int vrrp_addr_flush_unresolved(struct nl_sock *sk, int ifindex);
 /* The route socket these use (one per child). */
 int vrrp_addr_socket(struct nl_sock **out);
 

@@ -13,6 +13,8 @@
 #include <netlink/addr.h>
 #include <netlink/errno.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/neighbour.h>
+#include <linux/neighbour.h>
 #include <netlink/socket.h>
 
 #include "vrrp/vrrp.h"
@@ -176,4 +178,33 @@ vrrp_addr_set(struct nl_sock *sk, int ifindex, const struct vrrp_addr *vips, siz
 		}
 	}
 	return failed;
+}
+
+/* Forget the neighbour entries of interface ifindex that are still being
+ * resolved or have failed: probes sent while its link was down were lost,
+ * and an entry that runs out of them drops what waits on it with a "host
+ * unreachable" to the sender (a client's first packets through IPVS, when
+ * this director takes over right after its link came back).  Fresh
+ * entries resolve at once on the working link.  How many were removed, or
+ * -errno. */
+int
+vrrp_addr_flush_unresolved(struct nl_sock *sk, int ifindex)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int n = 0, r;
+
+	if ((r = rtnl_neigh_alloc_cache(sk, &cache)) < 0)
+		return addr_errno(r);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
+
+		if (rtnl_neigh_get_ifindex(ne) != ifindex ||
+		    !(rtnl_neigh_get_state(ne) & (NUD_INCOMPLETE | NUD_FAILED)))
+			continue;
+		if (rtnl_neigh_delete(sk, ne, 0) == 0)
+			n++;
+	}
+	nl_cache_free(cache);
+	return n;
 }

@@ -560,6 +560,14 @@ vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up)
 		return;
 	vi->link_down = down;
 	log_notice("%s: %s is %s", vi->name, ifname, up ? "up" : "down");
+	if (!down && vi->ifindex) {
+		int n = vrrp_addr_flush_unresolved(vi->vc->route, vi->ifindex);
+
+		if (n > 0)
+			log_info("%s: forgot %d neighbour entries of %s left unresolved while it was "
+				 "down",
+				 vi->name, n, vi->ifname);
+	}
 	if (!down && vi->fd < 0 && inst_open_socket(vi) < 0)
 		return; /* stays in fault: the socket said why */
 	vrrp_fsm_fault(&vi->fsm, vrrp_now(), down || vi->track_fault, &o);

@@ -14,6 +14,6 @@ LAB_CASE_FILES += tests/lab/cases/ipvs-tool.sh tests/lab/cases/lvsd-features.sh 
 	tests/lab/cases/lvsd-incremental.sh tests/lab/cases/lvsd-ipvs-late.sh
 LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-handover-probes.sh \
 	tests/lab/cases/vrrp-restart-ready.sh \
-	tests/lab/cases/vrrp-nft-absent.sh
+	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh
 LAB_CASE_FILES += tests/lab/cases/checks-weight.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
