@@ -208,6 +208,23 @@ lab_lvsd_last_apply() {
 	grep -o 'ipvs: [0-9]* services, .*' "$LAB_CASE_DIR/$1.log" | tail -n 1
 }
 
+# lab_vrrp_state DIR: the state of instance VI_1 of the lvsd in DIR, whose
+# control socket is $LAB_CASE_DIR/DIR.sock, as `lvsctl status` prints it
+lab_vrrp_state() {
+	local name st rest
+	while read -r name _ _ st rest; do
+		[[ $name == VI_1 ]] && { echo "$st"; return; }
+	done < <(lvsctl -s "$LAB_CASE_DIR/$1.sock" status 2>/dev/null)
+}
+# lab_vrrp_is DIR STATE: VI_1 in DIR is in STATE
+lab_vrrp_is() { [[ $(lab_vrrp_state "$1") == "$2" ]]; }
+# lab_has_vip DIR: DIR's eth0 holds $LAB_VIP/24
+lab_has_vip() { [[ $(lab_in "$1" ip -br addr show dev eth0) == *" $LAB_VIP/24"* ]]; }
+# lab_vrrp_settled MASTER BACKUP: one master, alone with the VIP
+lab_vrrp_settled() {
+	lab_vrrp_is "$1" master && lab_vrrp_is "$2" backup && lab_has_vip "$1" && ! lab_has_vip "$2"
+}
+
 # lab_get NS [lab-http get options] HOST[:PORT] [PATH]: requests from NS; prints
 # "NAME COUNT" lines and "failed COUNT" (see lab-http.c)
 lab_get() {

@@ -33,15 +33,6 @@ services:
       - address: ${LAB_IP[rs3]}
 END
 }
-state() {
-	local name st rest
-	while read -r name _ _ st rest; do
-		[[ $name == VI_1 ]] && { echo "$st"; return; }
-	done < <(lvsctl -s "$LAB_CASE_DIR/$1.sock" status 2>/dev/null)
-}
-is_state() { [[ $(state "$1") == "$2" ]]; }
-has_vip() { [[ $(lab_in "$1" ip -br addr show dev eth0) == *" $LAB_VIP/24"* ]]; }
-settled() { is_state "$1" master && is_state "$2" backup && has_vip "$1" && ! has_vip "$2"; }
 answers() { grep -c '^[0-9]* rs' "$log"; }
 more_answers() {
 	local want=$(($(answers) + $1))
@@ -52,14 +43,14 @@ conf dir1 150 "${LAB_IP[dir2]}"
 conf dir2 100 "${LAB_IP[dir1]}"
 lab_daemon dir1 lvsd-dir1 setsid lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 setsid lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
-lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 settled dir1 dir2
+lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 lab_vrrp_settled dir1 dir2
 log=$LAB_CASE_DIR/probe.log
 lab_get cl1 -n 100000 -i 20 -t 1000 -l -s "$log.stop" "$LAB_VIP:80" >"$log" 2>&1 &
 probe=$!
 lab_check "the client is served through dir1" more_answers 20
 ip link set v-dir1 down
 lab_check "dir1's link down: dir1 in fault, dir2 takes over" \
-	lab_wait_for 30 eval 'is_state dir1 fault && is_state dir2 master && has_vip dir2'
+	lab_wait_for 30 eval 'lab_vrrp_is dir1 fault && lab_vrrp_is dir2 master && lab_has_vip dir2'
 lab_check "the client is served through dir2" more_answers 20
 # long enough for dir1's checker to try (every 200 ms) and leave entries behind
 lab_check "dir1's checker keeps trying while its link is down" \
@@ -69,7 +60,7 @@ lab_check "dir1's checks find the real servers down meanwhile" \
 	lab_wait_for 30 grep -q "rs ${LAB_IP[rs1]}:80 in web: down" "$LAB_CASE_DIR/lvsd-dir1.log"
 from=$(grep -c '^[0-9]' "$log")
 ip link set v-dir1 up
-lab_check "dir1's link back: it takes the VIP back" lab_wait_for 30 settled dir1 dir2
+lab_check "dir1's link back: it takes the VIP back" lab_wait_for 30 lab_vrrp_settled dir1 dir2
 lab_check "and the client is served through dir1 again" more_answers 50
 : >"$log.stop"
 wait "$probe"

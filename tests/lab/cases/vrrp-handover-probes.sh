@@ -31,16 +31,6 @@ services:
       - address: ${LAB_IP[rs3]}
 END
 }
-state() {
-	local name st rest
-	while read -r name _ _ st rest; do
-		[[ $name == VI_1 ]] && { echo "$st"; return; }
-	done < <(lvsctl -s "$LAB_CASE_DIR/$1.sock" status 2>/dev/null)
-}
-is_state() { [[ $(state "$1") == "$2" ]]; }
-has_vip() { [[ $(lab_in "$1" ip -br addr show dev eth0) == *" $LAB_VIP/24"* ]]; }
-# settled MASTER BACKUP: one master, alone with the VIP
-settled() { is_state "$1" master && is_state "$2" backup && has_vip "$1" && ! has_vip "$2"; }
 # conns DIR: connections from cl1 in DIR's IPVS connection table
 conns() { lab_in "$1" ipvsadm -Lnc | grep -c " ${LAB_IP[cl1]}:[0-9]* *$LAB_VIP:80 "; }
 answers() {
@@ -58,7 +48,7 @@ conf dir1 150 "${LAB_IP[dir2]}"
 conf dir2 100 "${LAB_IP[dir1]}"
 lab_daemon dir1 lvsd-dir1 lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
-lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 settled dir1 dir2
+lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 lab_vrrp_settled dir1 dir2
 
 # a new TCP connection every 20 ms (each allowed 1 s) until the stop file exists
 log=$LAB_CASE_DIR/probe.log
@@ -73,7 +63,7 @@ handover() {
 	lab_log "$out"
 	lab_check "lvsctl handover on $1 returns once $2 is heard as master" \
 		test "$rc" = 0 -a -z "${out##*VI_1: handed over to "${LAB_IP[$2]}"*}"
-	lab_check "$2 is master alone with the VIP, $1 backup" lab_wait_for 30 settled "$2" "$1"
+	lab_check "$2 is master alone with the VIP, $1 backup" lab_wait_for 30 lab_vrrp_settled "$2" "$1"
 	lab_check "the client goes on being served" more_answers 30
 }
 # back and forth a few times: a race in the handover shows more often

@@ -25,15 +25,6 @@ services:
       - address: ${LAB_IP[rs1]}
 END
 }
-state() {
-	local name st rest
-	while read -r name _ _ st rest; do
-		[[ $name == VI_1 ]] && { echo "$st"; return; }
-	done < <(lvsctl -s "$LAB_CASE_DIR/$1.sock" status 2>/dev/null)
-}
-is_state() { [[ $(state "$1") == "$2" ]]; }
-has_vip() { [[ $(lab_in "$1" ip -br addr show dev eth0) == *" $LAB_VIP/24"* ]]; }
-settled() { is_state "$1" master && is_state "$2" backup && has_vip "$1" && ! has_vip "$2"; }
 # pids NAME: daemon NAME and its children
 pids() {
 	local parent f line ppid
@@ -57,7 +48,7 @@ conf dir2 100 "${LAB_IP[dir1]}"
 # orphaned process group with stopped members does not reach this script
 lab_daemon dir1 lvsd-dir1 setsid lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 setsid lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
-lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 settled dir1 dir2
+lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 lab_vrrp_settled dir1 dir2
 
 mapfile -t all < <(pids lvsd-dir1)
 lab_log "lvsd on dir1: ${all[*]}"
@@ -65,7 +56,7 @@ kill -STOP "${all[@]}" 2>/dev/null
 kill -KILL "${all[@]}" 2>/dev/null
 lab_check "every lvsd process of dir1 is gone" lab_wait_for 30 gone "${all[@]}"
 wait "${all[0]}" 2>/dev/null
-lab_check "dir2 takes over" lab_wait_for 30 eval 'is_state dir2 master && has_vip dir2'
+lab_check "dir2 takes over" lab_wait_for 30 eval 'lab_vrrp_is dir2 master && lab_has_vip dir2'
 
 lab_daemon dir1 lvsd-dir1-again setsid lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_check "the restarted lvsd applied its table" lab_wait_for 30 lab_lvsd_applied lvsd-dir1-again 1
@@ -74,6 +65,6 @@ lab_is "with nothing to change: the kernel kept it" \
 lab_check "and is ready to forward" lab_wait_for 30 \
 	grep -q 'the director is ready to forward' "$LAB_CASE_DIR/lvsd-dir1-again.log"
 lab_check "dir1 preempts: master alone with the VIP, dir2 backup" \
-	lab_wait_for 30 settled dir1 dir2
+	lab_wait_for 30 lab_vrrp_settled dir1 dir2
 lab_check "dir2 stops" lab_stop lvsd-dir2 30
 lab_check "dir1 stops" lab_stop lvsd-dir1-again 30

@@ -33,14 +33,6 @@ services:
       - address: ${LAB_IP[rs3]}
 END
 }
-state() {
-	local name st rest
-	while read -r name _ _ st rest; do
-		[[ $name == VI_1 ]] && { echo "$st"; return; }
-	done < <(lvsctl -s "$LAB_CASE_DIR/$1.sock" status 2>/dev/null)
-}
-is_state() { [[ $(state "$1") == "$2" ]]; }
-has_vip() { [[ $(lab_in "$1" ip -br addr show dev eth0) == *" $LAB_VIP/24"* ]]; }
 # synced DIR: DIR's connection table has an established connection from cl1
 synced() {
 	lab_in "$1" ipvsadm -Lnc | grep -q "ESTABLISHED ${LAB_IP[cl1]}:[0-9]* *$LAB_VIP:80"
@@ -65,7 +57,7 @@ conf dir2 100 "${LAB_IP[dir1]}"
 lab_daemon dir1 lvsd-dir1 lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
 lab_check "dir1 is master with the VIP, dir2 backup" \
-	lab_wait_for 30 eval 'is_state dir1 master && is_state dir2 backup && has_vip dir1'
+	lab_wait_for 30 eval 'lab_vrrp_is dir1 master && lab_vrrp_is dir2 backup && lab_has_vip dir1'
 for d in dir1 dir2; do
 	lab_check "$d runs the master and backup sync daemons" lab_wait_for 30 sync_daemons "$d"
 done
@@ -80,7 +72,7 @@ lab_check "dir2 learnt the client's connection from dir1's sync daemon" lab_wait
 lab_log "$(lab_in dir2 ipvsadm -Lnc)"
 
 lab_check "dir1's link goes down" ip link set v-dir1 down
-lab_check "dir2 takes over the VIP" lab_wait_for 30 eval 'is_state dir2 master && has_vip dir2'
+lab_check "dir2 takes over the VIP" lab_wait_for 30 eval 'lab_vrrp_is dir2 master && lab_has_vip dir2'
 lab_check "the connection goes on through dir2" more_answers 20
 : >"$log.stop"
 wait "$client"
@@ -90,6 +82,6 @@ lab_is "no request failed on the kept-alive connection" "$(grep -c ERR: "$log")"
 lab_is "one real server answered every request (one connection, never reset)" \
 	"$(grep '^[0-9]' "$log" | cut -d' ' -f2 | sort -u | wc -l)" 1
 lab_check "dir1 takes the VIP back once its link is up" \
-	lab_wait_for 30 eval 'is_state dir1 master && is_state dir2 backup && has_vip dir1 && ! has_vip dir2'
+	lab_wait_for 30 lab_vrrp_settled dir1 dir2
 lab_check "dir2 stops" lab_stop lvsd-dir2 30
 lab_check "dir1 stops" lab_stop lvsd-dir1 30
