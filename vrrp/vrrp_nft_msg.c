@@ -492,9 +492,13 @@ vrrp_nft_msg_size(size_t n)
 	return 8192 + n * 4 * 128;
 }
 
-int
-vrrp_nft_msg_open(void *buf, size_t len, uint32_t seq, unsigned families,
-		  const struct vrrp_nft_addr *a, size_t n, size_t *used, uint32_t *last)
+/* One batch for the tables of FAMILIES: with OPEN, each table is dropped
+ * and laid out afresh with its addresses; without, only the address sets
+ * are replaced. An update with nothing to say (no address of a filtered
+ * family) is -EINVAL. */
+static int
+build(void *buf, size_t len, uint32_t seq, unsigned families, const struct vrrp_nft_addr *a,
+      size_t n, bool open, size_t *used, uint32_t *last)
 {
 	struct tspec t[2];
 	size_t nt;
@@ -508,33 +512,27 @@ vrrp_nft_msg_open(void *buf, size_t len, uint32_t seq, unsigned families,
 	if ((rc = batch_begin(&b)) < 0)
 		return rc;
 	for (size_t i = 0; i < nt; i++) {
-		if ((rc = put_table_gone(&b, t[i].family)) < 0 || (rc = put_tspec(&b, &t[i])) < 0 ||
-		    (rc = put_addrs(&b, &t[i], a, n, true)) < 0)
+		if (open &&
+		    ((rc = put_table_gone(&b, t[i].family)) < 0 || (rc = put_tspec(&b, &t[i])) < 0))
+			return rc;
+		if ((rc = put_addrs(&b, &t[i], a, n, open)) < 0)
 			return rc;
 	}
 	return batch_end(&b, used, last);
 }
 
 int
+vrrp_nft_msg_open(void *buf, size_t len, uint32_t seq, unsigned families,
+		  const struct vrrp_nft_addr *a, size_t n, size_t *used, uint32_t *last)
+{
+	return build(buf, len, seq, families, a, n, true, used, last);
+}
+
+int
 vrrp_nft_msg_update(void *buf, size_t len, uint32_t seq, unsigned families,
 		    const struct vrrp_nft_addr *a, size_t n, size_t *used, uint32_t *last)
 {
-	struct tspec t[2];
-	size_t nt;
-	struct batch b;
-	int rc;
-
-	if ((rc = check_args(families, a, n)) < 0)
-		return rc;
-	nt = layout_tables(families, t);
-	batch_init(&b, buf, len, seq);
-	if ((rc = batch_begin(&b)) < 0)
-		return rc;
-	for (size_t i = 0; i < nt; i++)
-		if ((rc = put_addrs(&b, &t[i], a, n, false)) < 0)
-			return rc;
-	/* nothing to say (no address of a filtered family): -EINVAL */
-	return batch_end(&b, used, last);
+	return build(buf, len, seq, families, a, n, false, used, last);
 }
 
 int
