@@ -84,6 +84,9 @@ table_service(const struct conf_service *s, struct ipvs_service *out)
 		v.flags = IP_VS_SVC_F_PERSISTENT;
 		v.timeout = s->persistence_timeout_s;
 	}
+	v.flags |= (s->sched_flags & CONF_SCHED_FLAG_1 ? IP_VS_SVC_F_SCHED1 : 0) |
+		   (s->sched_flags & CONF_SCHED_FLAG_2 ? IP_VS_SVC_F_SCHED2 : 0) |
+		   (s->sched_flags & CONF_SCHED_FLAG_3 ? IP_VS_SVC_F_SCHED3 : 0);
 	prefix = s->persistence_netmask.family ? s->persistence_netmask.prefix
 					       : (v.af == AF_INET ? 32 : 128);
 	/* the kernel takes any IPv4 mask, and IPv6 prefixes of 1 to 128 */
@@ -124,8 +127,8 @@ tun_from_conf(const struct conf_service *s, struct ipvs_dest *d)
 
 /* Like ipvsadm, DR and TUN destinations take the service's port. */
 int
-table_dest(const struct conf_service *s, const struct ipvs_service *svc,
-	       const struct conf_rs *rs, uint32_t weight, struct ipvs_dest *out)
+table_dest(const struct conf_service *s, const struct ipvs_service *svc, const struct conf_rs *rs,
+	   uint32_t weight, struct ipvs_dest *out)
 {
 	struct ipvs_dest d = {0};
 	int r;
@@ -216,4 +219,3 @@ table_from_conf(const struct conf *c, struct ipvs_table *out)
 {
 	return table_from_conf_w(c, NULL, NULL, out);
 }
-

@@ -329,6 +329,7 @@ writer_reconcile(struct writer *w)
 		} else {
 			writer_sync(w);
 		}
+		writer_sysctls(w); /* a resync repairs them too */
 		writer_own_want(w);
 		w->reconciled = true;
 		if (ops.n == 0) { /* nothing to send: no ack will wake the waiters */
@@ -381,6 +382,8 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 			w->dst[ipvs_index_flat(&w->wx, i, j)].want = t.svcs[i].dests[j].weight;
 	snprintf(w->sync_if, sizeof(w->sync_if), "%s", c->global.sync_interface);
 	w->sync_id = c->global.sync_id;
+	w->sloppy_tcp = c->global.sloppy_tcp;
+	w->sloppy_sctp = c->global.sloppy_sctp;
 	if (w->resync_ms != c->global.ipvs_resync_ms && w->ev_resync) {
 		struct timeval tv = {c->global.ipvs_resync_ms / 1000,
 				     (c->global.ipvs_resync_ms % 1000) * 1000};

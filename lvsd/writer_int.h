@@ -65,7 +65,9 @@ struct writer {
 	uint32_t resync_ms;
 	char sync_if[CONF_NAME_MAX];
 	uint8_t sync_id;
-	bool sync_owned; /* the previous generation asked for the sync daemons */
+	bool sync_owned;		/* the previous generation asked for the sync daemons */
+	int8_t sloppy_tcp, sloppy_sctp; /* net.ipv4.vs.sloppy_*: -1 leave alone */
+	bool said_sysctl;		/* could not read them: said once */
 	bool said_unavailable;
 	char *owned_path;  /* the ownership record, or NULL */
 	bool said_unsaved; /* the record could not be written */
@@ -102,6 +104,7 @@ void writer_close(struct writer *w);
 void writer_load_owned(struct writer *w);
 void writer_save_owned(struct writer *w);
 void writer_sync(struct writer *w);
+void writer_sysctls(struct writer *w);
 void writer_log_refusal(const struct writer *w, const struct ipvs_op *op);
 void writer_log_repair(const struct ipvs_op *op, const struct ipvs_index *hx);
 /* writer_dump.c: read the kernel's table from the loop; recv returns 1

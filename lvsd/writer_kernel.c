@@ -1,9 +1,10 @@
 /* The IPVS writer's edges: the netlink socket coming and going, the
- * ownership record, the connection-sync daemons, and the log lines that
+ * ownership record, the connection-sync daemons, IPVS's sysctls, and the log lines that
  * name what the kernel refused or what a resync repaired. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,71 @@ writer_sync(struct writer *w)
 	writer_sync_one(w, m, IP_VS_STATE_MASTER);
 	writer_sync_one(w, b, IP_VS_STATE_BACKUP);
 	w->sync_owned = w->sync_if[0] != '\0';
+}
+
+/* ---------------------------------------------------------------- sysctls */
+
+/* net.ipv4.vs.NAME of lvsd's network namespace (the files exist once
+ * ip_vs is loaded); 0 or -errno. */
+static int
+sysctl_get(const char *name, int *out)
+{
+	char path[64];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/vs/%s", name);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	r = fscanf(f, "%d", out) == 1 ? 0 : -EIO;
+	fclose(f);
+	return r;
+}
+
+static int
+sysctl_set(const char *name, int v)
+{
+	char path[64];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/vs/%s", name);
+	if (!(f = fopen(path, "we")))
+		return -errno;
+	r = fprintf(f, "%d\n", v) < 0 ? -EIO : 0;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+static void
+writer_sysctl(struct writer *w, const char *name, int8_t want)
+{
+	int have, r;
+
+	if (want < 0)
+		return;
+	if ((r = sysctl_get(name, &have)) < 0) {
+		if (!w->said_sysctl)
+			log_err("ipvs: cannot read net.ipv4.vs.%s: %s", name, strerror(-r));
+		w->said_sysctl = true;
+		return;
+	}
+	if (have == want)
+		return;
+	if ((r = sysctl_set(name, want)) < 0)
+		log_err("ipvs: cannot set net.ipv4.vs.%s to %d: %s", name, want, strerror(-r));
+	else
+		log_info("ipvs: net.ipv4.vs.%s set to %d (it was %d)", name, want, have);
+}
+
+/* The sysctls the configuration sets; after each reconcile and resync,
+ * so a value changed by hand or lost with the module comes back. */
+void
+writer_sysctls(struct writer *w)
+{
+	writer_sysctl(w, "sloppy_tcp", w->sloppy_tcp);
+	writer_sysctl(w, "sloppy_sctp", w->sloppy_sctp);
 }
 
 /* ---------------------------------------------------------------- log lines */

@@ -1,7 +1,8 @@
 # The fail-over bench, run inside the lab by bench/failover/run (which puts
 # the BENCH_* settings in front): two directors dir1 (priority 150) and dir2
-# (100) share $LAB_VIP with VRRP and forward it with IPVS (tunnel, wrr, rs1
-# and rs2); cl1 opens a new TCP connection to the VIP every 20 ms for the
+# (100) share $LAB_VIP with VRRP and forward it with IPVS (tunnel, mh with
+# mh-port and sloppy_tcp, so a connection caught mid-handshake by the move
+# reaches the same real server through either director; rs1 and rs2); cl1 opens a new TCP connection to the VIP every 20 ms for the
 # whole run (one lab-http process per block, wall-clock times with -T).
 # For each daemon (lvsd; keepalived --vrrp) and timer it runs the drills on
 # dir1 while it is master, then fails back, and records one line per drill
@@ -33,9 +34,10 @@ bs_flip() { bs_vip dir2 && bs_novip dir1; }
 
 # the data plane, once, identical for both daemons
 for d in dir1 dir2; do
-	printf -- '-A -t %s:80 -s wrr\n-a -t %s:80 -r %s:80 -i -w 1\n-a -t %s:80 -r %s:80 -i -w 1\n' \
+	printf -- '-A -t %s:80 -s mh -b mh-port\n-a -t %s:80 -r %s:80 -i -w 1\n-a -t %s:80 -r %s:80 -i -w 1\n' \
 		"$vip" "$vip" "${LAB_IP[rs1]}" "$vip" "${LAB_IP[rs2]}" | lab_in "$d" ipvsadm -R ||
 		{ lab_fail "ipvsadm -R in $d"; exit 1; }
+	lab_in "$d" sysctl -qw net.ipv4.vs.sloppy_tcp=1 || { lab_fail "sloppy_tcp in $d"; exit 1; }
 done
 lab_in root ip link set v-dir1 up
 
@@ -49,6 +51,7 @@ bs_conf() {
 global:
   director_id: $3
   control_socket: $dir/$3.sock
+  sloppy_tcp: true
 vrrp:
   - name: VI_1
     interface: eth0
@@ -63,7 +66,8 @@ services:
   - name: web
     address: $vip
     port: 80
-    scheduler: wrr
+    scheduler: mh
+    scheduler_flags: [mh-port]
     forwarding: tunnel
     check: { type: none }
     weight_policy: static

@@ -67,6 +67,11 @@ struct conf_global {
 	/* Period of the IPVS resync (read the kernel's table, repair drift);
 	 * default 60s, 0 = off. */
 	uint32_t ipvs_resync_ms;
+	/* net.ipv4.vs.sloppy_tcp and sloppy_sctp: 1 lets IPVS take up a
+	 * connection it did not see begin (moved from the other director);
+	 * -1 (the default) leaves the kernel's value alone. */
+	int8_t sloppy_tcp;
+	int8_t sloppy_sctp;
 	/* Who runs operator scripts (track and notify); default root */
 	char script_user[CONF_NAME_MAX];
 	struct conf_pos pos;
@@ -210,6 +215,14 @@ struct conf_rs {
 	struct conf_pos key_pos;    /* where agent_key was written */
 };
 
+/* The scheduler's own flags (sh-port, mh-port, ...): the kernel's
+ * scheduler flags 1 to 3, whose meaning depends on the scheduler. */
+enum {
+	CONF_SCHED_FLAG_1 = 1,
+	CONF_SCHED_FLAG_2 = 2,
+	CONF_SCHED_FLAG_3 = 4,
+};
+
 struct conf_service {
 	char name[CONF_NAME_MAX];   /* default "ADDR:PORT" or "fwmark N" */
 	uint32_t fwmark;            /* non-zero: a fwmark service (no address/port) */
@@ -219,6 +232,8 @@ struct conf_service {
 	uint16_t port;
 	enum conf_proto proto;      /* default tcp */
 	char scheduler[16];         /* default wrr */
+	uint32_t sched_flags;       /* CONF_SCHED_FLAG_*: scheduler_flags */
+	struct conf_pos sched_flags_pos;
 	enum conf_fwd forwarding;   /* default tunnel */
 	enum conf_tun tunnel_type;  /* default ipip */
 	bool persistent;
@@ -283,6 +298,8 @@ void conf_error_format(const struct conf_error *err, char *buf, size_t len);
 const char *conf_addr_str(const struct conf_addr *a, char *buf, size_t len);
 const char *conf_proto_name(enum conf_proto p);
 const char *conf_fwd_name(enum conf_fwd f);
+/* A scheduler flag's name for the service's scheduler (mh-port, flag-3). */
+const char *conf_sched_flag_name(const struct conf_service *s, uint32_t flag);
 const char *conf_policy_name(enum conf_policy p);
 const char *conf_check_type_name(enum conf_check_type t);
 const char *conf_tun_name(enum conf_tun t);

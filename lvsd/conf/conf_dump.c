@@ -85,6 +85,10 @@ dump_global(const struct conf *c, FILE *f)
 		put_kv(f, 2, "sync_interface", g->sync_interface);
 	fprintf(f, "  sync_id: %u\n", g->sync_id);
 	put_ms(f, 2, "ipvs_resync", g->ipvs_resync_ms);
+	if (g->sloppy_tcp >= 0)
+		fprintf(f, "  sloppy_tcp: %s\n", g->sloppy_tcp ? "true" : "false");
+	if (g->sloppy_sctp >= 0)
+		fprintf(f, "  sloppy_sctp: %s\n", g->sloppy_sctp ? "true" : "false");
 	put_kv(f, 2, "script_user", g->script_user);
 }
 
@@ -292,6 +296,17 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 			conf_addr_str(&s->addr, b, sizeof(b)), s->port);
 	fprintf(f, "    protocol: %s\n    scheduler: %s\n    forwarding: %s\n",
 		conf_proto_name(s->proto), s->scheduler, conf_fwd_name(s->forwarding));
+	if (s->sched_flags) {
+		const char *sep = "";
+
+		fputs("    scheduler_flags: [", f);
+		for (uint32_t fl = CONF_SCHED_FLAG_1; fl <= CONF_SCHED_FLAG_3; fl <<= 1)
+			if (s->sched_flags & fl) {
+				fprintf(f, "%s%s", sep, conf_sched_flag_name(s, fl));
+				sep = ", ";
+			}
+		fputs("]\n", f);
+	}
 	if (s->forwarding == CONF_FWD_TUNNEL)
 		fprintf(f, "    tunnel_type: %s\n", conf_tun_name(s->tunnel_type));
 	if (s->forwarding == CONF_FWD_TUNNEL && s->tunnel_type == CONF_TUN_GUE)

@@ -35,6 +35,30 @@ parse_metrics(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return conf_get_sockaddr(x, v, "metrics", &g->metrics);
 }
 
+static int
+parse_sloppy(struct conf_ctx *x, yaml_node_t *v, const char *key, int8_t *out)
+{
+	bool on;
+	int r;
+
+	if ((r = conf_get_bool(x, v, key, &on)) < 0)
+		return r;
+	*out = on;
+	return 0;
+}
+
+static int
+parse_sloppy_tcp(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	return parse_sloppy(x, v, "sloppy_tcp", &((struct conf_global *)obj)->sloppy_tcp);
+}
+
+static int
+parse_sloppy_sctp(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	return parse_sloppy(x, v, "sloppy_sctp", &((struct conf_global *)obj)->sloppy_sctp);
+}
+
 enum { GL_METRICS = 2, GL_SCRIPT_USER = 7 };
 static const struct conf_keydef global_keys[] = {
     CONF_KSTR("director_id", CK_NAME, struct conf_global, director_id),
@@ -45,6 +69,8 @@ static const struct conf_keydef global_keys[] = {
     CONF_K("sync_id", CK_U8, struct conf_global, sync_id, 0, 255),
     CONF_K("ipvs_resync", CK_MS, struct conf_global, ipvs_resync_ms, 0, 86400000),
     CONF_KSTR("script_user", CK_NAME, struct conf_global, script_user),
+    CONF_KFN("sloppy_tcp", parse_sloppy_tcp),
+    CONF_KFN("sloppy_sctp", parse_sloppy_sctp),
 };
 
 static int

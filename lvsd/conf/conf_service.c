@@ -359,6 +359,68 @@ parse_scheduler(struct conf_ctx *x, yaml_node_t *v, void *obj)
 	return 0;
 }
 
+/* scheduler_flags: names as ipvsadm prints them; sh-* and mh-* are
+ * checked against the scheduler once the walk is over. */
+static const struct {
+	const char *name;
+	const char *sched; /* NULL: any scheduler */
+	uint32_t flag;
+} sched_flags[] = {
+    {"sh-fallback", "sh", CONF_SCHED_FLAG_1}, {"sh-port", "sh", CONF_SCHED_FLAG_2},
+    {"mh-fallback", "mh", CONF_SCHED_FLAG_1}, {"mh-port", "mh", CONF_SCHED_FLAG_2},
+    {"flag-1", NULL, CONF_SCHED_FLAG_1},      {"flag-2", NULL, CONF_SCHED_FLAG_2},
+    {"flag-3", NULL, CONF_SCHED_FLAG_3},
+};
+
+static int
+parse_sched_flag(struct conf_ctx *x, yaml_node_t *v, struct conf_service *s)
+{
+	const char *name;
+	int r;
+
+	if ((r = conf_scalar(x, v, "scheduler_flags", &name)) < 0)
+		return r;
+	for (size_t i = 0; i < N(sched_flags); i++)
+		if (!strcmp(name, sched_flags[i].name)) {
+			if (s->sched_flags & sched_flags[i].flag)
+				return conf_fail(x, v, "scheduler_flags sets flag %s twice", name);
+			s->sched_flags |= sched_flags[i].flag;
+			return 0;
+		}
+	return conf_fail(x, v,
+			 "unknown scheduler flag '%s' (sh-fallback, sh-port, mh-fallback, "
+			 "mh-port, flag-1, flag-2 or flag-3)",
+			 name);
+}
+
+static int
+parse_sched_flags(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	yaml_node_item_t *items;
+	size_t n;
+	int r;
+
+	if ((r = conf_seq(x, v, "scheduler_flags", &items, &n)) < 0)
+		return r;
+	s->sched_flags_pos = conf_node_pos(v);
+	s->sched_flags = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((r = parse_sched_flag(x, conf_node(x, items[i]), s)) < 0)
+			return r;
+	return 0;
+}
+
+const char *
+conf_sched_flag_name(const struct conf_service *s, uint32_t flag)
+{
+	for (size_t i = 0; i < N(sched_flags); i++)
+		if (sched_flags[i].flag == flag &&
+		    (!sched_flags[i].sched || !strcmp(sched_flags[i].sched, s->scheduler)))
+			return sched_flags[i].name;
+	return "flag-?";
+}
+
 /* A mask address (255.255.255.0, ffff:ffff::) or "/N"; the family is
  * checked once the service's family is known. */
 static int
@@ -451,7 +513,13 @@ enum {
 	SV_TUN,
 	SV_TUNPORT,
 	SV_TUNCSUM,
-	SV_PERSIST
+	SV_PERSIST,
+	SV_CHECK,
+	SV_POLICY,
+	SV_RS,
+	SV_QUORUM,
+	SV_QHYST,
+	SV_SCHEDFLAGS
 };
 static const struct conf_keydef svc_keys[] = {
     CONF_KSTR("name", CK_NAME, struct conf_service, name),
@@ -470,7 +538,32 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KFN("real_servers", parse_real_servers),
     CONF_K("quorum", CK_U32, struct conf_service, quorum, 0, UINT32_MAX),
     CONF_K("quorum_hysteresis", CK_U32, struct conf_service, quorum_hysteresis, 0, UINT32_MAX),
+    CONF_KFN("scheduler_flags", parse_sched_flags),
 };
+
+/* Each named sh-* or mh-* flag belongs to its scheduler. */
+static int
+svc_sched_flags(struct conf_ctx *x, struct conf_map *m, struct conf_service *s)
+{
+	yaml_node_t *seq = m->val[SV_SCHEDFLAGS];
+
+	if (!seq || seq->type != YAML_SEQUENCE_NODE) /* absent or null */
+		return 0;
+	for (yaml_node_item_t *i = seq->data.sequence.items.start; i < seq->data.sequence.items.top;
+	     i++) {
+		yaml_node_t *it = conf_node(x, *i);
+		const char *name = (const char *)it->data.scalar.value;
+
+		for (size_t j = 0; j < N(sched_flags); j++)
+			if (!strcmp(name, sched_flags[j].name) && sched_flags[j].sched &&
+			    strcmp(sched_flags[j].sched, s->scheduler))
+				return conf_fail(x, it,
+						 "scheduler flag %s applies only to scheduler: "
+						 "%s, and this service uses %s",
+						 name, sched_flags[j].sched, s->scheduler);
+	}
+	return 0;
+}
 
 /* The tunnel keys: the type needs tunnel forwarding, gue needs a port (the
  * kernel refuses gue destinations without one), checksums are gue/gre only. */
@@ -628,6 +721,8 @@ parse_service_one(struct conf_ctx *x, yaml_node_t *v, struct conf_service *s)
 	if (s->fwmark && s->n_rs)
 		s->family = s->rs[0].addr.family;
 	if ((r = svc_netmask(x, &m, s)) < 0)
+		return r;
+	if ((r = svc_sched_flags(x, &m, s)) < 0)
 		return r;
 	if (!m.val[SV_NAME])
 		svc_default_name(s);

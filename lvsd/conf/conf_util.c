@@ -412,6 +412,7 @@ conf_defaults(struct conf *c)
 	strcpy(g->user, CONF_DEFAULT_USER);
 	strcpy(g->script_user, "root");
 	g->ipvs_resync_ms = 60000;
+	g->sloppy_tcp = g->sloppy_sctp = -1;
 
 	memset(&c->reports, 0, sizeof(c->reports));
 	conf_parse_sockaddr("0.0.0.0:7946", &c->reports.listen, &(const char *){NULL});

@@ -208,6 +208,19 @@ static const struct bad bad[] = {
      "unknown value 'icmp'; use one of: tcp, udp, sctp"},
     {"scheduler unknown", SVC "    scheduler: fastest\n", 4, 16,
      "scheduler: unknown value 'fastest'; use one of: rr, wrr"},
+    {"scheduler flag unknown", SVC "    scheduler_flags: [port]\n", 4, 23,
+     "unknown scheduler flag 'port' (sh-fallback, sh-port, mh-fallback, mh-port, flag-1"},
+    {"scheduler flag twice", SVC "    scheduler: sh\n    scheduler_flags: [sh-port, flag-2]\n", 5,
+     32, "scheduler_flags sets flag flag-2 twice"},
+    {"mh flag on wrr", SVC "    scheduler_flags: [flag-1, mh-port]\n", 4, 31,
+     "scheduler flag mh-port applies only to scheduler: mh, and this service uses wrr"},
+    {"sh flag on mh, scheduler after",
+     SVC "    scheduler_flags: [sh-fallback]\n    scheduler: mh\n", 4, 23,
+     "scheduler flag sh-fallback applies only to scheduler: sh, and this service uses mh"},
+    {"scheduler flags not a list", SVC "    scheduler_flags: mh-port\n", 4, 22,
+     "scheduler_flags must be a list"},
+    {"sloppy_tcp not a boolean", "global: {sloppy_tcp: 2}\n", 1, 22,
+     "sloppy_tcp must be true or false"},
     {"forwarding unknown", SVC "    forwarding: masq\n", 4, 17, "use one of: tunnel, dr, nat"},
     {"tunnel_type with dr", SVC "    forwarding: dr\n    tunnel_type: gue\n", 5, 5,
      "tunnel_type applies only to forwarding: tunnel, and this service uses dr"},
@@ -565,6 +578,28 @@ test_switches(void **state)
 	conf_free(c);
 }
 
+/* scheduler_flags become the kernel's flags 1 to 3; sloppy_* stay
+ * untouched (-1) unless the file says. */
+static void
+test_sched_flags_sloppy(void **state)
+{
+	struct conf *c =
+	    load_ok(SVC "    scheduler: mh\n    scheduler_flags: [mh-port, mh-fallback]\n");
+
+	assert_int_equal(c->services[0].sched_flags, CONF_SCHED_FLAG_1 | CONF_SCHED_FLAG_2);
+	assert_string_equal(conf_sched_flag_name(&c->services[0], CONF_SCHED_FLAG_2), "mh-port");
+	assert_int_equal(c->global.sloppy_tcp, -1);
+	assert_int_equal(c->global.sloppy_sctp, -1);
+	conf_free(c);
+	c = load_ok("global: {sloppy_tcp: yes, sloppy_sctp: no}\n" SVC
+		    "    scheduler_flags: [flag-3]\n");
+	assert_int_equal(c->services[0].sched_flags, CONF_SCHED_FLAG_3);
+	assert_string_equal(conf_sched_flag_name(&c->services[0], CONF_SCHED_FLAG_3), "flag-3");
+	assert_int_equal(c->global.sloppy_tcp, 1);
+	assert_int_equal(c->global.sloppy_sctp, 0);
+	conf_free(c);
+}
+
 /* Booleans are one parser: metrics takes True, YES, NO like every other switch. */
 static void
 test_booleans(void **state)
@@ -882,6 +917,7 @@ main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_switches),
 	    cmocka_unit_test(test_booleans),
+	    cmocka_unit_test(test_sched_flags_sloppy),
 	    cmocka_unit_test(test_v4_netmask_zero),
 	    cmocka_unit_test(test_tunnel_keys),
 	    cmocka_unit_test(test_fwmark_and_overrides),

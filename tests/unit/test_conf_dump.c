@@ -170,6 +170,7 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 	assert_int_equal(a->port, b->port);
 	assert_int_equal(a->proto, b->proto);
 	assert_string_equal(a->scheduler, b->scheduler);
+	assert_int_equal(a->sched_flags, b->sched_flags);
 	assert_int_equal(a->forwarding, b->forwarding);
 	assert_int_equal(a->tunnel_type, b->tunnel_type);
 	assert_int_equal(a->tun_port, b->tun_port);
@@ -209,6 +210,8 @@ same_conf(const struct conf *a, const struct conf *b)
 	assert_string_equal(a->global.sync_interface, b->global.sync_interface);
 	assert_int_equal(a->global.sync_id, b->global.sync_id);
 	assert_int_equal(a->global.ipvs_resync_ms, b->global.ipvs_resync_ms);
+	assert_int_equal(a->global.sloppy_tcp, b->global.sloppy_tcp);
+	assert_int_equal(a->global.sloppy_sctp, b->global.sloppy_sctp);
 	assert_int_equal(a->reports.enabled, b->reports.enabled);
 	same_addr(&a->reports.listen.addr, &b->reports.listen.addr);
 	assert_int_equal(a->reports.listen.port, b->reports.listen.port);
@@ -375,6 +378,8 @@ static const char rich[] =
     "  sync_interface: eth9\n"
     "  sync_id: 200\n"
     "  ipvs_resync: 0\n"
+    "  sloppy_tcp: yes\n"
+    "  sloppy_sctp: false\n"
     "keys:\n"
     "  \"a key\": {type: hmac, file: /etc/lvsd/a}\n"
     "  b: {file: /etc/lvsd/b}\n"
@@ -390,6 +395,7 @@ static const char rich[] =
     "    virtual_addresses: [2001:db8::10/64]\n"
     "services:\n"
     "  - address: 2001:db8::10\n    port: 443\n    protocol: sctp\n    scheduler: mh\n"
+    "    scheduler_flags: [mh-port, flag-3]\n"
     "    tunnel_type: gre\n    persistence: {timeout: 2h, netmask: \"ffff:ffff:ffff::\"}\n"
     "    quorum: 3\n    quorum_hysteresis: 1\n"
     "    check: {type: https, interval: 1500ms, timeout: 700ms, rise: 5, fall: 1, port: 8443,\n"

@@ -5,6 +5,11 @@
 # afterwards the client is served by the real servers through the new
 # master (its own IPVS connection table has the client's connections: no
 # sync daemon runs here to copy them).
+# A probe whose SYN reached the old master while its next packets reach the
+# new one (the client's ARP entry moved in between) is still served: both
+# directors set sloppy_tcp, so the new master takes up the connection it did
+# not see begin, and schedule with mh-port, so it picks the real server the
+# old master picked. Without them such a probe is reset now and then.
 # lab: timeout=120
 # conf DIR PRIORITY PEER: lvsd's configuration for a director
 conf() {
@@ -12,6 +17,7 @@ conf() {
 global:
   director_id: $1
   control_socket: $LAB_CASE_DIR/$1.sock
+  sloppy_tcp: true
 vrrp:
   - name: VI_1
     interface: eth0
@@ -25,6 +31,8 @@ services:
   - address: $LAB_VIP
     port: 80
     forwarding: tunnel
+    scheduler: mh
+    scheduler_flags: [mh-port]
     real_servers:
       - address: ${LAB_IP[rs1]}
       - address: ${LAB_IP[rs2]}
@@ -49,6 +57,12 @@ conf dir2 100 "${LAB_IP[dir1]}"
 lab_daemon dir1 lvsd-dir1 lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
 lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 lab_vrrp_settled dir1 dir2
+for d in dir1 dir2; do
+	lab_check "$d: lvsd set sloppy_tcp" lab_wait_for 30 \
+		eval "[[ \$(lab_in $d cat /proc/sys/net/ipv4/vs/sloppy_tcp) == 1 ]]"
+	lab_check "$d: the service schedules with mh-port" \
+		eval "lab_in $d ipvsadm -Ln | grep -q '^TCP  $LAB_VIP:80 mh (mh-port)'"
+done
 
 # a new TCP connection every 20 ms (each allowed 1 s) until the stop file exists
 log=$LAB_CASE_DIR/probe.log
