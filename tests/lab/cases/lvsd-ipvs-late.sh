@@ -4,7 +4,9 @@
 # guest is empty between cases) and loads the same modules again; when the
 # kernel will not unload them, it skips.  Meanwhile the kernel's module
 # loader is /bin/false: resolving the IPVS netlink family would load ip_vs
-# on demand otherwise.
+# on demand otherwise.  The sysctl lvsd is asked to set (sloppy_tcp) comes
+# with the module: lvsd sets it once IPVS is there, and again at a resync
+# after someone changed it by hand.
 sock=$LAB_CASE_DIR/lvsd.sock
 svc=$LAB_VIP:80
 log=$LAB_CASE_DIR/lvsd.log
@@ -28,6 +30,8 @@ lab_pass "ip_vs unloaded"
 cat >"$LAB_CASE_DIR/lvsd.yaml" <<END
 global:
   control_socket: $sock
+  sloppy_tcp: true
+  ipvs_resync: 1s
 services:
   - name: web
     address: $LAB_VIP
@@ -53,5 +57,12 @@ lab_is "ipvsadm: the service and its weights" \
 	"$(lab_in dir1 ipvsadm -Ln --exact -t "$svc" | awk '$1 == "->" && $2 ~ /^198/ { print $2, $4 }')" \
 	"198.51.100.11:80 3
 198.51.100.12:80 2"
+lab_check "lvsd set sloppy_tcp, which came back with the module at 0" lab_wait_for 30 \
+	grep -q 'ipvs: net.ipv4.vs.sloppy_tcp set to 1 (it was 0)' "$log"
+lab_is "sloppy_tcp in dir1" "$(lab_in dir1 cat /proc/sys/net/ipv4/vs/sloppy_tcp)" 1
+lab_in dir1 sysctl -qw net.ipv4.vs.sloppy_tcp=0
+lab_check "a resync sets it back after a change by hand" lab_wait_for 30 \
+	eval '[[ $(grep -c "ipvs: net.ipv4.vs.sloppy_tcp set to 1 (it was 0)" "$log") == 2 ]]'
+lab_is "sloppy_tcp in dir1 again" "$(lab_in dir1 cat /proc/sys/net/ipv4/vs/sloppy_tcp)" 1
 lab_is "one 'no IPVS' line, not one per try" "$(grep -c 'this kernel has no IPVS' "$log")" 1
 lab_check "lvsd stops on SIGTERM" lab_stop lvsd 5
