@@ -5,3 +5,12 @@ weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
 
 bin_PROGRAMS += weight/lvs-agent
 weight_lvs_agent_SOURCES = weight/lvs_agent.c
+
+# the report receiver's pieces, unit-tested on their own
+weight_libwt_a_SOURCES += weight/wt_ratelimit.c weight/wt_ratelimit.h
+check_PROGRAMS += tests/unit/test_wt_ratelimit
+TESTS += tests/unit/test_wt_ratelimit
+UNIT_TESTS += tests/unit/test_wt_ratelimit
+tests_unit_test_wt_ratelimit_SOURCES = tests/unit/test_wt_ratelimit.c weight/wt_ratelimit.c
+tests_unit_test_wt_ratelimit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_wt_ratelimit_LDADD = $(CMOCKA_LIBS)
