@@ -239,6 +239,7 @@ push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_
 	m.port = rs->port;
 	m.weight = rs->weight;
 	m.key = rs->key;
+	m.key2 = rs->key2;
 	push_check(&m.check, rs->has_check ? &rs->check : &s->check);
 	m.check.ca = push_ca_id(cas, push_rs_check(s, id));
 	(*n)++;

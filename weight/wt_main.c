@@ -83,7 +83,8 @@ wt_object(void *state, struct ipc_msg *msg)
 		return 0;
 	default: /* IPC_CONF_RS */
 		rs = IPC_BODY(msg, struct ipc_conf_rs);
-		if (rs->service_id >= s->staged_services || rs->key >= (int32_t)s->staged_keys)
+		if (rs->service_id >= s->staged_services || rs->key >= (int32_t)s->staged_keys ||
+		    rs->key2 >= (int32_t)s->staged_keys)
 			return -EINVAL;
 		s->staged++;
 		return 1;

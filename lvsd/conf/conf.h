@@ -209,6 +209,7 @@ struct conf_rs {
 	uint32_t u_threshold;       /* upper connection threshold, 0 = none */
 	uint32_t l_threshold;       /* lower connection threshold, 0 = none */
 	int key;                    /* index into conf.keys, -1 when none */
+	int key2;                   /* a second one while keys rotate, -1 when none */
 	bool has_check;             /* check overrides the service's */
 	struct conf_check check;
 	struct conf_pos pos;

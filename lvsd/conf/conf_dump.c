@@ -275,7 +275,16 @@ dump_rs(const struct conf *c, const struct conf_rs *rs, FILE *f)
 		fprintf(f, "        port: %u\n", rs->port);
 	fprintf(f, "        weight: %u\n        upper_threshold: %u\n        lower_threshold: %u\n",
 		rs->weight, rs->u_threshold, rs->l_threshold);
-	if (rs->key >= 0 && (size_t)rs->key < c->n_keys)
+	if (rs->key >= 0 && (size_t)rs->key < c->n_keys && rs->key2 >= 0 &&
+	    (size_t)rs->key2 < c->n_keys)
+	{
+		fputs("        agent_key: [", f);
+		put_str(f, c->keys[rs->key].name);
+		fputs(", ", f);
+		put_str(f, c->keys[rs->key2].name);
+		fputs("]\n", f);
+	}
+	else if (rs->key >= 0 && (size_t)rs->key < c->n_keys)
 		put_kv(f, 8, "agent_key", c->keys[rs->key].name);
 	if (rs->has_check)
 		dump_check(&rs->check, 8, f);

@@ -202,9 +202,8 @@ parse_rs_addr(struct conf_ctx *x, yaml_node_t *v, void *obj)
 }
 
 static int
-parse_agent_key(struct conf_ctx *x, yaml_node_t *v, void *obj)
+parse_agent_key1(struct conf_ctx *x, yaml_node_t *v, int *out)
 {
-	struct conf_rs *rs = obj;
 	char list[256] = "";
 	size_t used = 0;
 	const char *s;
@@ -214,7 +213,7 @@ parse_agent_key(struct conf_ctx *x, yaml_node_t *v, void *obj)
 		return r;
 	for (size_t i = 0; i < x->c->n_keys; i++) {
 		if (!strcmp(x->c->keys[i].name, s)) {
-			rs->key = (int)i;
+			*out = (int)i;
 			return 0;
 		}
 		if (used < sizeof(list))
@@ -227,6 +226,35 @@ parse_agent_key(struct conf_ctx *x, yaml_node_t *v, void *obj)
 				 "section; add one that names it",
 				 s);
 	return conf_fail(x, v, "agent_key '%.64s' is not defined in keys (defined: %s)", s, list);
+}
+
+/* One key, or a list of two while an agent's key is being replaced:
+ * reports signed with either are accepted. */
+static int
+parse_agent_key(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_rs *rs = obj;
+	yaml_node_item_t *items;
+	size_t n;
+	int r;
+
+	rs->key = rs->key2 = -1;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return parse_agent_key1(x, v, &rs->key);
+	if ((r = conf_seq(x, v, "agent_key", &items, &n)) < 0)
+		return r;
+	if (n < 1 || n > 2)
+		return conf_fail(x, v,
+				 "agent_key takes one key, or a list of two while keys "
+				 "are rotated, not %zu",
+				 n);
+	if ((r = parse_agent_key1(x, conf_node(x, items[0]), &rs->key)) < 0)
+		return r;
+	if (n == 2 && (r = parse_agent_key1(x, conf_node(x, items[1]), &rs->key2)) < 0)
+		return r;
+	if (rs->key == rs->key2)
+		return conf_fail(x, v, "agent_key lists the same key twice");
+	return 0;
 }
 
 static int
@@ -302,7 +330,7 @@ parse_rs_one(struct conf_ctx *x, yaml_node_t *v, struct conf_rs *rs)
 
 	rs->pos = conf_node_pos(v);
 	rs->weight = 1;
-	rs->key = -1;
+	rs->key = rs->key2 = -1;
 	if ((r = conf_walk(x, v, "a real server", rs_keys, N(rs_keys), rs, &m)) < 0)
 		return r;
 	if (!m.val[RS_ADDR])

@@ -225,7 +225,9 @@ struct ipc_conf_rs {
 	uint16_t port;
 	uint16_t pad;
 	uint32_t weight;
-	int32_t key; /* id of an IPC_CONF_KEY, -1 when none */
+	int32_t key;  /* id of an IPC_CONF_KEY, -1 when none */
+	int32_t key2; /* a second one (keys being rotated), -1 when none */
+	uint32_t pad2;
 	struct ipc_check check;
 };
 

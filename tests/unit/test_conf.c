@@ -316,6 +316,18 @@ static const struct bad bad[] = {
      "keys:\n  web1: {file: /k}\n" SVC "    real_servers:\n      - address: 198.51.100.11\n"
      "        agent_key: web2\n",
      8, 20, "agent_key 'web2' is not defined in keys (defined: web1)"},
+    {"rs three keys",
+     "keys:\n  a: {file: /a}\n  b: {file: /b}\n" SVC
+     "    real_servers:\n      - {address: 198.51.100.11, agent_key: [a, b, a]}\n",
+     8, 45, "agent_key takes one key, or a list of two while keys are rotated, not 3"},
+    {"rs same key twice",
+     "keys:\n  a: {file: /a}\n" SVC
+     "    real_servers:\n      - {address: 198.51.100.11, agent_key: [a, a]}\n",
+     7, 45, "agent_key lists the same key twice"},
+    {"rs second key unknown",
+     "keys:\n  a: {file: /a}\n" SVC
+     "    real_servers:\n      - {address: 198.51.100.11, agent_key: [a, z]}\n",
+     7, 49, "agent_key 'z' is not defined in keys (defined: a)"},
     {"rs key without keys",
      SVC "    real_servers:\n      - address: 198.51.100.11\n"
 	 "        agent_key: web2\n",
@@ -682,7 +694,8 @@ test_fwmark_and_overrides(void **state)
 	    "    weight_policy: static\n"
 	    "    real_servers:\n"
 	    "      - {address: 2001:db8::11, agent_key: k2, check: {type: https, port: 8443}}\n"
-	    "      - address: 2001:db8::12\n        port: 8080\n        weight: 0\n");
+	    "      - address: 2001:db8::12\n        port: 8080\n        weight: 0\n"
+	    "        agent_key: [k2, k1]\n");
 	const struct conf_service *s = &c->services[0];
 
 	assert_int_equal(c->n_keys, 2);
@@ -696,6 +709,9 @@ test_fwmark_and_overrides(void **state)
 	assert_int_equal(s->policy.type, CONF_POLICY_STATIC);
 	assert_int_equal(s->rs[0].port, 0);
 	assert_int_equal(s->rs[0].key, 1);
+	assert_int_equal(s->rs[0].key2, -1);
+	assert_int_equal(s->rs[1].key, 1); /* rotating: both accepted */
+	assert_int_equal(s->rs[1].key2, 0);
 	assert_true(s->rs[0].has_check);
 	/* the override starts from the service's check */
 	assert_int_equal(s->rs[0].check.type, CONF_CHECK_HTTPS);

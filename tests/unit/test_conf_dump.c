@@ -211,6 +211,11 @@ same_conf(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->global.sync_id, b->global.sync_id);
 	assert_int_equal(a->global.ipvs_resync_ms, b->global.ipvs_resync_ms);
 	assert_int_equal(a->global.sloppy_tcp, b->global.sloppy_tcp);
+	for (size_t i = 0; i < a->n_services; i++)
+		for (size_t j = 0; j < a->services[i].n_rs; j++) {
+			assert_int_equal(a->services[i].rs[j].key, b->services[i].rs[j].key);
+			assert_int_equal(a->services[i].rs[j].key2, b->services[i].rs[j].key2);
+		}
 	assert_int_equal(a->global.sloppy_sctp, b->global.sloppy_sctp);
 	assert_int_equal(a->reports.enabled, b->reports.enabled);
 	same_addr(&a->reports.listen.addr, &b->reports.listen.addr);
@@ -410,7 +415,7 @@ static const char rich[] =
     "      - address: 2001:db8::11\n        weight: 65535\n        upper_threshold: 1000\n"
     "        lower_threshold: 10\n        agent_key: a key\n"
     "        check: {type: script, script: \"/bin/sh -c 'exit 0' \\\\ \\\"q\\\"\"}\n"
-    "      - {address: 2001:db8::12, weight: 0, agent_key: b}\n"
+    "      - {address: 2001:db8::12, weight: 0, agent_key: [b, a key]}\n"
     "  - name: marked\n    fwmark: 4294967295\n    forwarding: dr\n    protocol: udp\n"
     "    persistence: {netmask: /24}\n    weight_policy: {type: paper-1, mem_per_process: 1}\n"
     "    real_servers: [{address: 198.51.100.20}, {address: 198.51.100.21}]\n"
