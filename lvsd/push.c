@@ -308,6 +308,8 @@ push_reports(struct ipc_chan *ch, const struct conf_reports *rp, uint32_t *n)
 	m.port = rp->listen.port;
 	push_addr(&m.addr, &rp->listen.addr);
 	m.max_skew_ms = rp->max_skew_ms;
+	m.round_ms = rp->round_ms;
+	m.rate_limit = rp->rate_limit;
 	(*n)++;
 	return ipc_send(ch, IPC_CONF_REPORTS, &m, sizeof(m));
 }

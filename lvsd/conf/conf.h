@@ -92,6 +92,10 @@ struct conf_reports {
 	bool enabled;
 	struct conf_sockaddr listen; /* default 0.0.0.0:7946 */
 	uint32_t max_skew_ms;        /* default 30s */
+	uint32_t round_ms;           /* how often weights are computed; default 1s */
+	uint32_t rate_limit;         /* reports per second per source; default 50 */
+	char history[CONF_PATH_MAX]; /* applied weight changes, JSON lines; "" none */
+	uint32_t history_max_kb;     /* rotated beyond this; default 10240 */
 	struct conf_pos pos;
 };
 

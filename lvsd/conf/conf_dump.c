@@ -171,6 +171,11 @@ dump_keys_reports(const struct conf *c, FILE *f)
 	fprintf(f, "reports:\n  listen: \"%s\"\n",
 		conf_sockaddr_str(&c->reports.listen, b, sizeof(b)));
 	put_ms(f, 2, "max_skew", c->reports.max_skew_ms);
+	put_ms(f, 2, "round", c->reports.round_ms);
+	fprintf(f, "  rate_limit: %u\n", c->reports.rate_limit);
+	if (c->reports.history[0])
+		put_kv(f, 2, "history", c->reports.history);
+	fprintf(f, "  history_max_kb: %u\n", c->reports.history_max_kb);
 }
 
 static void

@@ -162,6 +162,10 @@ parse_listen(struct conf_ctx *x, yaml_node_t *v, void *obj)
 static const struct conf_keydef reports_keys[] = {
     CONF_KFN("listen", parse_listen),
     CONF_K("max_skew", CK_MS, struct conf_reports, max_skew_ms, 1000, 3600000),
+    CONF_K("round", CK_MS, struct conf_reports, round_ms, 100, 600000),
+    CONF_K("rate_limit", CK_U32, struct conf_reports, rate_limit, 1, 100000),
+    CONF_KSTR("history", CK_PATH, struct conf_reports, history),
+    CONF_K("history_max_kb", CK_U32, struct conf_reports, history_max_kb, 16, 4194304),
 };
 
 static int

@@ -417,6 +417,9 @@ conf_defaults(struct conf *c)
 	memset(&c->reports, 0, sizeof(c->reports));
 	conf_parse_sockaddr("0.0.0.0:7946", &c->reports.listen, &(const char *){NULL});
 	c->reports.max_skew_ms = 30000;
+	c->reports.round_ms = 1000;
+	c->reports.rate_limit = 50;
+	c->reports.history_max_kb = 10240;
 }
 
 void *

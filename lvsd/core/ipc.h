@@ -261,6 +261,8 @@ struct ipc_conf_reports {
 	uint16_t port;
 	struct ipc_addr addr;
 	uint32_t max_skew_ms;
+	uint32_t round_ms;
+	uint32_t rate_limit; /* reports per second per source */
 };
 
 /* A socket the parent opened (and bound) for the child, which could not:

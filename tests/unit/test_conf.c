@@ -124,6 +124,9 @@ static const struct bad bad[] = {
     {"max_skew unknown unit", "reports:\n  max_skew: 30d\n", 2, 13, "unknown unit"},
     {"max_skew fraction", "reports:\n  max_skew: 1.5s\n", 2, 13,
      "is not a whole number: write e.g. 1500ms"},
+    {"round too short", "reports:\n  round: 10ms\n", 2, 10, "round must be from 100ms"},
+    {"rate_limit 0", "reports: {rate_limit: 0}\n", 1, 23, "rate_limit must be from 1 to 100000"},
+    {"history relative", "reports: {history: w.jsonl}\n", 1, 20, "absolute"},
     {"max_skew no number", "reports:\n  max_skew: s\n", 2, 13, "is not a duration"},
     {"reports listen no port", "reports:\n  listen: 0.0.0.0\n", 2, 11, "is not ADDRESS:PORT"},
     {"reports is a word", "reports: sometimes\n", 1, 10, "reports must be true or false"},
@@ -570,6 +573,10 @@ test_switches(void **state)
 	assert_string_equal(conf_addr_str(&c->reports.listen.addr, b, sizeof(b)), "0.0.0.0");
 	assert_int_equal(c->reports.listen.port, 7946);
 	assert_int_equal(c->reports.max_skew_ms, 30000);
+	assert_int_equal(c->reports.round_ms, 1000);
+	assert_int_equal(c->reports.rate_limit, 50);
+	assert_string_equal(c->reports.history, "");
+	assert_int_equal(c->reports.history_max_kb, 10240);
 	assert_true(c->services[0].persistent);
 	assert_int_equal(c->services[0].persistence_timeout_s, 300);
 	assert_int_equal(c->services[0].persistence_netmask.family, AF_INET6);

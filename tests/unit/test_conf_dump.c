@@ -211,6 +211,10 @@ same_conf(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->global.sync_id, b->global.sync_id);
 	assert_int_equal(a->global.ipvs_resync_ms, b->global.ipvs_resync_ms);
 	assert_int_equal(a->global.sloppy_tcp, b->global.sloppy_tcp);
+	assert_int_equal(a->reports.round_ms, b->reports.round_ms);
+	assert_int_equal(a->reports.rate_limit, b->reports.rate_limit);
+	assert_string_equal(a->reports.history, b->reports.history);
+	assert_int_equal(a->reports.history_max_kb, b->reports.history_max_kb);
 	for (size_t i = 0; i < a->n_services; i++)
 		for (size_t j = 0; j < a->services[i].n_rs; j++) {
 			assert_int_equal(a->services[i].rs[j].key, b->services[i].rs[j].key);
@@ -389,7 +393,8 @@ static const char rich[] =
     "  \"a key\": {type: hmac, file: /etc/lvsd/a}\n"
     "  b: {file: /etc/lvsd/b}\n"
     "  \"null\": {file: /etc/lvsd/null}\n"
-    "reports: {listen: \"[::]:7000\", max_skew: 1500ms}\n"
+    "reports: {listen: \"[::]:7000\", max_skew: 1500ms, round: 250ms, rate_limit: 7,\n"
+    "          history: /var/lib/lvsd/weights.jsonl, history_max_kb: 64}\n"
     "vrrp:\n"
     "  - name: one\n    interface: eth0\n    vrid: 1\n    version: 2\n    priority: 255\n"
     "    advert_interval: 3s\n    preempt: no\n    preempt_delay: 90s\n"
