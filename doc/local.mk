@@ -1,3 +1,4 @@
-# doc: manual pages, the operator's drill guide and the page on draining.
+# doc: manual pages, the operator's drill guide and the pages on draining
+# and on the weight policies.
 dist_man_MANS += doc/lvsd.yaml.5 doc/lvsd.8 doc/lvsctl.8
-EXTRA_DIST += doc/drills.md doc/draining.md
+EXTRA_DIST += doc/drills.md doc/draining.md doc/weights.md

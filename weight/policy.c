@@ -1,0 +1,248 @@
+/* Weight policies: recording reports, the feedback state machine and the
+ * round that ties the policies together.  See policy.h for the round
+ * semantic; the policies themselves are in policy_paper.c and
+ * policy_damped.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weight/policy_int.h"
+
+/* no padding, so that memcmp orders two reports with the same stamp */
+_Static_assert(sizeof(struct wt_metrics) == 5 * 8 + 10 * 4, "wt_metrics has padding");
+
+void
+wt_policy_rs_init(struct wt_policy_rs *rs, uint32_t static_weight, uint64_t capacity_kb)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->static_weight = static_weight > WT_WEIGHT_MAX ? WT_WEIGHT_MAX : static_weight;
+	rs->capacity_kb = capacity_kb;
+	rs->state = WT_FB_UNKNOWN;
+}
+
+static int
+wt_params_valid(const struct conf_policy_params *p)
+{
+	if (p->type > CONF_POLICY_DAMPED || p->mem_per_proc_kb == 0)
+		return -EINVAL;
+	if (p->max_step < 1 || p->max_step > 100 || p->smoothing < 1 || p->smoothing > 100)
+		return -EINVAL;
+	if (p->band < 1 || p->band > 100 || p->write_threshold > 100)
+		return -EINVAL;
+	if (p->stale_after_ms == 0 || p->expire_after_ms <= p->stale_after_ms)
+		return -EINVAL;
+	return 0;
+}
+
+uint32_t
+wt_policy_unit(const struct wt_policy_rs *rs, size_t n, uint32_t band)
+{
+	uint64_t top = 0, unit;
+
+	for (size_t i = 0; i < n; i++)
+		if (rs[i].static_weight > top)
+			top = rs[i].static_weight;
+	if (top == 0 || band == 0)
+		return 1;
+	unit = WT_WEIGHT_MAX / (top * band);
+	return unit < 1 ? 1 : unit > 1000 ? 1000 : (uint32_t)unit;
+}
+
+int
+wt_policy_init(struct wt_policy_pool *pool, const struct conf_policy_params *params,
+	       struct wt_policy_rs *rs, size_t n)
+{
+	int r = wt_params_valid(params);
+
+	if (r < 0)
+		return r;
+	if (n > 0 && !rs)
+		return -EINVAL;
+	memset(pool, 0, sizeof(*pool));
+	pool->scratch = calloc(2 * n + 1, sizeof(*pool->scratch));
+	if (!pool->scratch)
+		return -ENOMEM;
+	pool->params = *params;
+	pool->rs = rs;
+	pool->n = n;
+	pool->unit = params->type == CONF_POLICY_DAMPED ? wt_policy_unit(rs, n, params->band) : 1;
+	for (size_t i = 0; i < n; i++)
+		wt_policy_forget(pool, i);
+	return 0;
+}
+
+void
+wt_policy_release(struct wt_policy_pool *pool)
+{
+	free(pool->scratch);
+	pool->scratch = NULL;
+}
+
+void
+wt_policy_forget(struct wt_policy_pool *pool, size_t idx)
+{
+	struct wt_policy_rs *rs = &pool->rs[idx];
+
+	wt_policy_rs_init(rs, rs->static_weight, rs->capacity_kb);
+	if (pool->params.type == CONF_POLICY_DAMPED)
+		rs->weight = rs->proposed = rs->static_weight * pool->unit;
+	else
+		rs->weight = rs->proposed = rs->static_weight;
+}
+
+/* Whether report a comes after report b: the greater stamp, then the
+ * greater bytes, so the choice never depends on arrival order. */
+static bool
+wt_report_after(const struct wt_metrics *a, const struct wt_metrics *b)
+{
+	if (a->stamp != b->stamp)
+		return a->stamp > b->stamp;
+	return memcmp(a, b, sizeof(*a)) > 0;
+}
+
+int
+wt_policy_report(struct wt_policy_pool *pool, size_t idx, const struct wt_metrics *m, uint64_t now)
+{
+	struct wt_policy_rs *rs;
+
+	if (idx >= pool->n || !m)
+		return -EINVAL;
+	rs = &pool->rs[idx];
+	if (rs->has_report && !wt_report_after(m, &rs->report))
+		return -ESTALE;
+	rs->report = *m;
+	rs->report_ms = now;
+	rs->has_report = true;
+	rs->fresh = true;
+	return 0;
+}
+
+/* The report kept is older than limit at now. */
+static bool
+wt_older(const struct wt_policy_rs *rs, uint64_t now, uint32_t limit)
+{
+	return !rs->has_report || (now > rs->report_ms && now - rs->report_ms > limit);
+}
+
+/* Advance one server's feedback state to now. */
+static void
+wt_advance(const struct conf_policy_params *p, struct wt_policy_rs *rs, uint64_t now)
+{
+	if (rs->fresh && (rs->state == WT_FB_UNKNOWN || rs->state == WT_FB_EXPIRED)) {
+		rs->state = WT_FB_WARMING;
+		rs->state_ms = now;
+		rs->smooth_valid = 0;
+	} else if (rs->fresh && rs->state == WT_FB_STALE) {
+		rs->state = WT_FB_TRUSTED;
+	}
+	if (rs->state == WT_FB_WARMING && now - rs->state_ms >= p->warmup_ms)
+		rs->state = WT_FB_TRUSTED;
+	if ((rs->state == WT_FB_WARMING || rs->state == WT_FB_TRUSTED) &&
+	    wt_older(rs, now, p->stale_after_ms))
+		rs->state = WT_FB_STALE;
+	if (rs->state == WT_FB_STALE && wt_older(rs, now, p->expire_after_ms)) {
+		rs->state = WT_FB_EXPIRED;
+		rs->smooth_valid = 0;
+	}
+}
+
+static void
+wt_round_static(struct wt_policy_pool *pool, uint32_t *out)
+{
+	for (size_t i = 0; i < pool->n; i++) {
+		struct wt_policy_rs *rs = &pool->rs[i];
+
+		rs->weight = rs->proposed = rs->static_weight;
+		out[i] = rs->proposed;
+	}
+}
+
+int
+wt_policy_round(struct wt_policy_pool *pool, uint64_t now, uint32_t *out)
+{
+	int r = 0;
+
+	if (pool->rounds && now < pool->last_round)
+		return -EINVAL;
+	if (pool->params.type == CONF_POLICY_STATIC) {
+		wt_round_static(pool, out);
+	} else {
+		for (size_t i = 0; i < pool->n; i++)
+			wt_advance(&pool->params, &pool->rs[i], now);
+		if (pool->params.type == CONF_POLICY_DAMPED)
+			r = wt_round_damped(pool, now, out);
+		else
+			r = wt_round_paper(pool, out);
+	}
+	for (size_t i = 0; i < pool->n; i++)
+		pool->rs[i].fresh = false;
+	pool->last_round = now;
+	pool->rounds = true;
+	return r;
+}
+
+const char *
+wt_feedback_name(enum wt_feedback s)
+{
+	switch (s) {
+	case WT_FB_UNKNOWN:
+		return "unknown";
+	case WT_FB_WARMING:
+		return "warming";
+	case WT_FB_TRUSTED:
+		return "trusted";
+	case WT_FB_STALE:
+		return "stale";
+	case WT_FB_EXPIRED:
+		return "expired";
+	}
+	return "?";
+}
+
+bool
+wt_mem(const struct wt_metrics *m, uint64_t capacity_kb, uint64_t *avail, uint64_t *total)
+{
+	if ((m->present & WT_M_CGROUP_MEM) && m->cg_mem_max_kb) {
+		*total = m->cg_mem_max_kb;
+		*avail = m->cg_mem_current_kb < m->cg_mem_max_kb
+			     ? m->cg_mem_max_kb - m->cg_mem_current_kb
+			     : 0;
+	} else if (m->present & WT_M_MEM) {
+		*total = m->mem_total_kb;
+		*avail = m->mem_available_kb;
+	} else {
+		return false;
+	}
+	if (capacity_kb)
+		*total = capacity_kb;
+	return true;
+}
+
+static int
+wt_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t
+wt_median(uint64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), wt_cmp_u64);
+	if (n % 2)
+		return v[n / 2];
+	return v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
+}
+
+uint32_t
+wt_lerp(uint32_t a, uint32_t b, uint64_t num, uint64_t den)
+{
+	if (num >= den)
+		return b;
+	if (b >= a)
+		return a + (uint32_t)((uint64_t)(b - a) * num / den);
+	return a - (uint32_t)((uint64_t)(a - b) * num / den);
+}
