@@ -40,7 +40,12 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     FIXED(IPC_VRRP_STATE, struct ipc_vrrp_state),
     FIXED(IPC_TRACK, struct ipc_track),
     VAR(IPC_CONF_CA, struct ipc_conf_ca, len, uint8_t, IPC_CA_MAX),
+    VAR(IPC_FEEDBACK, struct ipc_feedback, n, struct ipc_feedback_rs, IPC_FEEDBACK_MAX),
 };
+
+_Static_assert(sizeof(struct ipc_feedback) + IPC_FEEDBACK_MAX * sizeof(struct ipc_feedback_rs) <=
+		   IPC_PAYLOAD_MAX,
+	       "feedback frame too large");
 
 _Static_assert(sizeof(struct ipc_conf_vrrp) +
 		       (IPC_VRRP_MAX_VIPS + IPC_VRRP_MAX_PEERS) * sizeof(struct ipc_addr) <=

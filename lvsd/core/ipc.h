@@ -77,6 +77,8 @@ enum ipc_type {
 	IPC_TRACK, /* struct ipc_track */
 	/* parent -> checkers, in a generation: a CA file's bytes */
 	IPC_CONF_CA, /* struct ipc_conf_ca + len bytes of PEM */
+	/* weight -> parent: what its proposals rest on, and its drop counters */
+	IPC_FEEDBACK, /* struct ipc_feedback + n x struct ipc_feedback_rs */
 	IPC_TYPE_COUNT
 };
 
@@ -317,6 +319,41 @@ struct ipc_weights {
 	uint32_t n;
 	uint32_t pad;
 	struct ipc_weight w[]; /* n of them, at most IPC_BATCH_MAX */
+};
+
+/* What the weight child knows of real servers' reports, for status and the
+ * history of applied weights: sent after a round for the servers whose
+ * report or feedback state changed (all of them after a new generation),
+ * with the receiver's counters. */
+#define IPC_FEEDBACK_MAX 600
+#define IPC_WT_DROPS 16 /* drop counters, by reason (enum wt_drop of weight/) */
+struct ipc_feedback_rs {
+	uint32_t service_id;
+	uint32_t rs_id;
+	uint8_t state; /* enum wt_feedback of weight/policy.h */
+	uint8_t has_report;
+	uint16_t pad;
+	uint32_t weight;	   /* the policy's weight (before the write threshold) */
+	uint64_t report_mono_ms;   /* CLOCK_MONOTONIC, ms, of the last report accepted */
+	uint64_t reports;	   /* accepted for this server */
+	uint64_t mem_available_kb; /* the last report's metrics */
+	uint64_t mem_total_kb;
+	uint32_t procs_running;
+	uint32_t procs_blocked;
+	uint32_t swapout_x100; /* pages per second x 100 */
+	uint32_t cpu_idle_pm;
+	uint32_t load_x100;    /* 1 minute */
+	uint32_t psi_mem_x100; /* memory pressure, some avg10, % x 100 */
+	uint64_t cg_mem_current; /* bytes, 0 without a cgroup */
+	uint64_t cg_mem_max;
+};
+struct ipc_feedback {
+	uint64_t generation;
+	uint64_t accepted;		  /* reports accepted since the child started */
+	uint64_t drops[IPC_WT_DROPS];	  /* dropped, by reason */
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_feedback_rs rs[]; /* n of them, at most IPC_FEEDBACK_MAX */
 };
 
 /* A VRRP instance changed state. */

@@ -192,6 +192,43 @@ test_weights_batch(void **state)
 	free(w);
 }
 
+/* Feedback of many real servers in one message, with the drop counters,
+ * up to its own cap. */
+static void
+test_feedback_batch(void **state)
+{
+	size_t len = sizeof(struct ipc_feedback) + IPC_FEEDBACK_MAX * sizeof(struct ipc_feedback_rs);
+	struct ipc_feedback *f = calloc(1, len + sizeof(struct ipc_feedback_rs));
+	struct ipc_msg m;
+	int n;
+
+	assert_non_null(f);
+	f->generation = 3;
+	f->accepted = 12345;
+	f->drops[IPC_WT_DROPS - 1] = 9;
+	f->n = IPC_FEEDBACK_MAX;
+	for (uint32_t i = 0; i < IPC_FEEDBACK_MAX; i++) {
+		f->rs[i].rs_id = i;
+		f->rs[i].mem_available_kb = 1000 + i;
+	}
+	n = ipc_encode(IPC_FEEDBACK, f, len, buf, IPC_FRAME_MAX);
+	assert_int_equal(n, IPC_HDR_LEN + len);
+	assert_int_equal(ipc_decode(buf, (size_t)n, &m), 0);
+	assert_int_equal(IPC_BODY(&m, struct ipc_feedback)->rs[IPC_FEEDBACK_MAX - 1].mem_available_kb,
+			 1000 + IPC_FEEDBACK_MAX - 1);
+	assert_int_equal(IPC_BODY(&m, struct ipc_feedback)->drops[IPC_WT_DROPS - 1], 9);
+	/* a count that disagrees with the length, and one over the cap */
+	f->n = 2;
+	assert_int_equal(ipc_encode(IPC_FEEDBACK, f, sizeof(*f) + sizeof(f->rs[0]), buf,
+				    IPC_FRAME_MAX),
+			 -EBADMSG);
+	f->n = IPC_FEEDBACK_MAX + 1;
+	assert_int_equal(ipc_encode(IPC_FEEDBACK, f, len + sizeof(struct ipc_feedback_rs), buf,
+				    2 * IPC_FRAME_MAX),
+			 -EBADMSG);
+	free(f);
+}
+
 /* Key material: a variable number of bytes, counted by len. */
 static void
 test_key_material(void **state)
@@ -510,6 +547,7 @@ main(void)
 	    cmocka_unit_test(test_wrong_fixed_size),
 	    cmocka_unit_test(test_variable_size),
 	    cmocka_unit_test(test_weights_batch),
+	    cmocka_unit_test(test_feedback_batch),
 	    cmocka_unit_test(test_key_material),
 	    cmocka_unit_test(test_ca_material),
 	    cmocka_unit_test(test_every_type_exact),
