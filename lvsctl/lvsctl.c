@@ -49,6 +49,7 @@ lvsctl_usage(FILE *f)
 	fprintf(f,
 		"usage: lvsctl [-s SOCKET] [-t SECONDS] status [--json]\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] reload\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] weights [SERVICE] [--json]\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER\n"
@@ -434,6 +435,9 @@ lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool t
 		if (!timeout_set)
 			timeout_s = LVSCTL_HANDOVER_TIMEOUT_S;
 		if (argc > 2)
+			return lvsctl_usage(stderr);
+	} else if (!strcmp(argv[0], "weights")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json")))
 			return lvsctl_usage(stderr);
 	} else if (!strcmp(argv[0], "drill")) {
 		if (argc != 2 || strcmp(argv[1], "report"))

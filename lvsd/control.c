@@ -5,7 +5,7 @@
  * client sends one command line ("status", "status --json", "reload",
  * "weight SERVICE SERVER WEIGHT|clear", or "weight --batch" followed by
  * such lines without "weight " and a last line ".", "drain SERVICE SERVER",
- * "undrain SERVICE SERVER"); lvsd answers with
+ * "undrain SERVICE SERVER", "weights [SERVICE] [--json]"); lvsd answers with
  * "ok" or "error: REASON" on the first line, then the body, and closes the
  * connection.  A weight command is answered once the kernel acknowledged
  * the changes it caused ("applied N, refused M", then the reasons).  A
@@ -32,6 +32,7 @@
 #include "lvsd/core/log.h"
 #include "lvsd/drill.h"
 #include "lvsd/effective.h"
+#include "lvsd/feedback.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
@@ -492,6 +493,45 @@ control_drill(struct control_conn *cc)
 	evbuffer_free(body);
 }
 
+/* "weights [SERVICE] [--json]": the weight child's feedback per real server. */
+static bool
+control_weights(struct control_conn *cc, const char *line)
+{
+	char service[CONF_NAME_MAX + 1] = "", head[CONF_NAME_MAX + 64];
+	const char *rest;
+	struct evbuffer *body;
+	bool json = false;
+	size_t len;
+
+	if (strcmp(line, "weights") && strncmp(line, "weights ", 8))
+		return false;
+	rest = line + 7;
+	len = strlen(rest);
+	if (len >= 7 && !strcmp(rest + len - 7, " --json")) {
+		json = true;
+		len -= 7;
+	}
+	if (len > 1 && len - 1 <= CONF_NAME_MAX) {
+		memcpy(service, rest + 1, len - 1);
+		service[len - 1] = '\0';
+	} else if (len > 1) {
+		control_reply(cc, "error: no such service", NULL);
+		return true;
+	}
+	if (!(body = evbuffer_new())) {
+		control_reply(cc, "error: out of memory", NULL);
+		return true;
+	}
+	if (fb_render(cc->ctl->d, service[0] ? service : NULL, json, body) < 0) {
+		snprintf(head, sizeof(head), "error: no service named '%s'", service);
+		control_reply(cc, head, NULL);
+	} else {
+		control_reply(cc, "ok", body);
+	}
+	evbuffer_free(body);
+	return true;
+}
+
 static void
 control_conn_read(struct bufferevent *bev, void *arg)
 {
@@ -518,6 +558,8 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_status(cc, true);
 	else if (!strcmp(line, "reload"))
 		control_reload(cc);
+	else if (control_weights(cc, line))
+		;
 	else if (control_weight(cc, line, in))
 		;
 	else if (control_drain(cc, line))
@@ -530,8 +572,8 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_drill(cc);
 	else {
 		snprintf(head, sizeof(head),
-			 "error: unknown command '%.*s' (status, status --json, reload, weight, "
-			 "drain, undrain, handover, drill report)",
+			 "error: unknown command '%.*s' (status, status --json, reload, weights, "
+			 "weight, drain, undrain, handover, drill report)",
 			 CONTROL_LINE_MAX, line);
 		control_reply(cc, head, NULL);
 	}

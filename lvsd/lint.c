@@ -67,53 +67,86 @@ inert_metrics(struct lint *l, const char *why)
 		lint_at(l, &l->c->global.metrics_pos, "metrics " INERT ": %s", why);
 }
 
+/* A key no real server names. */
 static void
 inert_keys(struct lint *l, const char *why)
 {
-	for (size_t i = 0; i < l->c->n_keys; i++)
-		lint_at(l, &l->c->keys[i].pos, "key %s " INERT ": %s", l->c->keys[i].name, why);
+	for (size_t k = 0; k < l->c->n_keys; k++) {
+		bool used = false;
+
+		for (size_t i = 0; i < l->c->n_services; i++)
+			for (size_t j = 0; j < l->c->services[i].n_rs; j++)
+				used |= l->c->services[i].rs[j].key == (int)k ||
+					l->c->services[i].rs[j].key2 == (int)k;
+		if (!used)
+			lint_at(l, &l->c->keys[k].pos, "key %s %s", l->c->keys[k].name, why);
+	}
 }
 
+static bool
+lint_any_agent_key(const struct conf_service *s)
+{
+	for (size_t j = 0; j < s->n_rs; j++)
+		if (s->rs[j].key >= 0)
+			return true;
+	return false;
+}
+
+/* Reports on, and nothing to accept them for. */
 static void
 inert_reports(struct lint *l, const char *why)
 {
+	for (size_t i = 0; i < l->c->n_services; i++)
+		if (lint_any_agent_key(&l->c->services[i]))
+			return;
 	if (l->c->reports.enabled)
-		lint_at(l, &l->c->reports.pos, "reports " INERT ": %s", why);
+		lint_at(l, &l->c->reports.pos, "reports %s", why);
 }
 
+/* A feedback policy written out where no report can reach it. */
 static void
 inert_policy(struct lint *l, const char *why)
 {
 	for (size_t i = 0; i < l->c->n_services; i++) {
 		const struct conf_service *s = &l->c->services[i];
 
-		if (s->policy.type != CONF_POLICY_STATIC)
-			lint_at(l, &s->policy.pos, "weight_policy %s of service %s " INERT ": %s",
+		if (s->policy.type == CONF_POLICY_STATIC || !s->policy.pos.line)
+			continue;
+		if (!l->c->reports.enabled)
+			lint_at(l, &s->policy.pos, "weight_policy %s of service %s %s: reports are off",
+				conf_policy_name(s->policy.type), s->name, why);
+		else if (!lint_any_agent_key(s))
+			lint_at(l, &s->policy.pos,
+				"weight_policy %s of service %s %s: none of its real servers has "
+				"an agent_key",
 				conf_policy_name(s->policy.type), s->name, why);
 	}
 }
 
+/* An agent_key with reports off. */
 static void
 inert_agent_key(struct lint *l, const char *why)
 {
 	char a[CONF_ADDRSTRLEN];
 
+	if (l->c->reports.enabled)
+		return;
 	for (size_t i = 0; i < l->c->n_services; i++) {
 		const struct conf_service *s = &l->c->services[i];
 
 		for (size_t j = 0; j < s->n_rs; j++)
-			lint_at(l, &s->rs[j].key_pos,
-				"agent_key of real server %s in service %s " INERT ": %s",
+			lint_at(l, &s->rs[j].key_pos, "agent_key of real server %s in service %s %s",
 				conf_addr_str(&s->rs[j].addr, a, sizeof(a)), s->name, why);
 	}
 }
 
 static const struct lint_inert lint_inert[] = {
     {inert_metrics, "nothing serves the Prometheus endpoint yet"},
-    {inert_keys, "there is no report receiver yet"},
-    {inert_reports, "there is no report receiver yet; nothing listens for reports"},
-    {inert_policy, "no weight policy runs yet; the static weights are written"},
-    {inert_agent_key, "there is no report receiver yet"},
+    {inert_keys, "is not the agent_key of any real server"},
+    {inert_reports, "is on but no real server has an agent_key: every report would be "
+		    "dropped"},
+    {inert_policy, "has no reports to work on"},
+    {inert_agent_key, "has no effect: reports are off (add a reports section)"},
 };
 
 /* The system: what the file names must exist here. */

@@ -75,6 +75,7 @@ struct lvsd {
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
 	struct eff *eff; /* effective weights of the real servers (effective.h) */
+	struct feedback *fb; /* the weight child's feedback (feedback.h) */
 	struct drill *drill; /* VRRP transitions and handovers (drill.h) */
 	struct chkscript *chkscript; /* script health checks (chkscript.c) */
 	struct script_runner *scripts; /* operator scripts (script.h) */

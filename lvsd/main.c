@@ -19,6 +19,7 @@
 #include "lvsd/core/privdrop.h"
 #include "lvsd/drill.h"
 #include "lvsd/effective.h"
+#include "lvsd/feedback.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/script.h"
@@ -272,6 +273,8 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		log_err("reload: out of memory: weights start again from the file");
 	if (lvsd_results_reset(d, old->n_vrrp) < 0)
 		log_err("out of memory: VRRP states of the new generation are not kept");
+	if (fb_reset(d) < 0)
+		log_err("out of memory: lvsctl weights shows no feedback");
 	conf_free(old);
 	d->generation++;
 	if (notify_reset(d) < 0 || track_reload(d) < 0 || chkscript_reset(d) < 0)
@@ -438,7 +441,7 @@ lvsd_prepare(struct lvsd *d)
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
 	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
 	if (!d->ipvs || eff_init(d) < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0 ||
-	    notify_reset(d) < 0) {
+	    notify_reset(d) < 0 || fb_reset(d) < 0) {
 		log_err("cannot start: out of memory");
 		return 1;
 	}
@@ -467,6 +470,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	notify_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
 	eff_free(d);
+	fb_free(d);
 	sockets_close(d);
 	lvsd_results_free(d);
 	drill_free(d);

@@ -16,6 +16,7 @@
 #include "lvsd/core/log.h"
 #include "lvsd/drill.h"
 #include "lvsd/effective.h"
+#include "lvsd/feedback.h"
 #include "lvsd/lvsd.h"
 
 static const char *const vrrp_state_names[] = {"init", "backup", "master", "fault"};
@@ -32,6 +33,15 @@ results_judge_health(const struct conf *c, const struct ipc_health *m)
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!results_rs_valid(c, m->rs[i].service_id, m->rs[i].rs_id) ||
 		    m->rs[i].state > IPC_HEALTH_DOWN)
+			return -EINVAL;
+	return 1;
+}
+
+static int
+results_judge_feedback(const struct conf *c, const struct ipc_feedback *m)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!results_rs_valid(c, m->rs[i].service_id, m->rs[i].rs_id))
 			return -EINVAL;
 	return 1;
 }
@@ -65,6 +75,12 @@ results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
 		if (IPC_BODY(m, struct ipc_weights)->generation != generation)
 			return 0;
 		return results_judge_weights(c, IPC_BODY(m, struct ipc_weights));
+	case IPC_FEEDBACK:
+		if (from != LVSD_WEIGHT)
+			return -EPROTO;
+		if (IPC_BODY(m, struct ipc_feedback)->generation != generation)
+			return 0;
+		return results_judge_feedback(c, IPC_BODY(m, struct ipc_feedback));
 	case IPC_VRRP_STATE:
 		v = IPC_BODY(m, struct ipc_vrrp_state);
 		if (from != LVSD_VRRP)
@@ -106,6 +122,9 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 		w = IPC_BODY(m, struct ipc_weights);
 		for (uint32_t i = 0; i < w->n; i++)
 			lvsd_weight(d, &w->w[i]);
+		break;
+	case IPC_FEEDBACK:
+		fb_apply(d, IPC_BODY(m, struct ipc_feedback));
 		break;
 	case IPC_VRRP_STATE:
 		lvsd_vrrp_state(d, IPC_BODY(m, struct ipc_vrrp_state));
@@ -187,10 +206,18 @@ lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
 	eff_check_note(d, h->service_id, h->rs_id, h->reason, h->count, h->code);
 }
 
+/* A proposal; the history file records it when it changes the weight
+ * the kernel gets. */
 void
 lvsd_weight(struct lvsd *d, const struct ipc_weight *w)
 {
+	struct eff_view before, after;
+	bool known = eff_get(d, w->service_id, w->rs_id, &before);
+
 	eff_propose(d, w->service_id, w->rs_id, w->weight);
+	if (known && eff_get(d, w->service_id, w->rs_id, &after) &&
+	    after.effective != before.effective)
+		fb_history(d, w->service_id, w->rs_id, before.effective, after.effective);
 }
 
 void

@@ -1,8 +1,9 @@
 # weight: the weight child (linked into lvsd) and lvs-agent (its own program).
 noinst_LIBRARIES += weight/libwt.a
-weight_libwt_a_SOURCES = weight/wt_main.c weight/policy.c weight/policy.h \
+weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_round.c weight/policy.c weight/policy.h \
 	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
-weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
+weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 
 # The load report codec (pure: report.c) and its signatures (report_sig.c,
 # OpenSSL), shared by lvs-agent and the weight child's receiver.

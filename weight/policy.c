@@ -39,15 +39,23 @@ wt_params_valid(const struct conf_policy_params *p)
 uint32_t
 wt_policy_unit(const struct wt_policy_rs *rs, size_t n, uint32_t band)
 {
-	uint64_t top = 0, unit;
+	uint64_t top = 0, low = 0, unit, room;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (rs[i].static_weight > top)
 			top = rs[i].static_weight;
+		if (rs[i].static_weight && (!low || rs[i].static_weight < low))
+			low = rs[i].static_weight;
+	}
 	if (top == 0 || band == 0)
 		return 1;
-	unit = WT_WEIGHT_MAX / (top * band);
-	return unit < 1 ? 1 : unit > 1000 ? 1000 : (uint32_t)unit;
+	/* enough to move the smallest server by 0.1% steps, no more: weights
+	 * stay in the configured scale when it has the room (1000 stays 1000) */
+	unit = (WT_UNIT_STEPS + low - 1) / low;
+	room = WT_WEIGHT_MAX / (top * band);
+	if (unit > room)
+		unit = room;
+	return unit < 1 ? 1 : (uint32_t)unit;
 }
 
 int

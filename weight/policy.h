@@ -45,6 +45,8 @@
 
 /* The largest weight the model allows (a real server's weight: 0..65535). */
 #define WT_WEIGHT_MAX 65535u
+/* damped scales static weights so the smallest has this many steps (0.1%) */
+#define WT_UNIT_STEPS 1000u
 
 /* Which fields of struct wt_metrics a report carries. */
 enum wt_metric_bits {
@@ -153,7 +155,9 @@ int wt_policy_round(struct wt_policy_pool *pool, uint64_t now, uint32_t *out);
 void wt_policy_forget(struct wt_policy_pool *pool, size_t idx);
 
 /* The damped policy's unit: weights are expressed as static weight x unit
- * so that a pool of weight-1 servers still has room to move; 1..1000. */
+ * so that the smallest server moves in steps of 0.1% (weight 1 becomes
+ * 1000, weight 100 becomes 1000 too, weight 1000 stays), as far as the
+ * band leaves room under 65535. */
 uint32_t wt_policy_unit(const struct wt_policy_rs *rs, size_t n, uint32_t band);
 
 const char *wt_feedback_name(enum wt_feedback s);

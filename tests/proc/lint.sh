@@ -1,6 +1,7 @@
 #!/bin/bash
-# lvsd -t names each key it accepts but does not act on yet, a key file it
-# cannot read and an interface this system lacks: one line each,
+# lvsd -t names each key it accepts but does not act on yet (or that has no
+# effect with the rest of the file), a key file it cannot read and an
+# interface this system lacks: one line each,
 # FILE:LINE:COL: warning: ..., on stderr; the file stays valid (exit 0).
 # The daemon logs the same lines at start and at each reload.
 . "$(dirname "$0")/lib.sh"
@@ -36,8 +37,7 @@ EOC
 I='is accepted but not yet acted on'
 cat >"$T/want" <<EOW
 $CONF:4:3: warning: metrics $I: nothing serves the Prometheus endpoint yet
-$CONF:6:3: warning: key web1 $I: there is no report receiver yet
-$CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web $I: there is no report receiver yet
+$CONF:20:35: warning: agent_key of real server 198.51.100.11 in service web has no effect: reports are off (add a reports section)
 $CONF:6:17: warning: key web1: cannot read $T/no-such-key.pub: No such file or directory
 $CONF:9:16: warning: vrrp instance VI_1: interface lvsd-no-such0 does not exist on this system
 EOW
@@ -52,7 +52,7 @@ check "one warning line per inert key, key file and interface, at file:line:col"
 : >"$T/no-such-key.pub"
 "$LVSD" -t -f "$CONF" >/dev/null 2>"$T/err"; rc=$?
 check "a readable key file is not named" \
-	test "$rc" = 0 -a "$(grep -c 'no-such-key' "$T/err")" = 0 -a "$(grep -c 'key web1 ' "$T/err")" = 1
+	test "$rc" = 0 -a "$(grep -c 'no-such-key' "$T/err")" = 0 -a "$(grep -c 'agent_key of real server' "$T/err")" = 1
 
 # only what is acted on: no VRRP, no reports, static weights, no checks
 cat >"$CONF" <<EOC

@@ -101,13 +101,6 @@ test_each_row(void **state)
 {
 	static const char *const want[] = {
 	    "t.yaml:2:3: warning: metrics" I "nothing serves the Prometheus endpoint yet",
-	    "t.yaml:4:3: warning: key k1" I "there is no report receiver yet",
-	    "t.yaml:6:3: warning: reports" I
-	    "there is no report receiver yet; nothing listens for reports",
-	    "t.yaml:21:20: warning: weight_policy damped of service web" I
-	    "no weight policy runs yet; the static weights are written",
-	    "t.yaml:23:33: warning: agent_key of real server 198.51.100.1 in service web" I
-	    "there is no report receiver yet",
 	    "t.yaml:4:14: warning: key k1: cannot read /nonexistent/lvsd/k1.pub: No such file or "
 	    "directory",
 	    "t.yaml:15:5: warning: vrrp instance VI_1: tracked interface lvsd-none0 does not "
@@ -143,6 +136,61 @@ test_each_row(void **state)
 	for (unsigned i = 0; i < l.n && i < sizeof(want) / sizeof(want[0]); i++)
 		assert_string_equal(l.line[i], want[i]);
 	assert_int_equal(l.n, sizeof(want) / sizeof(want[0]));
+	lines_free(&l);
+}
+
+/* Report pieces that cannot work together: a key no server names, reports
+ * on with no agent_key, a policy written out without reports, an agent_key
+ * with reports off. */
+static void
+test_reports_pieces(void **state)
+{
+	static const char *const want[] = {
+	    "t.yaml:3:3: warning: key k2 is not the agent_key of any real server",
+	    "t.yaml:11:20: warning: weight_policy paper-1 of service b has no reports to work on: "
+	    "none of its real servers has an agent_key",
+	};
+	static const char *const want_off[] = {
+	    "t.yaml:1:8: warning: key k1 is not the agent_key of any real server",
+	    "t.yaml:2:10: warning: reports is on but no real server has an agent_key: every report "
+	    "would be dropped",
+	};
+	static const char *const want_nokey[] = {
+	    "t.yaml:5:20: warning: weight_policy damped of service a has no reports to work on: "
+	    "reports are off",
+	    "t.yaml:7:44: warning: agent_key of real server 198.51.100.1 in service a has no "
+	    "effect: reports are off (add a reports section)",
+	};
+	struct lines l;
+
+	lint_doc("keys:\n  k1: {file: /etc/passwd}\n  k2: {file: /etc/passwd}\n"	   /* 1-3 */
+		 "reports: {}\n"						   /* 4 */
+		 "services:\n"							   /* 5 */
+		 "  - name: a\n    address: 192.0.2.1\n    port: 80\n"		   /* 6-8 */
+		 "    real_servers: [{address: 198.51.100.1, agent_key: k1}]\n" /* 9 */
+		 "  - name: b\n    weight_policy: paper-1\n"			   /* 10-11 */
+		 "    address: 192.0.2.1\n    port: 81\n",
+		 &l);
+	assert_int_equal(l.n, 2);
+	for (unsigned i = 0; i < 2; i++)
+		assert_string_equal(l.line[i], want[i]);
+	lines_free(&l);
+	lint_doc("keys: {k1: {file: /etc/passwd}}\nreports: true\n"
+		 "services: [{address: 192.0.2.1, port: 80, real_servers: [{address: "
+		 "198.51.100.1}]}]\n",
+		 &l);
+	assert_int_equal(l.n, 2);
+	for (unsigned i = 0; i < 2; i++)
+		assert_string_equal(l.line[i], want_off[i]);
+	lines_free(&l);
+	lint_doc("keys: {k1: {file: /etc/passwd}}\n"
+		 "services:\n"
+		 "  - name: a\n    address: 192.0.2.1\n    weight_policy: damped\n    port: 80\n"
+		 "    real_servers: [{address: 198.51.100.1, agent_key: k1}]\n",
+		 &l);
+	assert_int_equal(l.n, 2);
+	for (unsigned i = 0; i < 2; i++)
+		assert_string_equal(l.line[i], want_nokey[i]);
 	lines_free(&l);
 }
 
@@ -195,6 +243,7 @@ main(void)
 	    cmocka_unit_test(test_clean),
 	    cmocka_unit_test(test_defaults_not_named),
 	    cmocka_unit_test(test_each_row),
+	    cmocka_unit_test(test_reports_pieces),
 	    cmocka_unit_test(test_system),
 	    cmocka_unit_test(test_ca_file),
 	};

@@ -279,8 +279,8 @@ test_stale_decays_to_static(void **state)
 	pool_new(&pool, rs, stat, 2, &p);
 	t = run_rounds(&pool, free_pm, 0, 20, out);
 	assert_int_equal(rs[0].state, WT_FB_TRUSTED);
-	assert_int_equal(pool.unit, 1000);
-	assert_true(out[0] > 2 * 1000 && out[1] < 2 * 1000);
+	assert_int_equal(pool.unit, 500); /* weight 2: 1000 steps */
+	assert_true(out[0] > 2 * 500 && out[1] < 2 * 500);
 	last = t - 10 * S;
 	prev = rs[0].weight;
 	for (; t < last + 30 * S; t += 10 * S) {
@@ -291,22 +291,22 @@ test_stale_decays_to_static(void **state)
 	for (; t < last + 90 * S; t += 10 * S) {
 		assert_int_equal(wt_policy_round(&pool, t + 1, out), 0);
 		assert_int_equal(rs[0].state, WT_FB_STALE);
-		assert_true(rs[0].weight <= prev && rs[1].weight >= 2 * 1000 - (prev - 2 * 1000));
+		assert_true(rs[0].weight <= prev && rs[1].weight >= 2 * 500 - (prev - 2 * 500));
 		prev = rs[0].weight;
 	}
-	assert_true(prev < 2 * 1000 + 1000 / 4);
+	assert_true(prev < 2 * 500 + 500 / 4);
 	for (int i = 0; i < 10; i++, t += 10 * S)
 		assert_int_equal(wt_policy_round(&pool, t + 1, out), 0);
 	assert_int_equal(rs[0].state, WT_FB_EXPIRED);
-	assert_int_equal(out[0], 2 * 1000);
-	assert_int_equal(out[1], 2 * 1000);
+	assert_int_equal(out[0], 2 * 500);
+	assert_int_equal(out[1], 2 * 500);
 	/* a report after expiry: warming from the static weight */
 	p.warmup_ms = 60 * S;
 	pool.params.warmup_ms = 60 * S;
 	report_all(&pool, free_pm, t);
 	assert_int_equal(wt_policy_round(&pool, t + 1, out), 0);
 	assert_int_equal(rs[0].state, WT_FB_WARMING);
-	assert_true(rs[0].weight - 2 * 1000 <= 2 * 1000 / 10);
+	assert_true(rs[0].weight - 2 * 500 <= 2 * 500 / 10);
 	wt_policy_release(&pool);
 }
 

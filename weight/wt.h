@@ -1,0 +1,129 @@
+/* The weight child's state: one configuration generation (services, real
+ * servers, keys, the report socket) with what the receiver learnt of each
+ * real server, and the pieces that work on it:
+ *   wt_gen.c    build a generation from the parent's objects, index the
+ *               real servers by address, carry state across a reload
+ *   wt_recv.c   one datagram: decode, find the server, freshness, rate,
+ *               signature; then record it for the next round
+ *   wt_round.c  every round: the policies' weights, proposals and
+ *               feedback to the parent
+ * wt_main.c ties them to the child runtime. */
+#ifndef LVSD_WEIGHT_WT_H
+#define LVSD_WEIGHT_WT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "lvsd/core/ipc.h"
+#include "weight/policy.h"
+#include "weight/report.h"
+#include "weight/report_sig.h"
+
+struct wt_rl;
+
+/* Why a report was dropped: the counters lvsctl weights shows. */
+enum wt_drop {
+	WT_DROP_SIZE,	     /* not the length of its type */
+	WT_DROP_MAGIC,	     /* not a report */
+	WT_DROP_VERSION,     /* another protocol version */
+	WT_DROP_SIG_TYPE,    /* an unknown signature type */
+	WT_DROP_FAMILY,	     /* a bad server address family */
+	WT_DROP_MALFORMED,   /* reserved bytes, unknown flags, values out of range */
+	WT_DROP_UNKNOWN,     /* no real server has that address (and port) */
+	WT_DROP_NO_KEY,	     /* its real servers have no usable key */
+	WT_DROP_SIGNATURE,   /* signed with none of their keys */
+	WT_DROP_REPLAY,	     /* not newer than the last one accepted */
+	WT_DROP_SKEW,	     /* timestamp too far from the director's clock */
+	WT_DROP_RATE,	     /* above the source's rate */
+	WT_DROP_OTHER,	     /* a receive error, OpenSSL failing */
+	WT_DROP_COUNT
+};
+_Static_assert(WT_DROP_COUNT <= IPC_WT_DROPS, "drop reasons do not fit the feedback message");
+
+const char *wt_drop_name(unsigned reason);
+/* The reason of an error of rpt_decode, rpt_fresh, rpt_verify or wt_recv. */
+enum wt_drop wt_drop_of(int err);
+
+struct wt_key {
+	char name[IPC_NAME_MAX];
+	bool readable; /* the parent could read its file */
+	bool usable;   /* its bytes made a key */
+	struct rpt_key k;
+};
+
+struct wt_rs {
+	uint32_t svc, id; /* the parent's ids */
+	int family;
+	uint8_t addr[16];
+	uint16_t port;
+	int32_t key, key2; /* ids into the generation's keys, -1 none */
+	uint32_t static_weight;
+	/* what the receiver learnt */
+	struct rpt_seen seen;
+	bool has_report;
+	struct rpt_metrics last;
+	uint64_t last_mono_ms;
+	uint64_t reports;
+	bool dirty; /* feedback to send after the next round */
+	/* what the parent was told */
+	bool proposed;
+	uint32_t proposal;
+	uint8_t state;
+};
+
+struct wt_svc {
+	char name[IPC_NAME_MAX];
+	uint8_t policy; /* enum conf_policy */
+	struct conf_policy_params params;
+	uint32_t n_rs;
+	size_t first; /* index of its first real server in the generation's rs */
+	bool pooled;  /* pool set up */
+	struct wt_policy_pool pool;
+	struct wt_policy_rs *prs;
+	uint32_t *out;
+};
+
+struct wt_gen {
+	uint64_t generation;
+	struct ipc_conf_reports rep;
+	int sock; /* the report socket, or -1 */
+	struct wt_key *keys;
+	size_t n_keys;
+	struct wt_svc *svcs;
+	size_t n_svcs;
+	struct wt_rs *rs;
+	size_t n_rs;
+	struct wt_rs **by_addr; /* rs sorted by family, address, port */
+};
+
+/* Building: the objects of one generation, in the parent's order.  0 or
+ * -errno (a protocol error, or -ENOMEM). */
+int wt_gen_key(struct wt_gen *g, const struct ipc_conf_key *k);
+int wt_gen_service(struct wt_gen *g, const struct ipc_conf_service *s);
+int wt_gen_rs(struct wt_gen *g, const struct ipc_conf_rs *rs);
+/* The generation is complete: index it, set up the policies, take over
+ * what old (the running one, or NULL) knew of the same real servers
+ * (same service name, address and port).  0 or -errno. */
+int wt_gen_commit(struct wt_gen *g, const struct wt_gen *old, uint64_t now_ms);
+void wt_gen_free(struct wt_gen *g);
+/* The real servers a report's server id names: *first and *n into
+ * by_addr (port 0: every port of that address). */
+void wt_gen_find(const struct wt_gen *g, const struct rpt_server *id, size_t *first, size_t *n);
+
+/* One datagram from src: 0 when accepted, or the negative error of its
+ * drop (wt_drop_of() gives the reason). */
+int wt_recv_one(struct wt_gen *g, struct wt_rl *rl, const void *buf, size_t len,
+		const struct sockaddr_storage *src, uint64_t now_ns, uint64_t now_ms);
+/* The metrics as the policies take them. */
+void wt_metrics_of(const struct rpt_report *r, struct wt_metrics *out);
+
+/* One round at now_ms: every pooled service's weights.  Fills props (room
+ * for n_rs) with the proposals that changed, *n of them, and marks dirty
+ * the servers whose feedback state changed.  0 or -errno. */
+int wt_round_compute(struct wt_gen *g, uint64_t now_ms, struct ipc_weight *props, size_t *n);
+/* The feedback entry of one real server. */
+void wt_feedback_of(const struct wt_gen *g, const struct wt_rs *rs, struct ipc_feedback_rs *out);
+
+#endif
