@@ -3,5 +3,17 @@ noinst_LIBRARIES += weight/libwt.a
 weight_libwt_a_SOURCES = weight/wt_main.c
 weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
 
+# The load report codec (pure: report.c) and its signatures (report_sig.c,
+# OpenSSL), shared by lvs-agent and the weight child's receiver.
+noinst_LIBRARIES += weight/libreport.a
+weight_libreport_a_SOURCES = weight/report.c weight/report.h \
+	weight/report_sig.c weight/report_sig.h
+weight_libreport_a_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+
 bin_PROGRAMS += weight/lvs-agent
-weight_lvs_agent_SOURCES = weight/lvs_agent.c
+weight_lvs_agent_SOURCES = weight/lvs_agent.c weight/agent.h weight/agent_addr.c \
+	weight/agent_key.c weight/agent_run.c weight/agent_print.c \
+	weight/agent_sample.c weight/agent_sample.h
+weight_lvs_agent_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
+weight_lvs_agent_LDADD = weight/libreport.a lvsd/core/libcore.a $(EVENT_LIBS) $(CRYPTO_LIBS)
+
