@@ -17,3 +17,11 @@ weight_lvs_agent_SOURCES = weight/lvs_agent.c weight/agent.h weight/agent_addr.c
 weight_lvs_agent_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 weight_lvs_agent_LDADD = weight/libreport.a lvsd/core/libcore.a $(EVENT_LIBS) $(CRYPTO_LIBS)
 
+# unit tests of the report codec, its signatures and freshness, against
+# fixtures written from doc/report-protocol.md
+check_PROGRAMS += tests/unit/test_report
+TESTS += tests/unit/test_report
+UNIT_TESTS += tests/unit/test_report
+tests_unit_test_report_SOURCES = tests/unit/test_report.c
+tests_unit_test_report_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_report_LDADD = weight/libreport.a $(CMOCKA_LIBS) $(CRYPTO_LIBS)
