@@ -25,3 +25,13 @@ UNIT_TESTS += tests/unit/test_report
 tests_unit_test_report_SOURCES = tests/unit/test_report.c
 tests_unit_test_report_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_report_LDADD = weight/libreport.a $(CMOCKA_LIBS) $(CRYPTO_LIBS)
+
+# unit tests of lvs-agent's sampler, on /proc and cgroup fixture files
+check_PROGRAMS += tests/unit/test_agent_sample
+TESTS += tests/unit/test_agent_sample
+UNIT_TESTS += tests/unit/test_agent_sample
+tests_unit_test_agent_sample_SOURCES = tests/unit/test_agent_sample.c weight/agent_sample.c \
+	weight/agent_sample.h
+tests_unit_test_agent_sample_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_agent_sample_LDADD = weight/libreport.a $(CMOCKA_LIBS)
+EXTRA_DIST += tests/unit/agent-fixtures
