@@ -1,3 +1,4 @@
-# doc: manual pages, the operator's drill guide and the page on draining.
-dist_man_MANS += doc/lvsd.yaml.5 doc/lvsd.8 doc/lvsctl.8
-EXTRA_DIST += doc/drills.md doc/draining.md
+# doc: manual pages, the operator's drill guide, the page on draining and
+# the load report protocol.
+dist_man_MANS += doc/lvsd.yaml.5 doc/lvsd.8 doc/lvsctl.8 doc/lvs-agent.8
+EXTRA_DIST += doc/drills.md doc/draining.md doc/report-protocol.md
