@@ -4,7 +4,7 @@
 # corpora through all of them under `make check` (and the sanitizer run).
 # tests/fuzz/run builds the real fuzzers with clang and fuzzes for a while.
 FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs \
-	tests/fuzz/fuzz_vrrp
+	tests/fuzz/fuzz_vrrp tests/fuzz/fuzz_report
 check_PROGRAMS += $(FUZZ_REPLAY)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
 	lvsd/table.c lvsd/table.h
@@ -17,6 +17,8 @@ tests_fuzz_fuzz_ipvs_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
 tests_fuzz_fuzz_ipvs_LDADD = lvsd/ipvs/libipvs.a $(NL_LIBS)
 tests_fuzz_fuzz_vrrp_SOURCES = tests/fuzz/fuzz_vrrp.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_vrrp_LDADD = vrrp/libvrrp.a
+tests_fuzz_fuzz_report_SOURCES = tests/fuzz/fuzz_report.c tests/fuzz/replay.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_report_LDADD = weight/libreport.a
 
 dist_check_SCRIPTS += tests/fuzz/replay.sh
 TESTS += tests/fuzz/replay.sh

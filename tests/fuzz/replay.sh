@@ -5,9 +5,9 @@
 # or a broken invariant.
 src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${abs_top_builddir:-$(pwd)}
-echo 1..4
+echo 1..5
 i=0 rc=0
-for t in conf ipc ipvs vrrp; do
+for t in conf ipc ipvs vrrp report; do
 	i=$((i + 1))
 	bin=$build/tests/fuzz/fuzz_$t
 	corpus=$src/tests/fuzz/corpus/$t
