@@ -20,8 +20,8 @@
 
 /* the drop reasons, in the order of enum wt_drop (weight/wt.h) */
 static const char *const drop_names[] = {
-    "size",	 "magic",  "version", "sig_type", "family", "malformed", "unknown_server",
-    "no_key", "signature", "replay", "skew",     "rate",	  "other",
+    "size",   "magic",	   "version", "sig_type", "family", "malformed", "unknown_server",
+    "no_key", "signature", "replay",  "skew",	  "rate",   "other",
 };
 
 struct feedback {
@@ -29,7 +29,7 @@ struct feedback {
 	struct {
 		bool known;
 		struct ipc_feedback_rs f;
-	} *rs;
+	} * rs;
 	size_t n_rs;
 	uint64_t accepted;
 	uint64_t drops[IPC_WT_DROPS];
@@ -263,8 +263,8 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 static void
 fb_text_drops(const struct feedback *f, struct evbuffer *out)
 {
-	evbuffer_add_printf(out, "reports: %llu accepted; dropped:",
-			    (unsigned long long)(f ? f->accepted : 0));
+	evbuffer_add_printf(
+	    out, "reports: %llu accepted; dropped:", (unsigned long long)(f ? f->accepted : 0));
 	for (size_t i = 0; i < sizeof(drop_names) / sizeof(drop_names[0]); i++)
 		evbuffer_add_printf(out, " %s %llu", drop_names[i],
 				    (unsigned long long)(f ? f->drops[i] : 0));

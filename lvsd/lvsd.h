@@ -159,6 +159,9 @@ int push_fits(const struct conf *c, char *err, size_t len);
 int push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role);
 /* Whether the director is ready to forward, to the vrrp child. */
 int push_ready(struct lvsd *d, struct ipc_chan *ch);
+/* Health to the weight child: all known, after a generation (results.c
+ * sends each change). */
+int push_health_all(struct lvsd *d, struct ipc_chan *ch);
 
 /* control.c: the control socket */
 int control_open(struct lvsd *d, const char *path);

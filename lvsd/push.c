@@ -12,6 +12,7 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
+#include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/track.h"
 
@@ -408,6 +409,44 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 		r = push_ready(d, ch);
 	if (r == 0 && role == LVSD_VRRP)
 		r = track_push(d, ch);
+	if (r == 0 && role == LVSD_WEIGHT)
+		r = push_health_all(d, ch);
+	return r;
+}
+
+/* The health of every real server known to be up or down, to the weight
+ * child after a generation (it may have restarted): a server that comes
+ * back warms up again from its static weight. */
+int
+push_health_all(struct lvsd *d, struct ipc_chan *ch)
+{
+	const struct conf *c = d->conf;
+	struct ipc_health *m = malloc(sizeof(*m) + IPC_BATCH_MAX * sizeof(m->rs[0]));
+	int r = 0;
+
+	if (!m)
+		return -ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->generation = d->generation;
+	for (size_t i = 0; r == 0 && i < c->n_services; i++)
+		for (size_t k = 0; r == 0 && k < c->services[i].n_rs; k++) {
+			struct eff_view v;
+
+			if (!eff_get(d, i, k, &v) || v.health == EFF_HEALTH_UNKNOWN)
+				continue;
+			m->rs[m->n++] = (struct ipc_health_rs){
+			    .service_id = (uint32_t)i,
+			    .rs_id = (uint32_t)k,
+			    .state = v.health == EFF_HEALTH_UP ? IPC_HEALTH_UP : IPC_HEALTH_DOWN,
+			};
+			if (m->n == IPC_BATCH_MAX) {
+				r = ipc_send(ch, IPC_HEALTH, m, sizeof(*m) + m->n * sizeof(m->rs[0]));
+				m->n = 0;
+			}
+		}
+	if (r == 0 && m->n)
+		r = ipc_send(ch, IPC_HEALTH, m, sizeof(*m) + m->n * sizeof(m->rs[0]));
+	free(m);
 	return r;
 }
 

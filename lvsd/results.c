@@ -189,6 +189,24 @@ results_log_health(const struct lvsd *d, const struct ipc_health_rs *h)
 			 h->count == 1 ? "" : "s");
 }
 
+/* One real server's new health, to the weight child. */
+static void
+results_forward_health(struct lvsd *d, const struct ipc_health_rs *h)
+{
+	struct ipc_chan *ch = d->child[LVSD_WEIGHT].ch;
+	uint64_t b[(sizeof(struct ipc_health) + sizeof(struct ipc_health_rs) + 7) / 8];
+	struct ipc_health *m = (struct ipc_health *)b;
+
+	if (!ch)
+		return;
+	memset(b, 0, sizeof(b));
+	m->generation = d->generation;
+	m->n = 1;
+	m->rs[0] = *h;
+	if (ipc_send(ch, IPC_HEALTH, m, sizeof(*m) + sizeof(m->rs[0])) < 0)
+		log_err("weight child: cannot send a health change");
+}
+
 /* Health and weight proposals go to the effective weights, which hand a
  * changed weight to the IPVS writer (only that destination).  A change of
  * health is logged once, with its reason; unknown is never applied (a
@@ -200,8 +218,10 @@ lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
 
 	if (h->state == IPC_HEALTH_UNKNOWN || !eff_get(d, h->service_id, h->rs_id, &v))
 		return;
-	if (v.health != (h->state == IPC_HEALTH_UP ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
+	if (v.health != (h->state == IPC_HEALTH_UP ? EFF_HEALTH_UP : EFF_HEALTH_DOWN)) {
 		results_log_health(d, h);
+		results_forward_health(d, h);
+	}
 	eff_health(d, h->service_id, h->rs_id, h->state == IPC_HEALTH_UP);
 	eff_check_note(d, h->service_id, h->rs_id, h->reason, h->count, h->code);
 }

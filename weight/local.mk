@@ -55,3 +55,12 @@ tests_unit_test_policy_SOURCES = tests/unit/test_policy.c weight/policy.c weight
 	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_policy_LDADD = $(CMOCKA_LIBS)
+
+# the weight child's generation and health, without sockets
+check_PROGRAMS += tests/unit/test_wt_health
+TESTS += tests/unit/test_wt_health
+UNIT_TESTS += tests/unit/test_wt_health
+tests_unit_test_wt_health_SOURCES = tests/unit/test_wt_health.c
+tests_unit_test_wt_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_wt_health_LDADD = weight/libwt.a weight/libreport.a lvsd/core/libcore.a \
+	$(CMOCKA_LIBS) $(CRYPTO_LIBS) $(EVENT_LIBS)

@@ -25,19 +25,19 @@ struct wt_rl;
 
 /* Why a report was dropped: the counters lvsctl weights shows. */
 enum wt_drop {
-	WT_DROP_SIZE,	     /* not the length of its type */
-	WT_DROP_MAGIC,	     /* not a report */
-	WT_DROP_VERSION,     /* another protocol version */
-	WT_DROP_SIG_TYPE,    /* an unknown signature type */
-	WT_DROP_FAMILY,	     /* a bad server address family */
-	WT_DROP_MALFORMED,   /* reserved bytes, unknown flags, values out of range */
-	WT_DROP_UNKNOWN,     /* no real server has that address (and port) */
-	WT_DROP_NO_KEY,	     /* its real servers have no usable key */
-	WT_DROP_SIGNATURE,   /* signed with none of their keys */
-	WT_DROP_REPLAY,	     /* not newer than the last one accepted */
-	WT_DROP_SKEW,	     /* timestamp too far from the director's clock */
-	WT_DROP_RATE,	     /* above the source's rate */
-	WT_DROP_OTHER,	     /* a receive error, OpenSSL failing */
+	WT_DROP_SIZE,	   /* not the length of its type */
+	WT_DROP_MAGIC,	   /* not a report */
+	WT_DROP_VERSION,   /* another protocol version */
+	WT_DROP_SIG_TYPE,  /* an unknown signature type */
+	WT_DROP_FAMILY,	   /* a bad server address family */
+	WT_DROP_MALFORMED, /* reserved bytes, unknown flags, values out of range */
+	WT_DROP_UNKNOWN,   /* no real server has that address (and port) */
+	WT_DROP_NO_KEY,	   /* its real servers have no usable key */
+	WT_DROP_SIGNATURE, /* signed with none of their keys */
+	WT_DROP_REPLAY,	   /* not newer than the last one accepted */
+	WT_DROP_SKEW,	   /* timestamp too far from the director's clock */
+	WT_DROP_RATE,	   /* above the source's rate */
+	WT_DROP_OTHER,	   /* a receive error, OpenSSL failing */
 	WT_DROP_COUNT
 };
 _Static_assert(WT_DROP_COUNT <= IPC_WT_DROPS, "drop reasons do not fit the feedback message");
@@ -67,6 +67,7 @@ struct wt_rs {
 	uint64_t last_mono_ms;
 	uint64_t reports;
 	bool dirty; /* feedback to send after the next round */
+	bool down;  /* its health check says down (the parent says) */
 	/* what the parent was told */
 	bool proposed;
 	uint32_t proposal;
@@ -123,6 +124,10 @@ void wt_metrics_of(const struct rpt_report *r, struct wt_metrics *out);
  * for n_rs) with the proposals that changed, *n of them, and marks dirty
  * the servers whose feedback state changed.  0 or -errno. */
 int wt_round_compute(struct wt_gen *g, uint64_t now_ms, struct ipc_weight *props, size_t *n);
+/* Health from the parent: a server back up after being down warms up
+ * again from its static weight, as a new one would. */
+void wt_gen_health(struct wt_gen *g, const struct ipc_health *m);
+
 /* The feedback entry of one real server. */
 void wt_feedback_of(const struct wt_gen *g, const struct wt_rs *rs, struct ipc_feedback_rs *out);
 

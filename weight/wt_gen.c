@@ -146,8 +146,8 @@ wt_gen_find(const struct wt_gen *g, const struct rpt_server *id, size_t *first, 
 {
 	size_t i = lower_bound(g, id->family, id->addr, id->port), j = i;
 
-	while (j < g->n_rs && !addr_cmp(g->by_addr[j]->family, g->by_addr[j]->addr, id->family,
-					id->addr) &&
+	while (j < g->n_rs &&
+	       !addr_cmp(g->by_addr[j]->family, g->by_addr[j]->addr, id->family, id->addr) &&
 	       (id->port == 0 || g->by_addr[j]->port == id->port))
 		j++;
 	*first = i;
@@ -198,6 +198,7 @@ take_over(struct wt_gen *g, struct wt_rs *rs, const struct wt_gen *old)
 		rs->last = o->last;
 		rs->last_mono_ms = o->last_mono_ms;
 		rs->reports = o->reports;
+		rs->down = o->down;
 		if (v->pooled && ov->pooled && v->policy == ov->policy) {
 			struct wt_policy_rs *p = &v->prs[rs->id];
 			uint32_t w = p->static_weight;
@@ -229,6 +230,29 @@ wt_gen_commit(struct wt_gen *g, const struct wt_gen *old, uint64_t now_ms)
 		g->rs[i].dirty = true; /* the parent's new generation knows nothing yet */
 	}
 	return 0;
+}
+
+void
+wt_gen_health(struct wt_gen *g, const struct ipc_health *m)
+{
+	if (m->generation != g->generation)
+		return;
+	for (uint32_t i = 0; i < m->n; i++) {
+		const struct ipc_health_rs *h = &m->rs[i];
+		struct wt_svc *v;
+		struct wt_rs *rs;
+		bool down;
+
+		if (h->service_id >= g->n_svcs || h->rs_id >= g->svcs[h->service_id].n_rs ||
+		    h->state == IPC_HEALTH_UNKNOWN)
+			continue;
+		v = &g->svcs[h->service_id];
+		rs = &g->rs[v->first + h->rs_id];
+		down = h->state == IPC_HEALTH_DOWN;
+		if (rs->down && !down && v->pooled)
+			wt_policy_forget(&v->pool, h->rs_id);
+		rs->down = down;
+	}
 }
 
 void

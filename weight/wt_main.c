@@ -22,7 +22,7 @@
 #include "weight/wt.h"
 #include "weight/wt_ratelimit.h"
 
-#define WT_RL_SLOTS 4096 /* sources the rate limit tracks at once */
+#define WT_RL_SLOTS 4096  /* sources the rate limit tracks at once */
 #define WT_RECV_BURST 256 /* datagrams read per wakeup, so the loop stays fair */
 
 struct wt_state {
@@ -250,8 +250,7 @@ wt_log_generation(const struct wt_gen *g)
 				 g->keys[i].name);
 	}
 	if (unreadable)
-		log_warn("%zu of %zu keys could not be read by the parent", unreadable,
-			 g->n_keys);
+		log_warn("%zu of %zu keys could not be read by the parent", unreadable, g->n_keys);
 	for (size_t i = 0; i < g->n_svcs; i++)
 		pooled += g->svcs[i].pooled;
 	if (g->sock >= 0)
@@ -277,9 +276,9 @@ wt_install(struct wt_state *s)
 	if (s->ev_sock)
 		event_free(s->ev_sock);
 	s->ev_sock = NULL;
-	if (s->run.sock >= 0 &&
-	    (!(s->ev_sock = event_new(s->base, s->run.sock, EV_READ | EV_PERSIST, wt_readable, s)) ||
-	     event_add(s->ev_sock, NULL) < 0))
+	if (s->run.sock >= 0 && (!(s->ev_sock = event_new(s->base, s->run.sock,
+							  EV_READ | EV_PERSIST, wt_readable, s)) ||
+				 event_add(s->ev_sock, NULL) < 0))
 		return -ENOMEM;
 	if (!tv.tv_sec && !tv.tv_usec)
 		tv.tv_sec = 1;
@@ -325,6 +324,15 @@ wt_start(void *state, struct child *c, struct event_base *base)
 }
 
 static void
+wt_message(void *state, struct ipc_msg *msg)
+{
+	struct wt_state *s = state;
+
+	if (msg->type == IPC_HEALTH && s->have_run)
+		wt_gen_health(&s->run, IPC_BODY(msg, struct ipc_health));
+}
+
+static void
 wt_stop(void *state)
 {
 	struct wt_state *s = state;
@@ -356,6 +364,8 @@ wt_main(int fd)
 	    .object = wt_object,
 	    .commit = wt_commit,
 	    .stop = wt_stop,
+	    .accept_msgs = 1u << IPC_HEALTH,
+	    .message = wt_message,
 	};
 
 	return child_run(&role, fd);

@@ -18,8 +18,7 @@ svc_has_reports(const struct wt_gen *g, const struct wt_svc *v)
 }
 
 static int
-round_svc(struct wt_gen *g, struct wt_svc *v, uint64_t now_ms, struct ipc_weight *props,
-	  size_t *n)
+round_svc(struct wt_gen *g, struct wt_svc *v, uint64_t now_ms, struct ipc_weight *props, size_t *n)
 {
 	bool any = svc_has_reports(g, v);
 	int r;
