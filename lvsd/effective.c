@@ -17,13 +17,22 @@
 #include "lvsd/table.h"
 #include "lvsd/writer.h"
 
+enum eff_told { EFF_TOLD_NONE, EFF_TOLD_UP, EFF_TOLD_DOWN };
+
+/* What is known of a service as a whole. */
+struct eff_svc {
+	bool quorum_lost;
+	uint8_t quorum_told; /* enum eff_told: the hook run last */
+	bool sorry;	     /* its sorry server is in */
+};
+
 struct eff {
 	size_t n_svcs;
 	size_t *base; /* first real server of each service in rs[] */
 	struct eff_view *rs;
 	size_t n;
 	struct event *ramp_ev; /* slow start steps, while a server ramps */
-	bool *quorum_lost;     /* per service */
+	struct eff_svc *svc;   /* per service */
 };
 
 static struct eff *
@@ -40,11 +49,11 @@ eff_build(const struct conf *c)
 		e->n += c->services[i].n_rs;
 	}
 	e->rs = calloc(e->n ? e->n : 1, sizeof(*e->rs));
-	e->quorum_lost = calloc(c->n_services ? c->n_services : 1, sizeof(bool));
-	if (!e->base || !e->rs || !e->quorum_lost) {
+	e->svc = calloc(c->n_services ? c->n_services : 1, sizeof(*e->svc));
+	if (!e->base || !e->rs || !e->svc) {
 		free(e->base);
 		free(e->rs);
-		free(e->quorum_lost);
+		free(e->svc);
 		free(e);
 		return NULL;
 	}
@@ -65,7 +74,7 @@ eff_destroy(struct eff *e)
 		return;
 	if (e->ramp_ev)
 		event_free(e->ramp_ev);
-	free(e->quorum_lost);
+	free(e->svc);
 	free(e->base);
 	free(e->rs);
 	free(e);
@@ -110,6 +119,16 @@ eff_compute(const struct eff_view *v)
 	return w ? w : 1;
 }
 
+/* Its check is none: no result will ever come. */
+static bool
+eff_unchecked(const struct conf *c, size_t svc, size_t rs)
+{
+	const struct conf_service *s = &c->services[svc];
+	const struct conf_check *k = s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
+
+	return k->type == CONF_CHECK_NONE;
+}
+
 static struct eff_view *
 eff_at(const struct lvsd *d, size_t svc, size_t rs)
 {
@@ -146,13 +165,41 @@ eff_alive(const struct lvsd *d, size_t svc)
 	return sum;
 }
 
+/* Every checked server of svc has its first result. */
+static bool
+eff_known(const struct lvsd *d, size_t svc)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+
+	for (size_t j = 0; j < s->n_rs; j++)
+		if (d->eff->rs[d->eff->base[svc] + j].health == EFF_HEALTH_UNKNOWN &&
+		    !eff_unchecked(d->conf, svc, j))
+			return false;
+	return true;
+}
+
+/* The hook of the quorum's state, once per change, and once for the
+ * first state known (every checked server has its first result). */
+static void
+eff_quorum_tell(struct lvsd *d, size_t svc)
+{
+	struct eff_svc *sv = &d->eff->svc[svc];
+	uint8_t now = sv->quorum_lost ? EFF_TOLD_DOWN : EFF_TOLD_UP;
+	bool first = sv->quorum_told == EFF_TOLD_NONE;
+
+	if (now == sv->quorum_told || !eff_known(d, svc))
+		return;
+	sv->quorum_told = now;
+	quorum_hook(d, svc, now == EFF_TOLD_UP, first);
+}
+
 /* A server of svc changed: the service's quorum, lost or regained, logged
- * once.  (The quorum_up/quorum_down hooks are not run yet.) */
+ * once, and its hook. */
 static void
 eff_quorum(struct lvsd *d, size_t svc)
 {
 	const struct conf_service *s = &d->conf->services[svc];
-	bool *lost = &d->eff->quorum_lost[svc];
+	bool *lost = &d->eff->svc[svc].quorum_lost;
 	uint64_t alive;
 	bool now;
 
@@ -167,6 +214,7 @@ eff_quorum(struct lvsd *d, size_t svc)
 		log_notice("service %s: quorum regained: weight %llu of the servers up, quorum %u",
 			   s->name, (unsigned long long)alive, s->quorum);
 	*lost = now;
+	eff_quorum_tell(d, svc);
 }
 
 bool
@@ -174,24 +222,107 @@ eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive)
 {
 	if (!d->eff || svc >= d->eff->n_svcs || !d->conf->services[svc].quorum)
 		return false;
-	*lost = d->eff->quorum_lost[svc];
+	*lost = d->eff->svc[svc].quorum_lost;
 	*alive = eff_alive(d, svc);
 	return true;
 }
 
-/* Recompute one server's weight; a change goes to the writer. */
+static void
+eff_write(struct lvsd *d, size_t svc, size_t slot, uint32_t w)
+{
+	int r;
+
+	if (d->ipvs && (r = writer_set_weight(d->ipvs, svc, slot, w)) < 0)
+		log_err("destination %zu of service %s: cannot queue %s %u: %s", slot,
+			d->conf->services[svc].name, w == TABLE_ABSENT ? "its removal" : "weight",
+			w == TABLE_ABSENT ? 0 : w, strerror(-r));
+}
+
+/* "198.51.100.11:80", "[2001:db8::11]:80", the address alone for port 0 */
+static const char *
+eff_name(const struct conf_addr *addr, uint16_t port, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	conf_addr_str(addr, a, sizeof(a));
+	if (!port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, addr->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/* Some real server of svc takes new connections. */
+static bool
+eff_any_takes(const struct lvsd *d, size_t svc)
+{
+	for (size_t j = 0; j < d->conf->services[svc].n_rs; j++) {
+		const struct eff_view *v = &d->eff->rs[d->eff->base[svc] + j];
+
+		if (!v->removed && v->effective > 0)
+			return true;
+	}
+	return false;
+}
+
+/* The sorry server goes in when no real server of svc takes new
+ * connections (each is down, drained, removed or at weight 0) and out when
+ * one does; each change logged once.  write: tell the writer (not while a
+ * reload builds the state the next writer_apply reads). */
+static void
+eff_sorry(struct lvsd *d, size_t svc, bool write)
+{
+	const struct conf_service *s = &d->conf->services[svc];
+	struct eff_svc *sv = &d->eff->svc[svc];
+	char a[CONF_ADDRSTRLEN + 8];
+	bool on;
+
+	if (!s->has_sorry) {
+		sv->sorry = false;
+		return;
+	}
+	on = !eff_any_takes(d, svc);
+	if (on == sv->sorry)
+		return;
+	sv->sorry = on;
+	eff_name(&s->sorry.addr, s->sorry.port, a, sizeof(a));
+	if (on)
+		log_warn("service %s: sorry server %s in: no real server takes connections",
+			 s->name, a);
+	else
+		log_notice("service %s: sorry server %s out: a real server takes connections",
+			   s->name, a);
+	if (write)
+		eff_write(d, svc, s->n_rs, on ? s->sorry.weight : TABLE_ABSENT);
+}
+
+static bool
+eff_removed(const struct lvsd *d, size_t svc, size_t rs, const struct eff_view *v)
+{
+	return v->health == EFF_HEALTH_DOWN &&
+	       d->conf->services[svc].rs[rs].on_down == CONF_ON_DOWN_REMOVE;
+}
+
+/* Recompute one server's weight and whether it is removed; a change goes
+ * to the writer, and may take the sorry server in or out. */
 static void
 eff_update(struct lvsd *d, size_t svc, size_t rs, struct eff_view *v)
 {
 	uint32_t w = eff_compute(v);
-	int r;
+	bool removed = eff_removed(d, svc, rs, v);
+	char a[CONF_ADDRSTRLEN + 8];
 
-	if (w == v->effective)
+	if (w == v->effective && removed == v->removed)
 		return;
+	if (removed != v->removed)
+		log_info("rs %s in %s: %s the IPVS table (on_down: remove)",
+			 eff_name(&d->conf->services[svc].rs[rs].addr,
+				  d->conf->services[svc].rs[rs].port, a, sizeof(a)),
+			 d->conf->services[svc].name, removed ? "removed from" : "back in");
 	v->effective = w;
-	if (d->ipvs && (r = writer_set_weight(d->ipvs, svc, rs, w)) < 0)
-		log_err("rs %zu of service %s: cannot queue weight %u: %s", rs,
-			d->conf->services[svc].name, w, strerror(-r));
+	v->removed = removed;
+	eff_write(d, svc, rs, removed ? TABLE_ABSENT : w);
+	eff_sorry(d, svc, true);
 }
 
 static void eff_ramp_arm(struct lvsd *d);
@@ -244,7 +375,18 @@ int
 eff_init(struct lvsd *d)
 {
 	d->eff = eff_build(d->conf);
-	return d->eff ? 0 : -ENOMEM;
+	if (!d->eff)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->conf->n_services; i++)
+		eff_sorry(d, i, false); /* the first writer_apply reads it */
+	return 0;
+}
+
+void
+eff_settle(struct lvsd *d)
+{
+	for (size_t i = 0; d->eff && i < d->conf->n_services; i++)
+		eff_quorum(d, i);
 }
 
 void
@@ -255,15 +397,6 @@ eff_free(struct lvsd *d)
 }
 
 /* Carry the inputs of every server found in old (by IPVS key) to e. */
-static bool
-eff_unchecked(const struct conf *c, size_t svc, size_t rs)
-{
-	const struct conf_service *s = &c->services[svc];
-	const struct conf_check *k = s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
-
-	return k->type == CONF_CHECK_NONE;
-}
-
 static int
 eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct conf *old)
 {
@@ -314,16 +447,22 @@ eff_reload(struct lvsd *d, const struct conf *old)
 	if (d->eff && (r = eff_carry(e, d->eff, d->conf, old)) < 0)
 		log_warn("reload: cannot carry weights and overrides to the new generation: %s",
 			 strerror(-r));
-	for (size_t i = 0; i < e->n; i++)
-		e->rs[i].effective = eff_compute(&e->rs[i]);
 	for (size_t i = 0; d->eff && i < d->conf->n_services; i++)
 		for (size_t j = 0; j < old->n_services && j < d->eff->n_svcs; j++)
 			if (!strcmp(d->conf->services[i].name, old->services[j].name))
-				e->quorum_lost[i] = d->eff->quorum_lost[j];
+				e->svc[i] = d->eff->svc[j];
 	eff_destroy(d->eff);
 	d->eff = e;
-	for (size_t i = 0; i < d->conf->n_services; i++)
-		eff_quorum(d, i);
+	for (size_t i = 0; i < d->conf->n_services; i++) {
+		for (size_t j = 0; j < d->conf->services[i].n_rs; j++) {
+			struct eff_view *v = &e->rs[e->base[i] + j];
+
+			v->effective = eff_compute(v);
+			v->removed = eff_removed(d, i, j, v);
+		}
+		eff_sorry(d, i, false); /* writer_apply reads it next */
+	}
+	eff_settle(d);
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rs[i].ramp_ms) {
 			eff_ramp_arm(d);
@@ -415,9 +554,24 @@ eff_override(struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t weight, bool cl
 uint32_t
 eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight)
 {
-	const struct eff_view *v = eff_at(arg, svc, rs);
+	const struct lvsd *d = arg;
+	const struct eff_view *v = eff_at(d, svc, rs);
 
-	return v ? v->effective : static_weight;
+	if (d->eff && svc < d->eff->n_svcs && svc < d->conf->n_services &&
+	    rs == d->conf->services[svc].n_rs)
+		return d->eff->svc[svc].sorry ? static_weight : TABLE_ABSENT;
+	if (!v)
+		return static_weight;
+	return v->removed ? TABLE_ABSENT : v->effective;
+}
+
+bool
+eff_sorry_get(const struct lvsd *d, size_t svc, bool *active)
+{
+	if (!d->eff || svc >= d->eff->n_svcs || !d->conf->services[svc].has_sorry)
+		return false;
+	*active = d->eff->svc[svc].sorry;
+	return true;
 }
 
 bool

@@ -46,6 +46,7 @@ struct eff_view {
 	struct timespec ramp_from;
 	uint32_t ramp_ms;
 	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
+	bool removed; /* down with on_down: remove: not in the IPVS table */
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -74,6 +75,12 @@ bool eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hyster
 /* For status: the service has a quorum; *lost and *alive say how it stands. */
 bool eff_quorum_get(const struct lvsd *d, size_t svc, bool *lost, uint64_t *alive);
 
+/* For status: the service has a sorry server; *active: it is in. */
+bool eff_sorry_get(const struct lvsd *d, size_t svc, bool *active);
+/* Quorums (and their hooks) of every service, for a state known without
+ * any check result (at start, once scripts can run). */
+void eff_settle(struct lvsd *d);
+
 /* lvsctl drain / undrain.  0 or -EINVAL (no such server). */
 int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);
 
@@ -81,7 +88,9 @@ int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);
  * true while some still ramp. */
 bool eff_ramp_tick(struct lvsd *d);
 
-/* For writer_apply (table_weight_fn with arg = the struct lvsd). */
+/* For writer_apply (table_weight_fn with arg = the struct lvsd): the
+ * effective weight, TABLE_ABSENT for a removed server; the sorry server's
+ * slot (rs == n_rs) is its weight while it is in, else TABLE_ABSENT. */
 uint32_t eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weight);
 /* false when (svc, rs) is out of range. */
 bool eff_get(const struct lvsd *d, size_t svc, size_t rs, struct eff_view *out);

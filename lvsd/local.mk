@@ -9,7 +9,7 @@ lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c 
 	lvsd/writer_dump.c lvsd/effective.c lvsd/effective.h \
 	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h lvsd/chkscript.c \
 	lvsd/script.c lvsd/script.h lvsd/track.c lvsd/track_calc.c lvsd/track.h lvsd/notify.c \
-	lvsd/feedback.c lvsd/feedback.h
+	lvsd/feedback.c lvsd/feedback.h lvsd/quorum.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
@@ -47,7 +47,7 @@ check_PROGRAMS += tests/unit/test_results
 TESTS += tests/unit/test_results
 UNIT_TESTS += tests/unit/test_results
 tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/drill.c \
-	lvsd/notify.c lvsd/script.c lvsd/feedback.c lvsd/json.c \
+	lvsd/notify.c lvsd/script.c lvsd/feedback.c lvsd/json.c lvsd/quorum.c \
 	lvsd/effective.c lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)

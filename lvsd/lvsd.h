@@ -140,6 +140,11 @@ void notify_transition(struct lvsd *d, const struct ipc_vrrp_state *v);
 int notify_reset(struct lvsd *d);
 void notify_free(struct lvsd *d);
 
+/* quorum.c: the quorum hooks of services */
+/* Service svc's quorum is held (up) or lost: run its quorum_up or
+ * quorum_down command; first: its first state known since start. */
+void quorum_hook(struct lvsd *d, size_t svc, bool up, bool first);
+
 /* chkscript.c: health checks of type script, run by the parent */
 struct chkscript;
 /* (Re)start them for the running generation: 0 or -ENOMEM. */

@@ -364,6 +364,7 @@ lvsd_run(struct lvsd *d)
 		log_err("cannot start the script checks: out of memory");
 		return 1;
 	}
+	eff_settle(d); /* quorums known without a check result, now that hooks can run */
 	lvsd_apply(d);
 	r = proc_init(d);
 	if (r < 0) {

@@ -296,7 +296,7 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 			if (!eff_get(d, i, k, &v))
 				continue;
 			evbuffer_add_printf(
-			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s\n", s->name,
+			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s%s\n", s->name,
 			    status_rs_name(s, &s->rs[k], n, sizeof(n)),
 			    conf_check_type_name(status_check(s, k)->type),
 			    status_health_name(v.health),
@@ -304,11 +304,57 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 				? "-"
 				: status_duration(lvsd_since(&v.health_since), t, sizeof(t)),
 			    v.effective, v.static_weight,
-			    v.drained	     ? "drained by the operator"
-			    : v.check_reason ? lvsd_check_reason(v.check_reason, v.check_code, why,
-								 sizeof(why))
-					     : "-");
+			    v.drained ? "drained by the operator"
+			    : v.check_reason
+				? lvsd_check_reason(v.check_reason, v.check_code, why, sizeof(why))
+				: "-",
+			    v.removed ? " (removed from the table)" : "");
 		}
+}
+
+/* "198.51.100.99:80" of a service's sorry server */
+static const char *
+status_sorry_name(const struct conf_service *s, char *buf, size_t len)
+{
+	struct conf_rs so = {.addr = s->sorry.addr, .port = s->sorry.port};
+
+	return status_rs_name(s, &so, buf, len);
+}
+
+/* Services with a sorry server: whether it is in. */
+static void
+status_text_sorry(const struct lvsd *d, struct evbuffer *out)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	bool on;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_sorry_get(d, i, &on))
+			evbuffer_add_printf(out, "  sorry server of %s: %s %s\n",
+					    c->services[i].name,
+					    status_sorry_name(&c->services[i], n, sizeof(n)),
+					    on ? "in (no real server takes connections)" : "out");
+}
+
+static void
+status_json_sorry(const struct lvsd *d, struct json *j)
+{
+	const struct conf *c = d->conf;
+	char n[CONF_ADDRSTRLEN + 16];
+	bool on;
+
+	json_array_begin(j, "sorry_servers");
+	for (size_t i = 0; i < c->n_services; i++)
+		if (eff_sorry_get(d, i, &on)) {
+			json_object_begin(j, NULL);
+			json_string(j, "service", c->services[i].name);
+			json_string(j, "server", status_sorry_name(&c->services[i], n, sizeof(n)));
+			json_bool(j, "active", on);
+			json_uint(j, "weight", c->services[i].sorry.weight);
+			json_object_end(j);
+		}
+	json_array_end(j);
 }
 
 /* Services with a quorum: whether they hold it. */
@@ -378,6 +424,7 @@ status_json_rs(const struct lvsd *d, struct json *j)
 				json_null(j, "last_result");
 			json_uint(j, "results_in_a_row", v.check_count);
 			json_bool(j, "drained", v.drained);
+			json_bool(j, "removed", v.removed);
 			json_uint(j, "weight", v.static_weight);
 			json_uint(j, "effective_weight", v.effective);
 			json_object_end(j);
@@ -418,6 +465,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	status_text_vrrp(d, out);
 	status_text_rs(d, out);
 	status_text_quorum(d, out);
+	status_text_sorry(d, out);
 }
 
 static void
@@ -547,5 +595,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	status_json_overrides(d, &j);
 	status_json_rs(d, &j);
 	status_json_quorum(d, &j);
+	status_json_sorry(d, &j);
 	json_object_end(&j);
 }

@@ -126,28 +126,49 @@ tun_from_conf(const struct conf_service *s, struct ipvs_dest *d)
 }
 
 /* Like ipvsadm, DR and TUN destinations take the service's port. */
-int
-table_dest(const struct conf_service *s, const struct ipvs_service *svc, const struct conf_rs *rs,
-	   uint32_t weight, struct ipvs_dest *out)
+static int
+table_dest_fwd(const struct conf_service *s, const struct ipvs_service *svc, enum conf_fwd fwd,
+	       const struct conf_addr *addr, uint16_t port, uint32_t weight, struct ipvs_dest *out)
 {
 	struct ipvs_dest d = {0};
 	int r;
 
-	d.af = (uint16_t)rs->addr.family;
+	d.af = (uint16_t)addr->family;
 	if (d.af != AF_INET && d.af != AF_INET6)
 		return -EINVAL;
-	if (d.af != svc->af && s->forwarding != CONF_FWD_TUNNEL)
+	if (d.af != svc->af && fwd != CONF_FWD_TUNNEL)
 		return -EINVAL;
-	copy_addr(&d.addr, &rs->addr);
-	d.fwd = fwd_of(s->forwarding);
-	d.port = d.fwd == IP_VS_CONN_F_MASQ && rs->port ? rs->port : svc->port;
+	copy_addr(&d.addr, addr);
+	d.fwd = fwd_of(fwd);
+	d.port = d.fwd == IP_VS_CONN_F_MASQ && port ? port : svc->port;
 	if (d.fwd == IP_VS_CONN_F_TUNNEL && (r = tun_from_conf(s, &d)) < 0)
 		return r;
-	d.weight = weight > 65535 ? 65535 : weight;
-	d.u_threshold = rs->u_threshold;
-	d.l_threshold = rs->l_threshold;
+	d.weight = weight > 65535 && weight != TABLE_ABSENT ? 65535 : weight;
 	*out = d;
 	return 0;
+}
+
+int
+table_dest(const struct conf_service *s, const struct ipvs_service *svc, const struct conf_rs *rs,
+	   uint32_t weight, struct ipvs_dest *out)
+{
+	int r = table_dest_fwd(s, svc, s->forwarding, &rs->addr, rs->port, weight, out);
+
+	if (r == 0) {
+		out->u_threshold = rs->u_threshold;
+		out->l_threshold = rs->l_threshold;
+	}
+	return r;
+}
+
+int
+table_sorry(const struct conf_service *s, const struct ipvs_service *svc, uint32_t weight,
+	    struct ipvs_dest *out)
+{
+	if (!s->has_sorry)
+		return -EINVAL;
+	return table_dest_fwd(s, svc, s->sorry.forwarding, &s->sorry.addr, s->sorry.port, weight,
+			      out);
 }
 
 static int
@@ -156,19 +177,27 @@ svc_from_conf(const struct conf *c, size_t i, table_weight_fn fn, void *arg,
 {
 	const struct conf_service *s = &c->services[i];
 	int r = table_service(s, &out->svc);
+	size_t n = s->n_rs + s->has_sorry;
+	uint32_t w;
 
 	if (r < 0)
 		return r;
-	if (s->n_rs && !(out->dests = calloc(s->n_rs, sizeof(*out->dests))))
+	if (n && !(out->dests = calloc(n, sizeof(*out->dests))))
 		return -ENOMEM;
 	for (size_t j = 0; j < s->n_rs; j++) {
 		const struct conf_rs *rs = &s->rs[j];
-		uint32_t w = fn ? fn(arg, i, j, rs->weight) : rs->weight;
 
+		w = fn ? fn(arg, i, j, rs->weight) : rs->weight;
 		if ((r = table_dest(s, &out->svc, rs, w, &out->dests[j])) < 0)
 			return r;
 		out->n_dests++;
 	}
+	if (!s->has_sorry)
+		return 0;
+	w = fn ? fn(arg, i, s->n_rs, s->sorry.weight) : TABLE_ABSENT;
+	if ((r = table_sorry(s, &out->svc, w, &out->dests[s->n_rs])) < 0)
+		return r;
+	out->n_dests++;
 	return 0;
 }
 
@@ -214,8 +243,46 @@ table_from_conf_w(const struct conf *c, table_weight_fn fn, void *arg, struct ip
 	return 0;
 }
 
+/* One service of t without its absent slots. */
+static int
+table_present_svc(const struct ipvs_table_svc *s, struct ipvs_table_svc *out)
+{
+	out->svc = s->svc;
+	if (s->n_dests && !(out->dests = calloc(s->n_dests, sizeof(*out->dests))))
+		return -ENOMEM;
+	for (size_t j = 0; j < s->n_dests; j++)
+		if (s->dests[j].weight != TABLE_ABSENT)
+			out->dests[out->n_dests++] = s->dests[j];
+	return 0;
+}
+
+int
+table_present(const struct ipvs_table *t, struct ipvs_table *out)
+{
+	struct ipvs_table p = {0};
+	int r = 0;
+
+	if (t->n && !(p.svcs = calloc(t->n, sizeof(*p.svcs))))
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n && r == 0; i++, p.n++)
+		r = table_present_svc(&t->svcs[i], &p.svcs[i]);
+	if (r < 0) {
+		ipvs_table_free(&p);
+		return r;
+	}
+	*out = p;
+	return 0;
+}
+
 int
 table_from_conf(const struct conf *c, struct ipvs_table *out)
 {
-	return table_from_conf_w(c, NULL, NULL, out);
+	struct ipvs_table t;
+	int r = table_from_conf_w(c, NULL, NULL, &t);
+
+	if (r < 0)
+		return r;
+	r = table_present(&t, out);
+	ipvs_table_free(&t);
+	return r;
 }

@@ -7,21 +7,39 @@
 #include "lvsd/conf/conf.h"
 #include "lvsd/ipvs/ipvs_table.h"
 
-/* Effective weight of real server rs_idx of service svc_idx (indices into
- * conf.services and its rs array), given its static weight: the parent
- * returns 0 while it is down or drained, else the proposed weight. */
+/* A weight that keeps a destination out of the kernel's table: a real
+ * server removed while down (on_down: remove), a sorry server while the
+ * service has servers that take connections. */
+#define TABLE_ABSENT UINT32_MAX
+
+/* Effective weight of destination slot rs_idx of service svc_idx (indices
+ * into conf.services and its rs array; rs_idx == n_rs is the service's
+ * sorry server), given its static weight: the parent returns 0 while a
+ * server is down or drained, TABLE_ABSENT to leave it out, else the
+ * proposed weight. */
 typedef uint32_t (*table_weight_fn)(void *arg, size_t svc_idx, size_t rs_idx,
 				    uint32_t static_weight);
 
-/* Desired table from a configuration with static weights. */
+/* What the kernel gets with every server up: static weights, no sorry
+ * servers. */
 int table_from_conf(const struct conf *c, struct ipvs_table *out);
-/* The same with weights from fn (NULL: static weights). */
+/* Every destination slot, weights from fn: per service its real servers
+ * in order, then its sorry server when it has one.  Slots fn leaves out
+ * carry the weight TABLE_ABSENT.  fn NULL: static weights, sorry servers
+ * absent. */
 int table_from_conf_w(const struct conf *c, table_weight_fn fn, void *arg,
 		      struct ipvs_table *out);
+/* The table the kernel should have: t without its TABLE_ABSENT slots.
+ * 0 or -ENOMEM. */
+int table_present(const struct ipvs_table *t, struct ipvs_table *out);
 /* The ipvs_service of one configured service (key and options, no dests). */
 int table_service(const struct conf_service *s, struct ipvs_service *out);
-/* The destination of real server rs of service s, with the given weight. */
+/* The destination of real server rs of service s, with the given weight
+ * (TABLE_ABSENT kept as it is). */
 int table_dest(const struct conf_service *s, const struct ipvs_service *svc,
 	       const struct conf_rs *rs, uint32_t weight, struct ipvs_dest *out);
+/* The destination of s's sorry server. */
+int table_sorry(const struct conf_service *s, const struct ipvs_service *svc, uint32_t weight,
+		struct ipvs_dest *out);
 
 #endif

@@ -107,6 +107,26 @@ queue_drop(struct writer *w)
 	w->qh = w->qn = 0;
 }
 
+/* The kernel has what the slot wants: its weight, or no destination. */
+static bool
+writer_dest_agrees(const struct writer_dest *d)
+{
+	return d->absent ? !d->in_kernel : d->in_kernel && d->acked == d->want;
+}
+
+/* The destination slot of the generation an operation names, or NULL. */
+static struct writer_dest *
+writer_dest_of(struct writer *w, const struct ipvs_op *op, size_t *si, size_t *ri)
+{
+	if (op->cmd != IPVS_CMD_NEW_DEST && op->cmd != IPVS_CMD_SET_DEST &&
+	    op->cmd != IPVS_CMD_DEL_DEST)
+		return NULL;
+	if (!w->have_want || !ipvs_index_svc(&w->wx, &op->svc, si) ||
+	    !ipvs_index_dest(&w->wx, *si, &op->dest, ri))
+		return NULL;
+	return &w->dst[ipvs_index_flat(&w->wx, *si, *ri)];
+}
+
 /* Queue the current want of destination (si, ri). */
 static int
 queue_weight(struct writer *w, size_t si, size_t ri)
@@ -129,15 +149,21 @@ writer_set_weight(struct writer *w, size_t svc_idx, size_t rs_idx, uint32_t weig
 {
 	struct writer_dest *d;
 
+	bool absent = weight == TABLE_ABSENT, back;
+
 	if (!w->have_want || svc_idx >= w->want.n || rs_idx >= w->want.svcs[svc_idx].n_dests)
 		return -EINVAL;
-	if (weight > 65535)
+	if (weight > 65535 && !absent)
 		return -ERANGE;
 	d = &w->dst[ipvs_index_flat(&w->wx, svc_idx, rs_idx)];
-	d->want = weight;
+	back = d->absent && !absent;
+	d->want = absent ? 0 : weight;
+	d->absent = absent;
 	w->want.svcs[svc_idx].dests[rs_idx].weight = weight; /* what a reconcile wants */
-	if (d->queued || !d->in_kernel || d->acked == weight)
+	if (d->queued || d->busy || writer_dest_agrees(d))
 		return 0; /* coalesced; or the reconcile's ack queues it (ack_dest) */
+	if (!d->in_kernel && !back)
+		return 0; /* the next reconcile adds it (or the kernel refused it) */
 	return queue_weight(w, svc_idx, rs_idx);
 }
 
@@ -225,6 +251,7 @@ writer_fill_state(struct writer *w, const struct ipvs_index *hx)
 
 			d->in_kernel = k != NULL;
 			d->acked = k ? k->weight : 0;
+			d->busy = false;
 		}
 	}
 }
@@ -247,6 +274,17 @@ writer_own_want(struct writer *w)
 	writer_save_owned(w);
 }
 
+/* Destinations wanted in the kernel (slots not absent). */
+static size_t
+writer_n_present(const struct writer *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; w->have_want && i < w->wx.n_dests; i++)
+		n += !w->dst[i].absent;
+	return n;
+}
+
 static void
 writer_round_end(struct writer *w)
 {
@@ -264,7 +302,7 @@ writer_round_end(struct writer *w)
 	w->st.applies++;
 	/* changes = operations the kernel accepted, as lvsctl status counts them */
 	log_info("ipvs: %zu services, %zu destinations; %u changes, %u refused", w->want.n,
-		 w->wx.n_dests, rd->ops, rd->refused);
+		 writer_n_present(w), rd->ops, rd->refused);
 }
 
 static int
@@ -273,8 +311,13 @@ writer_queue_ops(struct writer *w, const struct ipvs_ops *ops, bool resync,
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		struct writer_item it = {.op = ops->ops[i], .dest = SIZE_MAX};
+		struct writer_dest *d;
+		size_t si, ri;
 		int r;
 
+		/* weight changes wait for it: its ack queues them (ack_dest) */
+		if ((d = writer_dest_of(w, &it.op, &si, &ri)))
+			d->busy = true;
 		if (resync && i < WRITER_REPAIRS_LOGGED)
 			writer_log_repair(&ops->ops[i], hx);
 		if ((r = queue_push(w, &it)) < 0)
@@ -292,7 +335,7 @@ writer_queue_ops(struct writer *w, const struct ipvs_ops *ops, bool resync,
 static void
 writer_reconcile(struct writer *w)
 {
-	struct ipvs_table *have = &w->dump.have;
+	struct ipvs_table *have = &w->dump.have, present = {0};
 	struct ipvs_index hx = {0};
 	struct ipvs_ops ops = {0};
 	bool resync = w->reconciled && !w->reconcile_due;
@@ -306,7 +349,11 @@ writer_reconcile(struct writer *w)
 	w->st.last_dump_s = (double)(t1.tv_sec - w->dump.t0.tv_sec) +
 			    (double)(t1.tv_nsec - w->dump.t0.tv_nsec) / 1e9;
 	writer_load_owned(w);
-	r = ipvs_table_diff(&w->want, w->have_owned ? &w->owned : NULL, have, &ops);
+	/* destinations wanted out (removed while down, idle sorry servers)
+	 * are not in it: the diff deletes them, a resync never puts them back */
+	r = table_present(&w->want, &present);
+	if (r == 0)
+		r = ipvs_table_diff(&present, w->have_owned ? &w->owned : NULL, have, &ops);
 	if (r == 0)
 		r = ipvs_index_build(&hx, have);
 	if (r == 0) {
@@ -339,6 +386,7 @@ writer_reconcile(struct writer *w)
 	}
 	ipvs_index_free(&hx);
 	ipvs_ops_free(&ops);
+	ipvs_table_free(&present);
 	writer_dump_free(w);
 }
 
@@ -378,8 +426,12 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < t.n; i++)
-		for (size_t j = 0; j < t.svcs[i].n_dests; j++)
-			w->dst[ipvs_index_flat(&w->wx, i, j)].want = t.svcs[i].dests[j].weight;
+		for (size_t j = 0; j < t.svcs[i].n_dests; j++) {
+			struct writer_dest *d = &w->dst[ipvs_index_flat(&w->wx, i, j)];
+
+			d->absent = t.svcs[i].dests[j].weight == TABLE_ABSENT;
+			d->want = d->absent ? 0 : t.svcs[i].dests[j].weight;
+		}
 	snprintf(w->sync_if, sizeof(w->sync_if), "%s", c->global.sync_interface);
 	w->sync_id = c->global.sync_id;
 	w->sloppy_tcp = c->global.sloppy_tcp;
@@ -400,19 +452,36 @@ writer_apply(struct writer *w, const struct conf *c, table_weight_fn fn, void *a
 
 /* ---------------------------------------------------------------- batches */
 
+/* The kernel answered an operation on a destination (added, set or
+ * deleted it when gone is true): what changed meanwhile is queued now. */
 static void
-ack_dest(struct writer *w, const struct ipvs_op *op)
+ack_dest(struct writer *w, const struct ipvs_op *op, bool gone)
 {
 	struct writer_dest *d;
 	size_t si, ri;
 
-	if (!ipvs_index_svc(&w->wx, &op->svc, &si) || !ipvs_index_dest(&w->wx, si, &op->dest, &ri))
+	if (!(d = writer_dest_of(w, op, &si, &ri)))
 		return; /* not of this generation */
-	d = &w->dst[ipvs_index_flat(&w->wx, si, ri)];
-	d->in_kernel = true;
-	d->acked = op->dest.weight;
-	if (d->want != d->acked && !d->queued && queue_weight(w, si, ri) < 0)
+	d->busy = false;
+	d->in_kernel = !gone;
+	d->acked = gone ? 0 : op->dest.weight;
+	if (!d->queued && !writer_dest_agrees(d) && queue_weight(w, si, ri) < 0)
 		log_err("ipvs: out of memory queueing a weight change");
+}
+
+/* A refused operation on a destination is not tried again until the next
+ * reconcile; one deleting what is not there says it is gone. */
+static void
+ack_dest_refused(struct writer *w, const struct ipvs_op *op)
+{
+	struct writer_dest *d;
+	size_t si, ri;
+
+	if (!(d = writer_dest_of(w, op, &si, &ri)))
+		return;
+	d->busy = false;
+	if (op->cmd == IPVS_CMD_DEL_DEST && op->err == -ENOENT)
+		d->in_kernel = false;
 }
 
 /* One answered request: what the kernel has now. */
@@ -423,6 +492,7 @@ ack_one(struct writer *w, const struct ipvs_op *op)
 
 	if (op->err) {
 		writer_log_refusal(w, op);
+		ack_dest_refused(w, op);
 		if (op->cmd == IPVS_CMD_NEW_SERVICE && ipvs_index_svc(&w->wx, &op->svc, &si))
 			w->svc_refused[si] = true;
 		/* a service whose deletion the kernel refused is still lvsd's */
@@ -442,7 +512,10 @@ ack_one(struct writer *w, const struct ipvs_op *op)
 		break;
 	case IPVS_CMD_NEW_DEST:
 	case IPVS_CMD_SET_DEST:
-		ack_dest(w, op);
+		ack_dest(w, op, false);
+		break;
+	case IPVS_CMD_DEL_DEST:
+		ack_dest(w, op, true);
 		break;
 	default:
 		break;
@@ -471,7 +544,8 @@ writer_batch_done(struct writer *w)
 }
 
 /* Take the next batch from the queue and send it without waiting.  Weight
- * items send the latest wanted weight, or nothing when the kernel has it. */
+ * items send the latest want, or nothing when the kernel has it: the
+ * weight (SET_DEST), the destination back (NEW_DEST) or away (DEL_DEST). */
 static void
 writer_send(struct writer *w)
 {
@@ -484,10 +558,13 @@ writer_send(struct writer *w)
 		if (it->weight) {
 			struct writer_dest *d = &w->dst[it->dest];
 
-			if (!d->in_kernel || d->acked == d->want) {
+			if (d->busy || writer_dest_agrees(d)) {
 				d->queued = false;
 				continue;
 			}
+			it->op.cmd = d->absent	    ? IPVS_CMD_DEL_DEST
+				     : d->in_kernel ? IPVS_CMD_SET_DEST
+						    : IPVS_CMD_NEW_DEST;
 			it->op.dest.weight = d->want;
 		}
 		w->bop[k] = it->op;
@@ -628,13 +705,18 @@ writer_stats(const struct writer *w, struct writer_stats *out)
 	*out = w->st;
 	out->available = w->nl != NULL;
 	out->services = w->have_want ? w->want.n : 0;
-	out->dests = w->have_want ? w->wx.n_dests : 0;
+	out->dests = 0;
 	out->services_accepted = out->dests_accepted = out->dests_weight_ok = 0;
 	for (size_t i = 0; i < out->services; i++)
 		out->services_accepted += w->svc_in[i];
-	for (size_t i = 0; i < out->dests; i++) {
-		out->dests_accepted += w->dst[i].in_kernel;
-		out->dests_weight_ok += w->dst[i].in_kernel && w->dst[i].acked == w->dst[i].want;
+	for (size_t i = 0; w->have_want && i < w->wx.n_dests; i++) {
+		const struct writer_dest *d = &w->dst[i];
+
+		if (d->absent)
+			continue; /* wanted out of the kernel: not counted */
+		out->dests++;
+		out->dests_accepted += d->in_kernel;
+		out->dests_weight_ok += d->in_kernel && d->acked == d->want;
 	}
 	out->pending = w->qn - w->qh;
 	out->in_flight = w->in_flight ? w->b.pending : 0;

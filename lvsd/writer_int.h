@@ -16,16 +16,20 @@
 #define WRITER_RETRY_S 2	 /* no IPVS in the kernel: try again this often */
 #define WRITER_REPAIRS_LOGGED 20 /* per resync, one line each; then a count */
 
-/* One destination of the running generation, in configuration order. */
+/* One destination slot of the running generation, in configuration order
+ * (table_from_conf_w's slots: real servers, then the sorry server). */
 struct writer_dest {
-	uint32_t want;	/* the weight to have */
+	uint32_t want;	/* the weight to have (when not absent) */
 	uint32_t acked; /* the weight the kernel accepted (when in_kernel) */
+	bool absent;	/* wanted out of the kernel's table */
 	bool in_kernel; /* with the wanted options */
 	bool queued;	/* a weight item for it waits in the queue */
+	bool busy;	/* a reconcile's operation on it is queued or in flight */
 };
 
-/* One queued change: a weight for a destination (the latest want is sent)
- * or an operation of a reconcile. */
+/* One queued change: a weight for a destination (the latest want is sent:
+ * SET_DEST, or NEW_DEST / DEL_DEST when it comes back or goes away) or an
+ * operation of a reconcile. */
 struct writer_item {
 	struct ipvs_op op;
 	size_t dest; /* weight items: the flat destination number */
@@ -73,7 +77,7 @@ struct writer {
 	bool said_unsaved; /* the record could not be written */
 	/* the generation */
 	bool have_want;
-	struct ipvs_table want;
+	struct ipvs_table want; /* every slot; absent ones weigh TABLE_ABSENT */
 	struct ipvs_index wx;
 	struct writer_dest *dst; /* wx.n_dests of them */
 	bool *svc_in;		 /* per want service: in the kernel */

@@ -54,6 +54,9 @@ enum conf_check_type { CONF_CHECK_NONE, CONF_CHECK_TCP, CONF_CHECK_HTTP, CONF_CH
 enum conf_policy { CONF_POLICY_STATIC, CONF_POLICY_PAPER1, CONF_POLICY_PAPER2,
 		   CONF_POLICY_DAMPED };
 enum conf_key_type { CONF_KEY_ED25519, CONF_KEY_HMAC };
+/* What a real server whose check says down becomes: a destination at
+ * weight 0 (inhibit: its connections drain) or no destination (remove). */
+enum conf_on_down { CONF_ON_DOWN_INHIBIT, CONF_ON_DOWN_REMOVE };
 
 struct conf_global {
 	char director_id[CONF_NAME_MAX];   /* default: the host name */
@@ -216,6 +219,7 @@ struct conf_rs {
 	int key2;                   /* a second one while keys rotate, -1 when none */
 	bool has_check;             /* check overrides the service's */
 	struct conf_check check;
+	enum conf_on_down on_down; /* default: the service's */
 	struct conf_pos pos;
 	struct conf_pos key_pos;    /* where agent_key was written */
 };
@@ -226,6 +230,16 @@ enum {
 	CONF_SCHED_FLAG_1 = 1,
 	CONF_SCHED_FLAG_2 = 2,
 	CONF_SCHED_FLAG_3 = 4,
+};
+
+/* The destination a service gets while none of its real servers takes
+ * new connections (keepalived's sorry_server).  Not health-checked. */
+struct conf_sorry {
+	struct conf_addr addr;
+	uint16_t port;		  /* the port IPVS uses, as conf_rs.port */
+	enum conf_fwd forwarding; /* default: the service's */
+	uint32_t weight;	  /* 1..65535; default 1 */
+	struct conf_pos pos;
 };
 
 struct conf_service {
@@ -256,6 +270,13 @@ struct conf_service {
 	 * quorum_hysteresis to lose it; 0: none */
 	uint32_t quorum;
 	uint32_t quorum_hysteresis;
+	/* run by the parent (as global.script_user) when the quorum is
+	 * regained / lost, and once when it is first known; "" when unset */
+	char quorum_up[CONF_PATH_MAX];
+	char quorum_down[CONF_PATH_MAX];
+	enum conf_on_down on_down; /* default inhibit */
+	bool has_sorry;
+	struct conf_sorry sorry;
 };
 
 struct conf {
@@ -310,6 +331,7 @@ const char *conf_check_type_name(enum conf_check_type t);
 const char *conf_tun_name(enum conf_tun t);
 const char *conf_tun_csum_name(enum conf_tun_csum c);
 const char *conf_key_type_name(enum conf_key_type t);
+const char *conf_on_down_name(enum conf_on_down o);
 /* True when a and b are the same address (family and bytes; prefix ignored). */
 bool conf_addr_same(const struct conf_addr *a, const struct conf_addr *b);
 

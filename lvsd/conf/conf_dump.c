@@ -295,6 +295,39 @@ dump_rs(const struct conf *c, const struct conf_rs *rs, FILE *f)
 		dump_check(&rs->check, 8, f);
 }
 
+/* A real server's on_down when it is not its service's (it inherits). */
+static void
+dump_rs_on_down(const struct conf_service *s, const struct conf_rs *rs, FILE *f)
+{
+	if (rs->on_down != s->on_down)
+		fprintf(f, "        on_down: %s\n", conf_on_down_name(rs->on_down));
+}
+
+static void
+dump_sorry(const struct conf_sorry *so, FILE *f)
+{
+	char b[CONF_ADDRSTRLEN];
+
+	fprintf(f, "    sorry_server:\n      address: \"%s\"\n",
+		conf_addr_str(&so->addr, b, sizeof(b)));
+	if (so->port)
+		fprintf(f, "      port: %u\n", so->port);
+	fprintf(f, "      forwarding: %s\n      weight: %u\n", conf_fwd_name(so->forwarding),
+		so->weight);
+}
+
+static void
+dump_quorum(const struct conf_service *s, FILE *f)
+{
+	if (!s->quorum)
+		return;
+	fprintf(f, "    quorum: %u\n    quorum_hysteresis: %u\n", s->quorum, s->quorum_hysteresis);
+	if (s->quorum_up[0])
+		put_kv(f, 4, "quorum_up", s->quorum_up);
+	if (s->quorum_down[0])
+		put_kv(f, 4, "quorum_down", s->quorum_down);
+}
+
 static void
 dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 {
@@ -336,14 +369,17 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 	} else {
 		fputs("    persistence: false\n", f);
 	}
-	if (s->quorum)
-		fprintf(f, "    quorum: %u\n    quorum_hysteresis: %u\n", s->quorum,
-			s->quorum_hysteresis);
+	dump_quorum(s, f);
+	fprintf(f, "    on_down: %s\n", conf_on_down_name(s->on_down));
 	dump_check(&s->check, 4, f);
 	dump_policy(&s->policy, f);
 	fputs(s->n_rs ? "    real_servers:\n" : "    real_servers: []\n", f);
-	for (size_t i = 0; i < s->n_rs; i++)
+	for (size_t i = 0; i < s->n_rs; i++) {
 		dump_rs(c, &s->rs[i], f);
+		dump_rs_on_down(s, &s->rs[i], f);
+	}
+	if (s->has_sorry)
+		dump_sorry(&s->sorry, f);
 }
 
 int

@@ -150,6 +150,7 @@ extern const char *const conf_tun_csum_names[];
 extern const char *const conf_check_names[];
 extern const char *const conf_policy_names[];
 extern const char *const conf_keytype_names[];
+extern const char *const conf_on_down_names[];
 extern const char *const conf_schedulers[];
 
 #endif

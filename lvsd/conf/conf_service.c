@@ -276,6 +276,7 @@ static const struct conf_keydef rs_keys[] = {
     CONF_K("lower_threshold", CK_U32, struct conf_rs, l_threshold, 0, UINT32_MAX),
     CONF_KFN("agent_key", parse_agent_key),
     CONF_KFN("check", parse_rs_check),
+    CONF_KENUM("on_down", struct conf_rs, on_down, conf_on_down_names),
 };
 
 /* What one real server must agree on with its service. */
@@ -331,6 +332,7 @@ parse_rs_one(struct conf_ctx *x, yaml_node_t *v, struct conf_rs *rs)
 	rs->pos = conf_node_pos(v);
 	rs->weight = 1;
 	rs->key = rs->key2 = -1;
+	rs->on_down = x->svc->on_down;
 	if ((r = conf_walk(x, v, "a real server", rs_keys, N(rs_keys), rs, &m)) < 0)
 		return r;
 	if (!m.val[RS_ADDR])
@@ -357,6 +359,97 @@ parse_real_servers(struct conf_ctx *x, yaml_node_t *v, void *obj)
 		if ((r = parse_rs_one(x, conf_node(x, items[i]), &s->rs[i])) < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* the sorry server */
+
+static int
+parse_sorry_addr(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_sorry *so = obj;
+
+	return conf_get_addr(x, v, "address", false, &so->addr);
+}
+
+enum { SO_ADDR, SO_PORT, SO_FWD, SO_WEIGHT };
+static const struct conf_keydef sorry_keys[] = {
+    CONF_KFN("address", parse_sorry_addr),
+    CONF_K("port", CK_U16, struct conf_sorry, port, 1, 65535),
+    CONF_KENUM("forwarding", struct conf_sorry, forwarding, conf_fwd_names),
+    CONF_K("weight", CK_U32, struct conf_sorry, weight, 1, 65535),
+};
+
+/* The family and port rules of a real server, with the sorry server's
+ * own forwarding. */
+static int
+sorry_fits(struct conf_ctx *x, struct conf_map *m, struct conf_sorry *so)
+{
+	struct conf_service *s = x->svc;
+	int family = s->fwmark ? (s->n_rs ? s->rs[0].addr.family : 0) : s->addr.family;
+	char a[CONF_ADDRSTRLEN];
+
+	conf_addr_str(&so->addr, a, sizeof(a));
+	if (family && so->addr.family != family)
+		return conf_fail(x, m->val[SO_ADDR],
+				 "sorry_server %s is %s but the service%s is %s; forwarding "
+				 "cannot mix address families",
+				 a, so->addr.family == AF_INET ? "IPv4" : "IPv6",
+				 s->fwmark ? "'s first real server" : "",
+				 family == AF_INET ? "IPv4" : "IPv6");
+	if (s->fwmark && m->val[SO_PORT] && so->forwarding != CONF_FWD_NAT)
+		return conf_fail(x, m->key[SO_PORT],
+				 "the sorry_server of a fwmark service with %s forwarding takes "
+				 "no port: the kernel forwards the packet's own port",
+				 conf_fwd_name(so->forwarding));
+	if (!s->fwmark && m->val[SO_PORT] && so->port != s->port && so->forwarding != CONF_FWD_NAT)
+		return conf_fail(x, m->val[SO_PORT],
+				 "sorry_server port %u differs from the service port %u, which "
+				 "only nat forwarding can do (%s keeps the port)",
+				 so->port, s->port, conf_fwd_name(so->forwarding));
+	if (!m->val[SO_PORT])
+		so->port = s->fwmark ? 0 : s->port;
+	return 0;
+}
+
+/* The sorry server is a destination of its own: not one of the real
+ * servers (the kernel would see one destination twice). */
+static int
+sorry_unique(struct conf_ctx *x, yaml_node_t *v, const struct conf_sorry *so)
+{
+	const struct conf_service *s = x->svc;
+	char a[CONF_ADDRSTRLEN];
+
+	for (size_t i = 0; i < s->n_rs; i++)
+		if (conf_addr_same(&s->rs[i].addr, &so->addr) && s->rs[i].port == so->port)
+			return conf_fail(x, v,
+					 "sorry_server %s port %u is also a real server of this "
+					 "service (line %u); it must be another destination",
+					 conf_addr_str(&so->addr, a, sizeof(a)), so->port,
+					 s->rs[i].pos.line);
+	return 0;
+}
+
+static int
+parse_sorry(struct conf_ctx *x, yaml_node_t *v, void *obj)
+{
+	struct conf_service *s = obj;
+	struct conf_sorry *so = &s->sorry;
+	struct conf_map m;
+	int r;
+
+	if ((r = svc_shape(x)) < 0)
+		return r;
+	so->pos = conf_node_pos(v);
+	so->forwarding = s->forwarding;
+	so->weight = 1;
+	if ((r = conf_walk(x, v, "sorry_server", sorry_keys, N(sorry_keys), so, &m)) < 0)
+		return r;
+	if (!m.val[SO_ADDR])
+		return conf_fail(x, v, "sorry_server needs 'address'");
+	if ((r = sorry_fits(x, &m, so)) < 0 || (r = sorry_unique(x, m.val[SO_ADDR], so)) < 0)
+		return r;
+	s->has_sorry = true;
 	return 0;
 }
 
@@ -544,9 +637,13 @@ enum {
 	SV_PERSIST,
 	SV_CHECK,
 	SV_POLICY,
+	SV_ON_DOWN,
 	SV_RS,
+	SV_SORRY,
 	SV_QUORUM,
-	SV_QHYST,
+	SV_HYST,
+	SV_QUP,
+	SV_QDOWN,
 	SV_SCHEDFLAGS
 };
 static const struct conf_keydef svc_keys[] = {
@@ -563,11 +660,31 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KFN("persistence", parse_persistence),
     CONF_KFN("check", parse_svc_check),
     CONF_KFN("weight_policy", parse_policy),
+    /* before real_servers: they inherit it */
+    CONF_KENUM("on_down", struct conf_service, on_down, conf_on_down_names),
     CONF_KFN("real_servers", parse_real_servers),
+    /* after real_servers: it must differ from each */
+    CONF_KFN("sorry_server", parse_sorry),
     CONF_K("quorum", CK_U32, struct conf_service, quorum, 0, UINT32_MAX),
     CONF_K("quorum_hysteresis", CK_U32, struct conf_service, quorum_hysteresis, 0, UINT32_MAX),
+    CONF_KSTR("quorum_up", CK_PATH, struct conf_service, quorum_up),
+    CONF_KSTR("quorum_down", CK_PATH, struct conf_service, quorum_down),
     CONF_KFN("scheduler_flags", parse_sched_flags),
 };
+
+/* The hooks of a quorum need one. */
+static int
+svc_quorum(struct conf_ctx *x, struct conf_map *m, const struct conf_service *s)
+{
+	for (int i = SV_QUP; i <= SV_QDOWN; i++)
+		if (m->val[i] && !s->quorum)
+			return conf_fail(
+			    x, m->key[i],
+			    "%s runs when the service's quorum changes, and it has "
+			    "none: set 'quorum' (the weight of the servers up it needs)",
+			    svc_keys[i].name);
+	return 0;
+}
 
 /* Each named sh-* or mh-* flag belongs to its scheduler. */
 static int
@@ -748,7 +865,9 @@ parse_service_one(struct conf_ctx *x, yaml_node_t *v, struct conf_service *s)
 		return r;
 	if (s->fwmark && s->n_rs)
 		s->family = s->rs[0].addr.family;
-	if ((r = svc_netmask(x, &m, s)) < 0)
+	else if (s->fwmark && s->has_sorry)
+		s->family = s->sorry.addr.family;
+	if ((r = svc_netmask(x, &m, s)) < 0 || (r = svc_quorum(x, &m, s)) < 0)
 		return r;
 	if ((r = svc_sched_flags(x, &m, s)) < 0)
 		return r;

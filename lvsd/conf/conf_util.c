@@ -19,6 +19,7 @@ const char *const conf_tun_csum_names[] = {"none", "csum", "remcsum", NULL};
 const char *const conf_check_names[] = {"none", "tcp", "http", "https", "script", NULL};
 const char *const conf_policy_names[] = {"static", "paper-1", "paper-2", "damped", NULL};
 const char *const conf_keytype_names[] = {"ed25519", "hmac", NULL};
+const char *const conf_on_down_names[] = {"inhibit", "remove", NULL};
 const char *const conf_schedulers[] = {"rr",  "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh",
 				       "sed", "nq",  "fo", "ovf", "mh",	  "twos",  NULL};
 
@@ -42,6 +43,12 @@ const char *
 conf_fwd_name(enum conf_fwd f)
 {
 	return name_of(conf_fwd_names, f);
+}
+
+const char *
+conf_on_down_name(enum conf_on_down o)
+{
+	return name_of(conf_on_down_names, o);
 }
 
 const char *

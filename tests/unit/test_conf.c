@@ -439,6 +439,37 @@ static const struct bad bad[] = {
      "  - {name: web, address: 192.0.2.1, port: 81}\n",
      3, 5, "duplicate service name 'web' (first used at line 2)"},
     {"ipvs_resync negative", "global:\n  ipvs_resync: -1s\n", 2, 16, "ipvs_resync"},
+    /* on_down, sorry servers and quorum hooks */
+    {"on_down unknown", SVC "    on_down: delete\n", 4, 14,
+     "unknown value 'delete'; use one of: inhibit, remove"},
+    {"rs on_down unknown", SVC "    real_servers:\n      - {address: 198.51.100.11, on_down: x}\n",
+     5, 43, "use one of: inhibit, remove"},
+    {"sorry without address", SVC "    sorry_server: {port: 80}\n", 4, 19,
+     "sorry_server needs 'address'"},
+    {"sorry is a scalar", SVC "    sorry_server: 198.51.100.99\n", 4, 19,
+     "sorry_server must be a mapping"},
+    {"sorry bad address", SVC "    sorry_server: {address: 198.51.100.999}\n", 4, 29,
+     "198.51.100.999"},
+    {"sorry other family", SVC "    sorry_server: {address: \"2001:db8::99\"}\n", 4, 29,
+     "sorry_server 2001:db8::99 is IPv6 but the service is IPv4"},
+    {"sorry port without nat", SVC "    sorry_server: {address: 198.51.100.99, port: 8080}\n", 4,
+     50, "sorry_server port 8080 differs from the service port 80"},
+    {"sorry weight 0", SVC "    sorry_server: {address: 198.51.100.99, weight: 0}\n", 4, 52,
+     "weight must be from 1 to 65535, not 0"},
+    {"sorry unknown key", SVC "    sorry_server: {address: 198.51.100.99, wieght: 2}\n", 4, 44,
+     "did you mean 'weight'?"},
+    {"sorry is a real server",
+     SVC "    real_servers:\n      - address: 198.51.100.11\n"
+	 "    sorry_server: {address: 198.51.100.11}\n",
+     6, 29, "sorry_server 198.51.100.11 port 80 is also a real server of this service (line 5)"},
+    {"sorry fwmark port",
+     "services:\n  - fwmark: 3\n    sorry_server: {address: 198.51.100.9, "
+     "port: 80}\n",
+     3, 43, "the sorry_server of a fwmark service with tunnel forwarding takes no port"},
+    {"quorum_up without quorum", SVC "    quorum_up: /bin/true\n", 4, 5,
+     "quorum_up runs when the service's quorum changes, and it has none"},
+    {"quorum_down relative", SVC "    quorum: 2\n    quorum_down: notify.sh down\n", 5, 18,
+     "quorum_down must be an absolute path"},
     {"VIP outside vrrp", VR "services:\n  - name: web\n    address: 192.0.2.101\n    port: 80\n", 7,
      14,
      "service web: address 192.0.2.101 is not among the virtual_addresses of any vrrp "
@@ -932,6 +963,43 @@ test_many_real_servers(void **state)
 	free(doc);
 }
 
+/* on_down is inherited and overridden; the sorry server takes the
+ * service's forwarding and port unless given; hooks are kept verbatim. */
+static void
+test_on_down_sorry_quorum(void **state)
+{
+	struct conf *c =
+	    load_ok(SVC "    on_down: remove\n"
+			"    quorum: 2\n    quorum_hysteresis: 1\n"
+			"    quorum_up: /etc/lvsd/q up\n    quorum_down: /etc/lvsd/q down\n"
+			"    real_servers:\n"
+			"      - address: 198.51.100.11\n"
+			"      - {address: 198.51.100.12, on_down: inhibit}\n"
+			"    sorry_server: {address: 198.51.100.99, weight: 3}\n"
+			"  - address: 192.0.2.100\n    port: 443\n    forwarding: tunnel\n"
+			"    real_servers: [{address: 198.51.100.11}]\n"
+			"    sorry_server: {address: 127.0.0.1, port: 8443, forwarding: nat}\n");
+	const struct conf_service *s = &c->services[0], *t = &c->services[1];
+	char b[CONF_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(s->on_down, CONF_ON_DOWN_REMOVE);
+	assert_int_equal(s->rs[0].on_down, CONF_ON_DOWN_REMOVE);
+	assert_int_equal(s->rs[1].on_down, CONF_ON_DOWN_INHIBIT);
+	assert_true(s->has_sorry);
+	assert_string_equal(conf_addr_str(&s->sorry.addr, b, sizeof(b)), "198.51.100.99");
+	assert_int_equal(s->sorry.port, 80);
+	assert_int_equal(s->sorry.weight, 3);
+	assert_int_equal(s->sorry.forwarding, CONF_FWD_TUNNEL);
+	assert_string_equal(s->quorum_up, "/etc/lvsd/q up");
+	assert_string_equal(s->quorum_down, "/etc/lvsd/q down");
+	assert_int_equal(t->on_down, CONF_ON_DOWN_INHIBIT);
+	assert_int_equal(t->sorry.port, 8443);
+	assert_int_equal(t->sorry.forwarding, CONF_FWD_NAT);
+	assert_int_equal(t->sorry.weight, 1);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -952,6 +1020,7 @@ main(void)
 	    cmocka_unit_test(test_file_ok),
 	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_many_real_servers),
+	    cmocka_unit_test(test_on_down_sorry_quorum),
 	};
 	size_t n_fixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct CMUnitTest *t = calloc(n_bad + n_fixed, sizeof(*t));

@@ -176,6 +176,16 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 	assert_int_equal(a->tun_port, b->tun_port);
 	assert_int_equal(a->quorum, b->quorum);
 	assert_int_equal(a->quorum_hysteresis, b->quorum_hysteresis);
+	assert_string_equal(a->quorum_up, b->quorum_up);
+	assert_string_equal(a->quorum_down, b->quorum_down);
+	assert_int_equal(a->on_down, b->on_down);
+	assert_int_equal(a->has_sorry, b->has_sorry);
+	if (a->has_sorry) {
+		same_addr(&a->sorry.addr, &b->sorry.addr);
+		assert_int_equal(a->sorry.port, b->sorry.port);
+		assert_int_equal(a->sorry.forwarding, b->sorry.forwarding);
+		assert_int_equal(a->sorry.weight, b->sorry.weight);
+	}
 	assert_int_equal(a->tun_csum, b->tun_csum);
 	assert_int_equal(a->persistent, b->persistent);
 	assert_int_equal(a->persistence_timeout_s, b->persistence_timeout_s);
@@ -195,6 +205,7 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 		assert_int_equal(x->key, y->key);
 		assert_int_equal(x->has_check, y->has_check);
 		same_check(&x->check, &y->check);
+		assert_int_equal(x->on_down, y->on_down);
 	}
 }
 
@@ -408,6 +419,9 @@ static const char rich[] =
     "    scheduler_flags: [mh-port, flag-3]\n"
     "    tunnel_type: gre\n    persistence: {timeout: 2h, netmask: \"ffff:ffff:ffff::\"}\n"
     "    quorum: 3\n    quorum_hysteresis: 1\n"
+    "    quorum_up: /usr/local/bin/q \"up 1\"\n    quorum_down: /usr/local/bin/q down\n"
+    "    on_down: remove\n"
+    "    sorry_server: {address: \"2001:db8::99\", weight: 7}\n"
     "    check: {type: https, interval: 1500ms, timeout: 700ms, rise: 5, fall: 1, port: 8443,\n"
     "            path: \"/h?x=1&y=2\", status: 204,\n"
     "            digest: E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855,\n"
@@ -420,13 +434,15 @@ static const char rich[] =
     "      - address: 2001:db8::11\n        weight: 65535\n        upper_threshold: 1000\n"
     "        lower_threshold: 10\n        agent_key: a key\n"
     "        check: {type: script, script: \"/bin/sh -c 'exit 0' \\\\ \\\"q\\\"\"}\n"
-    "      - {address: 2001:db8::12, weight: 0, agent_key: [b, a key]}\n"
+    "      - {address: 2001:db8::12, weight: 0, agent_key: [b, a key], on_down: inhibit}\n"
     "  - name: marked\n    fwmark: 4294967295\n    forwarding: dr\n    protocol: udp\n"
     "    persistence: {netmask: /24}\n    weight_policy: {type: paper-1, mem_per_process: 1}\n"
-    "    real_servers: [{address: 198.51.100.20}, {address: 198.51.100.21}]\n"
+    "    real_servers: [{address: 198.51.100.20}, {address: 198.51.100.21, on_down: remove}]\n"
+    "    sorry_server: {address: 198.51.100.29, forwarding: tunnel}\n"
     "  - {address: 192.0.2.10, port: 80, forwarding: nat, weight_policy: static,\n"
     "     check: {type: none},\n"
-    "     real_servers: [{address: 198.51.100.30, port: 8080}, {address: 198.51.100.30}]}\n"
+    "     real_servers: [{address: 198.51.100.30, port: 8080}, {address: 198.51.100.30}],\n"
+    "     sorry_server: {address: 127.0.0.1, port: 8081}}\n"
     "  - {address: 192.0.2.11, port: 80, weight_policy: {type: paper-2, conns_per_min: 2000},\n"
     "     real_servers: []}\n"
     "  - {name: \"gue \u00e9\u00a0\u2027\u00ff\U0001F600\", address: 192.0.2.11, port: 81,\n"

@@ -16,6 +16,25 @@
 
 #include "lvsd/effective.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/table.h"
+
+/* quorum.c runs scripts; here each hook is recorded instead. */
+static struct {
+	size_t svc;
+	bool up, first;
+} hooks[16];
+static int n_hooks;
+
+void
+quorum_hook(struct lvsd *d, size_t svc, bool up, bool first)
+{
+	(void)d;
+	assert_true(n_hooks < 16);
+	hooks[n_hooks].svc = svc;
+	hooks[n_hooks].up = up;
+	hooks[n_hooks].first = first;
+	n_hooks++;
+}
 
 static const char yaml1[] =
     "services:\n"
@@ -220,6 +239,170 @@ test_quorum_step(void **state)
 	assert_false(eff_quorum_step(true, 12, 10, 2));
 }
 
+/* on_down: remove leaves a down server out of the table (inhibit keeps it
+ * at 0); the sorry server is in exactly while no real server takes
+ * connections, whatever the reason (down, removed, drained). */
+#define YAML_SORRY(ON_DOWN)                                                                        \
+	"services:\n"                                                                              \
+	"  - name: web\n    address: 192.0.2.100\n    port: 80\n    on_down: " ON_DOWN "\n"        \
+	"    weight_policy: static\n"                                                              \
+	"    real_servers:\n"                                                                      \
+	"      - {address: 198.51.100.11, weight: 5}\n"                                            \
+	"      - {address: 198.51.100.12, weight: 6, on_down: inhibit}\n"                          \
+	"    sorry_server: {address: 198.51.100.99, weight: 3}\n"                                  \
+	"  - {name: empty, address: 192.0.2.100, port: 81, real_servers: [],\n"                    \
+	"     sorry_server: {address: 198.51.100.99}}\n"
+static const char yaml_sorry[] = YAML_SORRY("remove");
+static const char yaml_sorry_inhibit[] = YAML_SORRY("inhibit");
+
+static bool
+sorry_in(struct lvsd *d, size_t svc)
+{
+	bool on = false;
+
+	assert_true(eff_sorry_get(d, svc, &on));
+	return on;
+}
+
+static void
+test_remove_and_sorry(void **state)
+{
+	struct lvsd d = {0};
+	struct eff_view v;
+
+	(void)state;
+	d.conf = load(yaml_sorry);
+	assert_int_equal(eff_init(&d), 0);
+	assert_false(sorry_in(&d, 0));
+	assert_true(sorry_in(&d, 1)); /* no real server at all */
+	assert_int_equal(eff_table_weight(&d, 0, 2, 3), TABLE_ABSENT);
+	assert_int_equal(eff_table_weight(&d, 1, 0, 1), 1);
+	eff_health(&d, 0, 0, false);
+	assert_true(eff_get(&d, 0, 0, &v));
+	assert_true(v.removed);
+	assert_int_equal(v.effective, 0);
+	assert_int_equal(eff_table_weight(&d, 0, 0, 5), TABLE_ABSENT);
+	assert_false(sorry_in(&d, 0)); /* .12 still takes connections */
+	eff_health(&d, 0, 1, false);
+	assert_int_equal(eff_table_weight(&d, 0, 1, 6), 0); /* inhibited, not removed */
+	assert_true(sorry_in(&d, 0));
+	assert_int_equal(eff_table_weight(&d, 0, 2, 3), 3);
+	eff_health(&d, 0, 0, true); /* back: in the table at its weight, sorry out */
+	assert_int_equal(eff_table_weight(&d, 0, 0, 5), 5);
+	assert_false(sorry_in(&d, 0));
+	assert_int_equal(eff_table_weight(&d, 0, 2, 3), TABLE_ABSENT);
+	assert_int_equal(eff_drain(&d, 0, 0, true), 0); /* drained: weight 0, kept */
+	assert_int_equal(eff_table_weight(&d, 0, 0, 5), 0);
+	assert_true(sorry_in(&d, 0));
+	assert_int_equal(eff_drain(&d, 0, 0, false), 0);
+	assert_false(sorry_in(&d, 0));
+	assert_int_equal(eff_override(&d, 0, 0, 0, false), 0); /* weight 0 takes nothing */
+	assert_true(sorry_in(&d, 0));
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+/* A reload keeps a removed server out and the sorry server in; a file
+ * that says inhibit now puts the down server back at weight 0. */
+static void
+test_reload_remove_sorry(void **state)
+{
+	struct lvsd d = {0};
+	struct conf *old;
+
+	(void)state;
+	d.conf = load(yaml_sorry);
+	assert_int_equal(eff_init(&d), 0);
+	eff_health(&d, 0, 0, false);
+	eff_health(&d, 0, 1, false);
+	assert_true(sorry_in(&d, 0));
+	old = d.conf;
+	d.conf = load(yaml_sorry);
+	assert_int_equal(eff_reload(&d, old), 0);
+	conf_free(old);
+	assert_int_equal(eff_table_weight(&d, 0, 0, 5), TABLE_ABSENT);
+	assert_true(sorry_in(&d, 0));
+	old = d.conf;
+	d.conf = load(yaml_sorry_inhibit);
+	assert_int_equal(eff_reload(&d, old), 0);
+	conf_free(old);
+	assert_int_equal(eff_table_weight(&d, 0, 0, 5), 0);
+	assert_true(sorry_in(&d, 0));
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+/* quorum_up / quorum_down: once per change, and once for the first state
+ * known (when every checked server has its first result); a reload of
+ * the same service runs nothing. */
+static const char yaml_quorum[] =
+    "services:\n"
+    "  - name: q\n    address: 192.0.2.100\n    port: 80\n    quorum: 10\n"
+    "    quorum_up: /bin/up\n    quorum_down: /bin/down\n"
+    "    real_servers:\n"
+    "      - {address: 198.51.100.11, weight: 5}\n"
+    "      - {address: 198.51.100.12, weight: 5}\n"
+    "      - {address: 198.51.100.13, weight: 5}\n"
+    "  - name: unchecked\n    address: 192.0.2.100\n    port: 81\n    quorum: 1\n"
+    "    check: {type: none}\n    real_servers: [{address: 198.51.100.11}]\n";
+
+static void
+test_quorum_hooks(void **state)
+{
+	struct lvsd d = {0};
+	struct conf *old;
+
+	(void)state;
+	n_hooks = 0;
+	d.conf = load(yaml_quorum);
+	assert_int_equal(eff_init(&d), 0);
+	eff_settle(&d);
+	assert_int_equal(n_hooks, 1); /* unchecked: known at once, held */
+	assert_int_equal(hooks[0].svc, 1);
+	assert_true(hooks[0].up && hooks[0].first);
+	eff_health(&d, 0, 0, true);
+	eff_health(&d, 0, 1, true);
+	assert_int_equal(n_hooks, 1); /* .13 has no result yet */
+	eff_health(&d, 0, 2, true);
+	assert_int_equal(n_hooks, 2);
+	assert_true(hooks[1].svc == 0 && hooks[1].up && hooks[1].first);
+	eff_health(&d, 0, 0, false); /* 10 up: still held */
+	assert_int_equal(n_hooks, 2);
+	eff_health(&d, 0, 1, false); /* 5 up: lost */
+	assert_int_equal(n_hooks, 3);
+	assert_true(hooks[2].svc == 0 && !hooks[2].up && !hooks[2].first);
+	eff_health(&d, 0, 1, false);
+	assert_int_equal(n_hooks, 3);
+	old = d.conf;
+	d.conf = load(yaml_quorum);
+	assert_int_equal(eff_reload(&d, old), 0);
+	conf_free(old);
+	assert_int_equal(n_hooks, 3); /* carried: nothing to tell */
+	eff_health(&d, 0, 1, true);
+	assert_int_equal(n_hooks, 4);
+	assert_true(hooks[3].up && !hooks[3].first);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
+/* A service whose first results all say down starts with quorum_down. */
+static void
+test_quorum_down_at_start(void **state)
+{
+	struct lvsd d = {0};
+
+	(void)state;
+	n_hooks = 0;
+	d.conf = load(yaml_quorum);
+	assert_int_equal(eff_init(&d), 0);
+	for (size_t j = 0; j < 3; j++)
+		eff_health(&d, 0, j, false);
+	assert_int_equal(n_hooks, 1);
+	assert_true(hooks[0].svc == 0 && !hooks[0].up && hooks[0].first);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
 int
 main(void)
 {
@@ -229,6 +412,10 @@ main(void)
 	    cmocka_unit_test(test_lines),
 	    cmocka_unit_test(test_slow_start),
 	    cmocka_unit_test(test_quorum_step),
+	    cmocka_unit_test(test_remove_and_sorry),
+	    cmocka_unit_test(test_reload_remove_sorry),
+	    cmocka_unit_test(test_quorum_hooks),
+	    cmocka_unit_test(test_quorum_down_at_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

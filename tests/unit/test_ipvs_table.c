@@ -502,6 +502,69 @@ test_diff_new_service_first(void **state)
 	ipvs_table_free(&want);
 }
 
+/* Destination slots: the real servers, then the sorry server; a slot the
+ * weight function leaves out weighs TABLE_ABSENT and table_present() drops
+ * it, so a diff deletes it and never adds it back. */
+static uint32_t
+slot_weights(void *arg, size_t svc, size_t rs, uint32_t static_weight)
+{
+	(void)arg;
+	(void)svc;
+	return rs == 1 ? TABLE_ABSENT : static_weight;
+}
+
+static void
+test_slots_absent_and_sorry(void **state)
+{
+	static const char doc[] =
+	    "services:\n"
+	    "  - {name: web, address: 192.0.2.1, port: 80, on_down: remove,\n"
+	    "     real_servers: [{address: 198.51.100.11, weight: 4}, {address: 198.51.100.12}],\n"
+	    "     sorry_server: {address: 198.51.100.99, port: 8080, forwarding: nat, weight: "
+	    "2}}\n";
+	struct conf *c = NULL;
+	struct conf_error err;
+	struct ipvs_table slots, present, kernel;
+	struct ipvs_ops ops;
+	const struct ipvs_table_svc *s;
+
+	(void)state;
+	assert_int_equal(conf_load_buffer("t.yaml", doc, strlen(doc), &c, &err), 0);
+	assert_int_equal(table_from_conf_w(c, slot_weights, NULL, &slots), 0);
+	s = &slots.svcs[0];
+	assert_int_equal(s->n_dests, 3);
+	assert_int_equal(s->dests[0].weight, 4);
+	assert_int_equal(s->dests[1].weight, TABLE_ABSENT);
+	assert_int_equal(s->dests[2].weight, 2);
+	assert_int_equal(s->dests[2].fwd, IP_VS_CONN_F_MASQ); /* its own forwarding */
+	assert_int_equal(s->dests[2].port, 8080);
+	assert_int_equal(table_present(&slots, &present), 0);
+	assert_int_equal(present.svcs[0].n_dests, 2);
+	assert_int_equal(present.svcs[0].dests[1].port, 8080);
+	/* every server up, no sorry server: what ipvs-tool programs */
+	assert_int_equal(table_from_conf(c, &kernel), 0);
+	assert_int_equal(kernel.svcs[0].n_dests, 2);
+	assert_int_equal(kernel.svcs[0].dests[1].port, 80);
+	/* from there: .12 goes, the sorry server comes; nothing else */
+	assert_int_equal(ipvs_table_diff(&present, NULL, &kernel, &ops), 0);
+	assert_int_equal(ops.n, 2);
+	assert_int_equal(ops.ops[0].cmd, IPVS_CMD_DEL_DEST);
+	assert_int_equal(ops.ops[0].dest.addr.v4.s_addr, inet_addr("198.51.100.12"));
+	assert_int_equal(ops.ops[1].cmd, IPVS_CMD_NEW_DEST);
+	assert_int_equal(ops.ops[1].dest.weight, 2);
+	ipvs_ops_free(&ops);
+	ipvs_table_free(&slots);
+	/* without a weight function the sorry server is absent */
+	assert_int_equal(table_from_conf_w(c, NULL, NULL, &slots), 0);
+	assert_int_equal(slots.svcs[0].n_dests, 3);
+	assert_int_equal(slots.svcs[0].dests[1].weight, 1);
+	assert_int_equal(slots.svcs[0].dests[2].weight, TABLE_ABSENT);
+	ipvs_table_free(&slots);
+	ipvs_table_free(&present);
+	ipvs_table_free(&kernel);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -515,6 +578,7 @@ main(void)
 	    cmocka_unit_test_setup(test_diff_not_owned_untouched, setup),
 	    cmocka_unit_test_setup(test_diff_new_service_first, setup),
 	    cmocka_unit_test(test_fwmark_shapes),
+	    cmocka_unit_test(test_slots_absent_and_sorry),
 	    cmocka_unit_test_setup(test_tunnel_and_netmask, setup),
 	};
 
