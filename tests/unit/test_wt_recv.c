@@ -73,8 +73,7 @@ gen_key(struct wt_gen *g, uint32_t id, int sig, const struct rpt_key *k)
 }
 
 static void
-gen_service(struct wt_gen *g, uint32_t id, const char *name, enum conf_policy policy,
-	    uint32_t n_rs)
+gen_service(struct wt_gen *g, uint32_t id, const char *name, enum conf_policy policy, uint32_t n_rs)
 {
 	struct ipc_conf_service s = {
 	    .id = id,
@@ -95,11 +94,11 @@ gen_service(struct wt_gen *g, uint32_t id, const char *name, enum conf_policy po
 }
 
 static void
-gen_rs(struct wt_gen *g, uint32_t svc, uint32_t id, const char *addr, uint16_t port,
-       int32_t key, int32_t key2)
+gen_rs_w(struct wt_gen *g, uint32_t svc, uint32_t id, const char *addr, uint16_t port, int32_t key,
+	 int32_t key2, uint32_t weight)
 {
 	struct ipc_conf_rs m = {
-	    .service_id = svc, .id = id, .port = port, .weight = 100, .key = key, .key2 = key2};
+	    .service_id = svc, .id = id, .port = port, .weight = weight, .key = key, .key2 = key2};
 
 	if (inet_pton(AF_INET, addr, m.addr.addr) == 1) {
 		m.addr.family = AF_INET;
@@ -113,14 +112,23 @@ gen_rs(struct wt_gen *g, uint32_t svc, uint32_t id, const char *addr, uint16_t p
 }
 
 static void
+gen_rs(struct wt_gen *g, uint32_t svc, uint32_t id, const char *addr, uint16_t port, int32_t key,
+       int32_t key2)
+{
+	gen_rs_w(g, svc, id, addr, port, key, key2, 100);
+}
+
+static void
 gen_begin(struct wt_gen *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->sock = -1;
 	g->generation = 1;
-	g->rep = (struct ipc_conf_reports){
-	    .enabled = 1, .port = RPT_DEFAULT_PORT, .max_skew_ms = 30000, .round_ms = 1000,
-	    .rate_limit = 50};
+	g->rep = (struct ipc_conf_reports){.enabled = 1,
+					   .port = RPT_DEFAULT_PORT,
+					   .max_skew_ms = 30000,
+					   .round_ms = 1000,
+					   .rate_limit = 50};
 }
 
 /* The fixture: keys A (Ed25519) and B (HMAC) and C (Ed25519, configured
@@ -247,8 +255,7 @@ src4(uint32_t host)
 
 /* the drop reason of d received now (WT_DROP_COUNT: accepted) */
 static unsigned
-recv_at(struct wt_gen *g, struct wt_rl *rl, const struct dgram *d, uint64_t now_ns,
-	uint64_t now_ms)
+recv_at(struct wt_gen *g, struct wt_rl *rl, const struct dgram *d, uint64_t now_ns, uint64_t now_ms)
 {
 	struct sockaddr_storage src = src4(0xcb007101); /* 203.0.113.1 */
 	int r = wt_recv_one(g, rl, d->b, d->len, &src, now_ns, now_ms);
@@ -399,8 +406,8 @@ test_drop_replay_skew(void **state)
 	struct rpt_report r;
 
 	assert_int_equal(rx(&f->g, &d5), WT_DROP_COUNT);
-	assert_int_equal(rx(&f->g, &d5), WT_DROP_REPLAY); /* the same datagram */
-	d = mk(&f->a, "198.51.100.11", 80, 4, NOW_NS + 1);  /* an older sequence */
+	assert_int_equal(rx(&f->g, &d5), WT_DROP_REPLAY);  /* the same datagram */
+	d = mk(&f->a, "198.51.100.11", 80, 4, NOW_NS + 1); /* an older sequence */
 	assert_int_equal(rx(&f->g, &d), WT_DROP_REPLAY);
 	d = mk(&f->a, "198.51.100.11", 80, 5, NOW_NS + 1); /* the same sequence */
 	assert_int_equal(rx(&f->g, &d), WT_DROP_REPLAY);
@@ -476,8 +483,7 @@ test_drop_rate(void **state)
 		/* a second later, one more */
 		struct dgram d = mk(&f->a, "198.51.100.11", 80, seq, NOW_NS + seq);
 
-		assert_int_equal(wt_recv_one(&f->g, rl, d.b, d.len, &s1, NOW_NS, NOW_MS + 1000),
-				 0);
+		assert_int_equal(wt_recv_one(&f->g, rl, d.b, d.len, &s1, NOW_NS, NOW_MS + 1000), 0);
 	}
 	/* replays and unknown servers are dropped before the rate: they take
 	 * no token from the source */
@@ -652,9 +658,9 @@ test_drop_changes_nothing(void **state)
 
 		assert_true(wt_rl_allow(rl, &s, NOW_MS));
 		good = mk(&f->a, "198.51.100.11", 80, 8, NOW_NS);
-		assert_int_equal(wt_drop_of(wt_recv_one(&f->g, rl, good.b, good.len, &s, NOW_NS,
-							 NOW_MS)),
-				 WT_DROP_RATE);
+		assert_int_equal(
+		    wt_drop_of(wt_recv_one(&f->g, rl, good.b, good.len, &s, NOW_NS, NOW_MS)),
+		    WT_DROP_RATE);
 	}
 	wt_rl_free(rl);
 	snap_take(&f->g, &after);
@@ -691,6 +697,15 @@ test_reload(void **state)
 		assert_int_equal(g2.svcs[s].prs[0].state, WT_FB_WARMING);
 		assert_true(w->dirty);
 		assert_false(w->proposed); /* the parent's new generation is told again */
+		/* its feedback, sent before the next round, says what it was */
+		{
+			struct ipc_feedback_rs a, b;
+
+			wt_feedback_of(&f->g, o, &a);
+			wt_feedback_of(&g2, w, &b);
+			assert_memory_equal(&a, &b, sizeof(a));
+			assert_int_equal(b.state, WT_FB_WARMING);
+		}
 	}
 	/* the replay protection carried over too */
 	assert_int_equal(rx(&g2, &d), WT_DROP_REPLAY);
@@ -738,6 +753,56 @@ test_reload_moved(void **state)
 	wt_gen_free(&g2);
 }
 
+/* A reload that changes the damped unit (a server of weight 1 joins
+ * servers of weight 100) or a static weight: the weights carried over keep
+ * their place relative to the static weights, in the new unit. */
+static void
+test_reload_unit(void **state)
+{
+	struct fx *f = *state;
+	struct dgram d = mk(&f->a, "198.51.100.11", 80, 3, NOW_NS);
+	struct ipc_weight props[8];
+	struct wt_gen g2;
+	uint64_t before, after;
+	size_t n;
+
+	assert_int_equal(rx(&f->g, &d), WT_DROP_COUNT);
+	for (int i = 1; i <= 20; i++) /* warmed in and moved away from static */
+		assert_int_equal(wt_round_compute(&f->g, NOW_MS + i * 1000ull, props, &n), 0);
+	assert_int_equal(f->g.svcs[0].pool.unit, 10);
+	before = (uint64_t)f->g.svcs[0].prs[0].weight * 1000000 /
+		 (f->g.svcs[0].prs[0].static_weight * f->g.svcs[0].pool.unit);
+
+	gen_begin(&g2);
+	gen_key(&g2, 0, RPT_SIG_ED25519, &f->a);
+	gen_service(&g2, 0, "web", CONF_POLICY_DAMPED, 3);
+	gen_rs_w(&g2, 0, 0, "198.51.100.11", 80, 0, -1, 100);
+	gen_rs_w(&g2, 0, 1, "198.51.100.12", 80, 0, -1, 100);
+	gen_rs_w(&g2, 0, 2, "198.51.100.21", 80, 0, -1, 1);
+	assert_int_equal(wt_gen_commit(&g2, &f->g, NOW_MS + 20500), 0);
+	assert_int_not_equal(g2.svcs[0].pool.unit, 10);
+	after = (uint64_t)g2.svcs[0].prs[0].weight * 1000000 /
+		(g2.svcs[0].prs[0].static_weight * g2.svcs[0].pool.unit);
+	assert_true(before - after < 100 || after - before < 100); /* 0.01% */
+	assert_int_equal(g2.svcs[0].prs[0].proposed, g2.svcs[0].prs[0].weight);
+	/* a server untouched by reports sits at its static weight, new unit */
+	assert_int_equal(g2.svcs[0].prs[1].weight, 100 * g2.svcs[0].pool.unit);
+	wt_gen_free(&g2);
+
+	/* the static weight doubled: the weight doubles with it */
+	gen_begin(&g2);
+	gen_key(&g2, 0, RPT_SIG_ED25519, &f->a);
+	gen_service(&g2, 0, "web", CONF_POLICY_DAMPED, 2);
+	gen_rs_w(&g2, 0, 0, "198.51.100.11", 80, 0, -1, 200);
+	gen_rs_w(&g2, 0, 1, "198.51.100.12", 80, 0, -1, 100);
+	assert_int_equal(wt_gen_commit(&g2, &f->g, NOW_MS + 20500), 0);
+	after = (uint64_t)g2.svcs[0].prs[0].weight * 1000000 /
+		(g2.svcs[0].prs[0].static_weight * g2.svcs[0].pool.unit);
+	assert_true(before - after < 100 || after - before < 100);
+	assert_int_equal(g2.svcs[0].prs[0].static_weight, 200);
+	wt_gen_free(&g2);
+}
+
 int
 main(void)
 {
@@ -754,6 +819,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_drop_changes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_moved, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reload_unit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
