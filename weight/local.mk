@@ -64,3 +64,14 @@ tests_unit_test_wt_health_SOURCES = tests/unit/test_wt_health.c
 tests_unit_test_wt_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_wt_health_LDADD = weight/libwt.a weight/libreport.a lvsd/core/libcore.a \
 	$(CMOCKA_LIBS) $(CRYPTO_LIBS) $(EVENT_LIBS)
+
+# unit tests of the receiver: a generation built as the parent's messages
+# build it, reports made with the codec and fresh keys, every drop reason
+check_PROGRAMS += tests/unit/test_wt_recv
+TESTS += tests/unit/test_wt_recv
+UNIT_TESTS += tests/unit/test_wt_recv
+tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_paper.c \
+	weight/policy_damped.c
+tests_unit_test_wt_recv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_wt_recv_LDADD = weight/libreport.a $(CMOCKA_LIBS) $(CRYPTO_LIBS)

@@ -6,12 +6,17 @@ check_PROGRAMS += tests/netns/nft-tool
 tests_netns_nft_tool_SOURCES = tests/netns/nft-tool.c
 tests_netns_nft_tool_CFLAGS = $(AM_CFLAGS) $(NFTNL_CFLAGS)
 tests_netns_nft_tool_LDADD = vrrp/libvrrp.a $(NFTNL_LIBS)
+# report-forge makes hostile load reports with the codec for reports.sh.
+check_PROGRAMS += tests/netns/report-forge
+tests_netns_report_forge_SOURCES = tests/netns/report-forge.c
+tests_netns_report_forge_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_netns_report_forge_LDADD = weight/libreport.a $(CRYPTO_LIBS)
 
 NETNS_TESTS = tests/netns/nft.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh \
-	tests/netns/checks.sh
+	tests/netns/checks.sh tests/netns/reports.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh
