@@ -69,6 +69,8 @@ done
 lab_is "rs2's group: memory.max" "$(<"$cg/lab-rs2/memory.max")" $((64 << 20))
 
 # ---------------------------------------------------------------- keys, agents, lvsd
+# a case run twice in one boot finds the last run's files (keygen never overwrites)
+rm -rf "$keys" "$LAB_CASE_DIR"/history-dir[12].jsonl*
 mkdir -p "$keys"
 for rs in rs1 rs2 rs3; do
 	lvs-agent keygen --type ed25519 --out "$keys/$rs" >/dev/null ||
