@@ -17,6 +17,7 @@
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
 #include "weight/policy.h"
+#include "weight/report.h"
 
 /* the drop reasons, in the order of enum wt_drop (weight/wt.h) */
 static const char *const drop_names[] = {
@@ -181,6 +182,20 @@ fb_put_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* The report carries a cgroup memory limit, which the policies then use
+ * instead of the host's memory (wt_mem). */
+static bool
+fb_has_cg_limit(const struct ipc_feedback_rs *r)
+{
+	return r->cg_mem_max != 0 && r->cg_mem_max != RPT_UNLIMITED;
+}
+
+static uint64_t
+fb_cg_used(const struct ipc_feedback_rs *r)
+{
+	return r->cg_mem_current < r->cg_mem_max ? r->cg_mem_current : r->cg_mem_max;
+}
+
 static void
 fb_history_line(FILE *out, const struct lvsd *d, uint32_t svc, uint32_t rs, uint32_t from,
 		uint32_t to)
@@ -203,12 +218,14 @@ fb_history_line(FILE *out, const struct lvsd *d, uint32_t svc, uint32_t rs, uint
 		fprintf(out,
 			",\"report_age_ms\":%llu,\"mem_available_kb\":%llu,\"mem_total_kb\":%llu,"
 			"\"procs_running\":%u,\"procs_blocked\":%u,\"swapout_per_s\":%.2f,"
-			"\"cpu_idle\":%.1f,\"psi_mem\":%.2f,\"cg_mem_current\":%llu",
+			"\"cpu_idle\":%.1f,\"psi_mem\":%.2f,\"cg_mem_current\":%llu,"
+			"\"cg_mem_max\":%llu",
 			(unsigned long long)(fb_now_ms() - r->report_mono_ms),
 			(unsigned long long)r->mem_available_kb,
 			(unsigned long long)r->mem_total_kb, r->procs_running, r->procs_blocked,
 			r->swapout_x100 / 100.0, r->cpu_idle_pm / 10.0, r->psi_mem_x100 / 100.0,
-			(unsigned long long)r->cg_mem_current);
+			(unsigned long long)r->cg_mem_current,
+			(unsigned long long)(fb_has_cg_limit(r) ? r->cg_mem_max : 0));
 	fputs("}\n", out);
 }
 
@@ -250,9 +267,15 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 	if (r && r->has_report) {
 		snprintf(age, sizeof(age), "%.1fs",
 			 (double)(fb_now_ms() - r->report_mono_ms) / 1000.0);
-		snprintf(mem, sizeof(mem), "%llu/%llu MB",
-			 (unsigned long long)(r->mem_available_kb / 1024),
-			 (unsigned long long)(r->mem_total_kb / 1024));
+		if (fb_has_cg_limit(r))
+			/* what the policy uses: the group's room under its limit */
+			snprintf(mem, sizeof(mem), "%llu/%llu MB cg",
+				 (unsigned long long)((r->cg_mem_max - fb_cg_used(r)) >> 20),
+				 (unsigned long long)(r->cg_mem_max >> 20));
+		else
+			snprintf(mem, sizeof(mem), "%llu/%llu MB",
+				 (unsigned long long)(r->mem_available_kb / 1024),
+				 (unsigned long long)(r->mem_total_kb / 1024));
 	}
 	evbuffer_add_printf(out, "  %-28s %8u %8s %9u  %-8s %8s  %-16s %3u %6.1f %8llu\n", name,
 			    v.static_weight, fbw, v.effective, fb_state_name(r), age, mem,
