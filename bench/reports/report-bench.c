@@ -35,6 +35,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@
 #define RB_MAX_COUNT 4000000
 #define RB_SOURCES 16	     /* source addresses 127.0.0.1..16: the rate limit is per address */
 #define RB_BATCH 64	     /* datagrams per sendmmsg */
+#define RB_BURST 8192	     /* datagrams queued while the child is stopped */
+#define RB_RCVBUF (32 << 20) /* the receiving socket's buffer meanwhile */
 #define RB_RAW_MIN_NS 1e9    /* raw verify: at least this much CPU time */
 #define RB_IDLE_NS 300000000 /* the child is idle once its CPU time stood still this long */
 #define RB_WAIT_S 120	     /* ceiling on any wait */
@@ -86,6 +89,14 @@ clock_ns(clockid_t c)
 
 	clock_gettime(c, &t);
 	return (uint64_t)t.tv_sec * 1000000000 + (uint64_t)t.tv_nsec;
+}
+
+static void
+nap(long ns)
+{
+	struct timespec t = {0, ns};
+
+	nanosleep(&t, NULL);
 }
 
 static long
@@ -371,11 +382,37 @@ meminfo(int s, uint32_t *rmem, uint32_t *rcvbuf, uint32_t *drops)
 }
 
 static void
-nap(long ns)
+rcvbuf_set(int s, int bytes)
 {
-	struct timespec t = {0, ns};
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0)
+		die("SO_RCVBUFFORCE: %s", strerror(errno));
+}
 
-	nanosleep(&t, NULL);
+/* Stop the child and wait until it is stopped. */
+static void
+child_stop(long pid)
+{
+	char path[64], buf[512], *p;
+	uint64_t t0 = clock_ns(CLOCK_MONOTONIC);
+
+	if (kill((pid_t)pid, SIGSTOP) < 0)
+		die("SIGSTOP: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			die("cannot read %s", path);
+		buf[n] = '\0';
+		if ((p = strrchr(buf, ')')) && p[1] == ' ' && p[2] == 'T')
+			return;
+		if (clock_ns(CLOCK_MONOTONIC) - t0 > 10000000000ull)
+			die("%s", "the child does not stop");
+		nap(50000);
+	}
 }
 
 static void
@@ -422,8 +459,8 @@ cmd_run(int argc, char **argv)
 	struct mmsghdr msgs[RB_BATCH];
 	struct iovec iov[RB_BATCH];
 	int fds[RB_SOURCES], s;
-	uint32_t rmem, rcvbuf, drops0, drops1, hwm = 0;
-	uint64_t sign0, sign_ns, cpu0, cpu1, wall0, wall1, last, sent = 0, naps = 0;
+	uint32_t rmem, rcvbuf, rcvbuf0, drops0, drops1, hwm = 0;
+	uint64_t sign0, sign_ns, cpu0, cpu1, wall0, wall1, last, sent = 0, bursts = 0, drain_ns = 0;
 	double raw, codec;
 	long pid, fd, raw_cpu = -1, send_cpu = -1;
 
@@ -471,47 +508,52 @@ cmd_run(int argc, char **argv)
 	pin(send_cpu);
 	open_sources(argv[6], num(argv[7], 1, 65535), fds);
 	s = borrow_socket(pid, fd);
-	meminfo(s, &rmem, &rcvbuf, &drops0);
+	meminfo(s, &rmem, &rcvbuf0, &drops0);
 	for (size_t k = 0; k < RB_BATCH; k++) {
 		memset(&msgs[k], 0, sizeof(msgs[k]));
 		msgs[k].msg_hdr.msg_iov = &iov[k];
 		msgs[k].msg_hdr.msg_iovlen = 1;
 		iov[k].iov_len = b.len;
 	}
+	/* room for a whole burst: the kernel doubles what is asked */
+	rcvbuf_set(s, RB_RCVBUF / 2);
 	cpu0 = child_cpu_ns(pid);
 	wall0 = clock_ns(CLOCK_MONOTONIC);
-	for (size_t at = 0, batch = 0; at < b.count; batch++) {
-		size_t n = b.count - at < RB_BATCH ? b.count - at : RB_BATCH;
-		int r;
+	for (size_t at = 0, batch = 0; at < b.count;) {
+		size_t end = b.count - at < RB_BURST ? b.count : at + RB_BURST;
+		uint64_t t;
 
-		/* keep the queue under a quarter of the buffer: room for bursts,
-		 * never full while the receiver keeps up */
+		child_stop(pid);
+		while (at < end) {
+			size_t n = end - at < RB_BATCH ? end - at : RB_BATCH;
+			int r;
+
+			for (size_t k = 0; k < n; k++)
+				iov[k].iov_base = b.dgram + (at + k) * b.len;
+			r = sendmmsg(fds[batch++ % RB_SOURCES], msgs, (unsigned)n, 0);
+			if (r < 0 && errno != EINTR && errno != EAGAIN && errno != ENOBUFS)
+				die("sendmmsg: %s", strerror(errno));
+			at += r > 0 ? (size_t)r : 0;
+			sent += r > 0 ? (uint64_t)r : 0;
+		}
 		meminfo(s, &rmem, &rcvbuf, &drops1);
 		hwm = rmem > hwm ? rmem : hwm;
-		if (rmem > rcvbuf / 4) {
-			if (clock_ns(CLOCK_MONOTONIC) - wall0 > (uint64_t)RB_WAIT_S * 1000000000)
+		t = clock_ns(CLOCK_MONOTONIC);
+		if (kill((pid_t)pid, SIGCONT) < 0)
+			die("SIGCONT: %s", strerror(errno));
+		bursts++;
+		/* until the child has read everything */
+		do {
+			nap(100000);
+			meminfo(s, &rmem, &rcvbuf, &drops1);
+			if (clock_ns(CLOCK_MONOTONIC) - t > (uint64_t)RB_WAIT_S * 1000000000)
 				die("%s", "the receiver stopped reading");
-			nap(20000);
-			naps++;
-			continue;
-		}
-		for (size_t k = 0; k < n; k++)
-			iov[k].iov_base = b.dgram + (at + k) * b.len;
-		r = sendmmsg(fds[batch % RB_SOURCES], msgs, (unsigned)n, 0);
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN || errno == ENOBUFS)
-				continue;
-			die("sendmmsg: %s", strerror(errno));
-		}
-		at += (size_t)r;
-		sent += (uint64_t)r;
+		} while (rmem);
+		drain_ns += clock_ns(CLOCK_MONOTONIC) - t;
 	}
-	/* until the socket is drained and the child's CPU time stands still */
-	do {
-		meminfo(s, &rmem, &rcvbuf, &drops1);
-		nap(1000000);
-	} while (rmem && clock_ns(CLOCK_MONOTONIC) - wall0 < (uint64_t)RB_WAIT_S * 1000000000);
 	wall1 = clock_ns(CLOCK_MONOTONIC);
+	/* until the child's CPU time stands still: it has finished the last
+	 * datagrams it read */
 	cpu1 = child_cpu_ns(pid);
 	for (last = clock_ns(CLOCK_MONOTONIC); clock_ns(CLOCK_MONOTONIC) - last < RB_IDLE_NS;) {
 		uint64_t c;
@@ -524,6 +566,7 @@ cmd_run(int argc, char **argv)
 		if (last - wall0 > (uint64_t)RB_WAIT_S * 1000000000)
 			break;
 	}
+	rcvbuf_set(s, (int)(rcvbuf0 / 2));
 	meminfo(s, &rmem, &rcvbuf, &drops1);
 
 	printf("type %s\n", rpt_sig_name(b.sig));
@@ -538,7 +581,8 @@ cmd_run(int argc, char **argv)
 	printf("sock_drops %" PRIu32 "\n", drops1 - drops0);
 	printf("sock_rcvbuf %" PRIu32 "\n", rcvbuf);
 	printf("sock_max_queued %" PRIu32 "\n", hwm);
-	printf("sender_naps %" PRIu64 "\n", naps);
+	printf("bursts %" PRIu64 "\n", bursts);
+	printf("drain_wall_ns %" PRIu64 "\n", drain_ns);
 	return 0;
 }
 
