@@ -1,3 +1,10 @@
 # bench: benchmarks run by hand as root (not part of make check); see bench/README.md
 EXTRA_DIST += bench/README.md bench/ipvs/run bench/ipvs/case.sh \
 	bench/failover/run bench/failover/case.sh bench/failover/report
+
+# report-bench: bench/reports/run's helper (keys, raw verify rate, the sender)
+check_PROGRAMS += bench/reports/report-bench
+bench_reports_report_bench_SOURCES = bench/reports/report-bench.c
+bench_reports_report_bench_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+bench_reports_report_bench_LDADD = weight/libreport.a $(CRYPTO_LIBS)
+EXTRA_DIST += bench/reports/run

@@ -25,10 +25,10 @@ rpt_sig_fits(int sig, const uint8_t *p, size_t len)
 	return p[5] == sig ? 0 : -EKEYREJECTED;
 }
 
-/* HMAC-SHA256 of the signed part into out (32 bytes); mac may be NULL
- * (fetched here). */
-static int
-rpt_hmac(EVP_MAC *mac, const uint8_t *key, size_t keylen, const uint8_t *p, uint8_t *out)
+/* A new HMAC-SHA256 context keyed with key; mac may be NULL (fetched
+ * here).  NULL when OpenSSL fails. */
+static EVP_MAC_CTX *
+rpt_hmac_ctx(EVP_MAC *mac, const uint8_t *key, size_t keylen)
 {
 	OSSL_PARAM params[] = {
 	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
@@ -36,34 +36,57 @@ rpt_hmac(EVP_MAC *mac, const uint8_t *key, size_t keylen, const uint8_t *p, uint
 	};
 	EVP_MAC *m = mac ? mac : EVP_MAC_fetch(NULL, "HMAC", NULL);
 	EVP_MAC_CTX *ctx = m ? EVP_MAC_CTX_new(m) : NULL;
+
+	if (ctx && EVP_MAC_init(ctx, key, keylen, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	if (!mac)
+		EVP_MAC_free(m);
+	if (!ctx)
+		ERR_clear_error();
+	return ctx;
+}
+
+/* HMAC-SHA256 of the signed part into out (32 bytes).  With keyed, a
+ * context rpt_hmac_ctx() made: re-armed without a key (OpenSSL keeps the
+ * keyed inner and outer states: no fetch, no allocation, no key schedule
+ * per report); else one is made for this report from mac and the key. */
+static int
+rpt_hmac(EVP_MAC_CTX *keyed, EVP_MAC *mac, const uint8_t *key, size_t keylen, const uint8_t *p,
+	 uint8_t *out)
+{
+	EVP_MAC_CTX *ctx = keyed && EVP_MAC_init(keyed, NULL, 0, NULL) == 1
+			       ? keyed
+			       : rpt_hmac_ctx(mac, key, keylen);
 	size_t n = 0;
 	int r = -EIO;
 
-	if (ctx && EVP_MAC_init(ctx, key, keylen, params) == 1 &&
-	    EVP_MAC_update(ctx, p, RPT_SIGNED_LEN) == 1 &&
+	if (ctx && EVP_MAC_update(ctx, p, RPT_SIGNED_LEN) == 1 &&
 	    EVP_MAC_final(ctx, out, &n, RPT_HMAC_SIG_LEN) == 1 && n == RPT_HMAC_SIG_LEN)
 		r = 0;
-	EVP_MAC_CTX_free(ctx);
-	if (!mac)
-		EVP_MAC_free(m);
+	if (ctx != keyed)
+		EVP_MAC_CTX_free(ctx);
 	if (r < 0)
 		ERR_clear_error();
 	return r;
 }
 
 static int
-rpt_sign_hmac_with(EVP_MAC *mac, const uint8_t *key, size_t keylen, void *buf, size_t len)
+rpt_sign_hmac_with(EVP_MAC_CTX *keyed, EVP_MAC *mac, const uint8_t *key, size_t keylen, void *buf,
+		   size_t len)
 {
 	uint8_t *p = buf;
 	int r = rpt_sig_fits(RPT_SIG_HMAC_SHA256, p, len);
 
 	if (r < 0)
 		return r == -EKEYREJECTED ? -EOPNOTSUPP : r;
-	return rpt_hmac(mac, key, keylen, p, p + RPT_SIGNED_LEN);
+	return rpt_hmac(keyed, mac, key, keylen, p, p + RPT_SIGNED_LEN);
 }
 
 static int
-rpt_verify_hmac_with(EVP_MAC *mac, const uint8_t *key, size_t keylen, const void *buf, size_t len)
+rpt_verify_hmac_with(EVP_MAC_CTX *keyed, EVP_MAC *mac, const uint8_t *key, size_t keylen,
+		     const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint8_t want[RPT_HMAC_SIG_LEN];
@@ -71,7 +94,7 @@ rpt_verify_hmac_with(EVP_MAC *mac, const uint8_t *key, size_t keylen, const void
 
 	if (r < 0)
 		return r;
-	r = rpt_hmac(mac, key, keylen, p, want);
+	r = rpt_hmac(keyed, mac, key, keylen, p, want);
 	if (r == 0 && CRYPTO_memcmp(want, p + RPT_SIGNED_LEN, sizeof(want)) != 0)
 		r = -EKEYREJECTED;
 	OPENSSL_cleanse(want, sizeof(want));
@@ -81,13 +104,13 @@ rpt_verify_hmac_with(EVP_MAC *mac, const uint8_t *key, size_t keylen, const void
 int
 rpt_sign_hmac(const uint8_t *key, size_t keylen, void *buf, size_t len)
 {
-	return rpt_sign_hmac_with(NULL, key, keylen, buf, len);
+	return rpt_sign_hmac_with(NULL, NULL, key, keylen, buf, len);
 }
 
 int
 rpt_verify_hmac(const uint8_t *key, size_t keylen, const void *buf, size_t len)
 {
-	return rpt_verify_hmac_with(NULL, key, keylen, buf, len);
+	return rpt_verify_hmac_with(NULL, NULL, key, keylen, buf, len);
 }
 
 int
@@ -141,7 +164,7 @@ int
 rpt_sign(const struct rpt_key *k, void *buf, size_t len)
 {
 	if (k->sig == RPT_SIG_HMAC_SHA256)
-		return rpt_sign_hmac_with(k->mac, k->secret, k->secret_len, buf, len);
+		return rpt_sign_hmac_with(k->mac_ctx, k->mac, k->secret, k->secret_len, buf, len);
 	if (k->sig == RPT_SIG_ED25519 && k->priv)
 		return rpt_sign_ed25519(k->pkey, buf, len);
 	return -EOPNOTSUPP;
@@ -151,7 +174,7 @@ int
 rpt_verify(const struct rpt_key *k, const void *buf, size_t len)
 {
 	if (k->sig == RPT_SIG_HMAC_SHA256)
-		return rpt_verify_hmac_with(k->mac, k->secret, k->secret_len, buf, len);
+		return rpt_verify_hmac_with(k->mac_ctx, k->mac, k->secret, k->secret_len, buf, len);
 	if (k->sig == RPT_SIG_ED25519)
 		return rpt_verify_ed25519(k->pkey, buf, len);
 	return -EOPNOTSUPP;
@@ -221,7 +244,10 @@ rpt_key_hmac_init(struct rpt_key *k)
 {
 	k->sig = RPT_SIG_HMAC_SHA256;
 	k->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (!k->mac) {
+	k->mac_ctx = k->mac ? rpt_hmac_ctx(k->mac, k->secret, k->secret_len) : NULL;
+	if (!k->mac_ctx) {
+		EVP_MAC_free(k->mac);
+		k->mac = NULL;
 		ERR_clear_error();
 		OPENSSL_cleanse(k->secret, sizeof(k->secret));
 		return -EIO;
@@ -289,6 +315,7 @@ void
 rpt_key_free(struct rpt_key *k)
 {
 	EVP_PKEY_free(k->pkey);
+	EVP_MAC_CTX_free(k->mac_ctx);
 	EVP_MAC_free(k->mac);
 	OPENSSL_cleanse(k, sizeof(*k));
 }

@@ -27,12 +27,16 @@
 #define RPT_HMAC_KEY_MAX 64
 
 /* A key ready to use: an Ed25519 key (private to sign, public to verify)
- * or an HMAC secret.  Owned: rpt_key_free() releases it. */
+ * or an HMAC secret.  Owned: rpt_key_free() releases it.  Signing and
+ * verifying with an HMAC key re-arm its keyed context, so one key is not
+ * for threads to use at once (lvsd's weight child and lvs-agent have one
+ * thread). */
 struct rpt_key {
-	int sig;	/* enum rpt_sig */
-	bool priv;	/* ed25519: holds the private key */
-	EVP_PKEY *pkey; /* ed25519 */
-	EVP_MAC *mac;	/* hmac: HMAC, fetched once */
+	int sig;	      /* enum rpt_sig */
+	bool priv;	      /* ed25519: holds the private key */
+	EVP_PKEY *pkey;	      /* ed25519 */
+	EVP_MAC *mac;	      /* hmac: HMAC, fetched once */
+	EVP_MAC_CTX *mac_ctx; /* hmac: keyed once with SHA-256 and the secret */
 	uint8_t secret[RPT_HMAC_KEY_MAX];
 	size_t secret_len;
 };
