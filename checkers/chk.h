@@ -83,10 +83,16 @@ struct chk_rs {
 	struct chk_probe *probe; /* the running attempt, or NULL */
 };
 
+/* A plain (TCP, HTTP) attempt runs on its socket with one edge-triggered
+ * event (fd, ev): a connect, the request, the answer read as it comes, in
+ * as few system calls as the check needs; a TLS one under an OpenSSL
+ * bufferevent (bev). */
 struct chk_probe {
 	struct bufferevent *bev;
+	struct event *ev;
+	int fd;
 	bool connected;
-	struct chk_resp resp;
+	struct chk_resp resp; /* last: its line buffer is not cleared */
 };
 
 /* The child's state: the staged generation's servers while it arrives,

@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 
 #include "checkers/chk.h"
 
@@ -58,16 +61,31 @@ void
 chk_http_connected(struct chk_rs *rs)
 {
 	struct chk_probe *p = rs->probe;
-	char host[IPC_PATH_MAX + 8];
+	char host[IPC_PATH_MAX + 8], req[2 * IPC_PATH_MAX + 128];
+	int n;
+	ssize_t w;
 
 	if (chk_resp_init(&p->resp, chk_digest(rs) != NULL, chk_expect(rs) != NULL) < 0)
 		return chk_done(rs, CHK_R_ERROR, ENOMEM);
 	chk_host(rs, host, sizeof(host));
-	if (evbuffer_add_printf(bufferevent_get_output(p->bev),
-				"GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: lvsd-check\r\n"
-				"Connection: close\r\nAccept: */*\r\n\r\n",
-				rs->check.path, host) < 0)
+	n = snprintf(req, sizeof(req),
+		     "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: lvsd-check\r\n"
+		     "Connection: close\r\nAccept: */*\r\n\r\n",
+		     rs->check.path, host);
+	if (n < 0 || (size_t)n >= sizeof(req))
 		return chk_done(rs, CHK_R_ERROR, ENOMEM);
+	if (p->bev) {
+		if (evbuffer_add(bufferevent_get_output(p->bev), req, (size_t)n) < 0)
+			return chk_done(rs, CHK_R_ERROR, ENOMEM);
+		return;
+	}
+	/* a new connection's send buffer takes the whole request; a connect
+	 * that failed fails here with its error */
+	w = send(p->fd, req, (size_t)n, MSG_NOSIGNAL);
+	if (w < 0)
+		return chk_done(rs, chk_errno_reason(errno), errno);
+	if (w != n)
+		return chk_done(rs, CHK_R_ERROR, EMSGSIZE);
 }
 
 static void
@@ -80,23 +98,55 @@ chk_http_verdict(struct chk_rs *rs, bool eof)
 	chk_done(rs, r, code);
 }
 
+/* n bytes of the answer: true when that ended the attempt. */
+static bool
+chk_http_feed(struct chk_rs *rs, const void *buf, size_t n)
+{
+	int r = chk_resp_feed(&rs->probe->resp, buf, n);
+
+	if (r < 0)
+		chk_done(rs, (uint8_t)-r, 0);
+	else if (r == 1)
+		chk_http_verdict(rs, false);
+	return r != 0;
+}
+
 void
 chk_http_read(struct chk_rs *rs)
 {
-	struct evbuffer *in = bufferevent_get_input(rs->probe->bev);
+	struct chk_probe *p = rs->probe;
+	struct evbuffer *in;
 	struct evbuffer_iovec v;
-	int r = 0;
+	char buf[4096];
 
-	if (!rs->probe->connected) /* TLS: nothing before the handshake */
+	if (!p->connected) /* TLS: nothing before the handshake */
 		return;
-	while (r == 0 && evbuffer_peek(in, -1, NULL, &v, 1) == 1 && v.iov_len) {
-		r = chk_resp_feed(&rs->probe->resp, v.iov_base, v.iov_len);
-		evbuffer_drain(in, v.iov_len);
+	if (p->bev) {
+		in = bufferevent_get_input(p->bev);
+		while (evbuffer_peek(in, -1, NULL, &v, 1) == 1 && v.iov_len) {
+			if (chk_http_feed(rs, v.iov_base, v.iov_len))
+				return;
+			evbuffer_drain(in, v.iov_len);
+		}
+		return;
 	}
-	if (r < 0)
-		return chk_done(rs, (uint8_t)-r, 0);
-	if (r == 1)
-		chk_http_verdict(rs, false);
+	/* edge-triggered: read until the verdict, the end or nothing more */
+	for (int i = 0; i < 1024; i++) {
+		ssize_t r = read(p->fd, buf, sizeof(buf));
+
+		if (r > 0 && chk_http_feed(rs, buf, (size_t)r))
+			return;
+		if (r == 0)
+			return chk_http_eof(rs);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (r < 0)
+			return chk_done(rs, chk_errno_reason(errno), errno);
+	}
+	/* 4 MB in one go: let the other checks run, read on at the next event */
+	event_active(p->ev, EV_READ, 0);
 }
 
 void

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -50,6 +51,10 @@ chk_probe_end(struct chk_rs *rs)
 	if (rs->probe) {
 		if (rs->probe->bev)
 			bufferevent_free(rs->probe->bev);
+		if (rs->probe->ev)
+			event_free(rs->probe->ev);
+		if (rs->probe->fd >= 0)
+			close(rs->probe->fd);
 		chk_resp_free(&rs->probe->resp);
 		free(rs->probe);
 		rs->probe = NULL;
@@ -71,8 +76,9 @@ chk_attempt(evutil_socket_t fd, short what, void *arg)
 	struct timeval tv;
 	int r;
 
+	/* the loop's cached time: no system call per attempt */
 	if (!rs->tries)
-		evutil_gettimeofday(&rs->round_start, NULL);
+		event_base_gettimeofday_cached(chk_base(rs), &rs->round_start);
 	ms_tv(rs->check.timeout_ms, &tv);
 	event_add(rs->deadline, &tv);
 	switch (rs->check.type) {
@@ -106,7 +112,7 @@ chk_schedule(struct chk_rs *rs, bool retry)
 	} else {
 		ms_tv(rs->check.interval_ms, &tv);
 		evutil_timeradd(&rs->round_start, &tv, &next);
-		evutil_gettimeofday(&now, NULL);
+		event_base_gettimeofday_cached(chk_base(rs), &now);
 		if (evutil_timercmp(&next, &now, <))
 			tv = (struct timeval){0, 0};
 		else

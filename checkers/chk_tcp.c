@@ -5,7 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -99,11 +102,61 @@ chk_socket(struct chk_rs *rs)
 	return fd;
 }
 
+/* A plain attempt's socket is ready: the connect's outcome (a TCP check
+ * ends there), then the HTTP exchange. */
+static void
+chk_on_io(evutil_socket_t fd, short what, void *arg)
+{
+	struct chk_rs *rs = arg;
+	struct chk_probe *p = rs->probe;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (p->connected) {
+		if (what & EV_READ)
+			chk_http_read(rs);
+		return;
+	}
+	if (rs->check.type == CONF_CHECK_TCP) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			err = errno;
+		if (err)
+			return chk_done(rs, chk_errno_reason(err), err);
+		p->connected = true;
+		return chk_done(rs, CHK_R_OK, 0);
+	}
+	/* HTTP: the request goes out at once; a failed connect fails it with
+	 * the connect's own error */
+	p->connected = true;
+	chk_http_connected(rs);
+}
+
+/* TCP and HTTP: socket, connect, one edge-triggered event for both
+ * directions (added once, deleted once), no buffers of libevent's. */
+static int
+chk_connect_plain(struct chk_rs *rs, struct chk_probe *p, int fd)
+{
+	if (connect(fd, (struct sockaddr *)&rs->sa, rs->sa_len) < 0 && errno != EINPROGRESS) {
+		int e = errno;
+
+		close(fd);
+		return -chk_errno_reason(e);
+	}
+	p->fd = fd;
+	p->ev = event_new(chk_base(rs), fd, EV_READ | EV_WRITE | EV_ET | EV_PERSIST, chk_on_io, rs);
+	if (!p->ev || event_add(p->ev, NULL) < 0) {
+		errno = ENOMEM;
+		return -CHK_R_ERROR;
+	}
+	return 0;
+}
+
 int
 chk_connect(struct chk_rs *rs, void *ssl)
 {
 	struct event_base *base = chk_base(rs);
-	struct chk_probe *p = calloc(1, sizeof(*p));
+	/* not calloc: the response's line buffer needs no clearing */
+	struct chk_probe *p = malloc(sizeof(*p));
 	int fd;
 
 	if (!p) {
@@ -111,38 +164,34 @@ chk_connect(struct chk_rs *rs, void *ssl)
 		errno = ENOMEM;
 		return -CHK_R_ERROR;
 	}
+	memset(p, 0, offsetof(struct chk_probe, resp.line));
+	p->fd = -1;
 	rs->probe = p;
 	if ((fd = chk_socket(rs)) < 0) {
 		SSL_free(ssl);
 		return -chk_errno_reason(errno);
 	}
+	if (!ssl)
+		return chk_connect_plain(rs, p, fd);
 	/* TLS: the connect is ours, the handshake waits for it */
-	if (ssl && connect(fd, (struct sockaddr *)&rs->sa, rs->sa_len) < 0 &&
-	    errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&rs->sa, rs->sa_len) < 0 && errno != EINPROGRESS) {
 		int e = errno;
 
 		SSL_free(ssl);
 		close(fd);
 		return -chk_errno_reason(e);
 	}
-	if (ssl)
-		p->bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
-							BEV_OPT_CLOSE_ON_FREE);
-	else
-		p->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	p->bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
+						BEV_OPT_CLOSE_ON_FREE);
 	if (!p->bev) {
-		if (ssl)
-			SSL_free(ssl);
+		SSL_free(ssl);
 		close(fd);
 		errno = ENOMEM;
 		return -CHK_R_ERROR;
 	}
-	if (ssl)
-		bufferevent_openssl_set_allow_dirty_shutdown(p->bev, 1);
+	bufferevent_openssl_set_allow_dirty_shutdown(p->bev, 1);
 	bufferevent_setcb(p->bev, chk_on_read, NULL, chk_on_event, rs);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	if (!ssl && bufferevent_socket_connect(p->bev, (struct sockaddr *)&rs->sa, rs->sa_len) < 0)
-		return -chk_errno_reason(errno ? errno : ECONNREFUSED);
 	return 0;
 }
 
