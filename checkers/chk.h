@@ -35,6 +35,7 @@ bool chk_fsm_result(struct chk_fsm *f, bool ok, uint16_t rise, uint16_t fall);
 #define CHK_LINE_MAX 8192	   /* one status or header line */
 #define CHK_HEADERS_MAX 100	   /* header lines */
 #define CHK_BODY_MAX (1024 * 1024) /* body bytes read, digested or searched */
+#define CHK_LATE_MS 100 /* a deadline this late: the loop was behind, not the server */
 
 enum chk_resp_phase { CHK_RESP_STATUS, CHK_RESP_HEADERS, CHK_RESP_BODY, CHK_RESP_DONE };
 
@@ -92,6 +93,8 @@ struct chk_probe {
 	struct event *ev;
 	int fd;
 	bool connected;
+	bool extended;		/* its deadline came late once and was pushed back */
+	struct timeval due;	/* when its deadline should fire */
 	struct chk_resp resp; /* last: its line buffer is not cleared */
 };
 
@@ -122,6 +125,9 @@ void chk_done(struct chk_rs *rs, uint8_t reason, int32_t code);
 int chk_connect(struct chk_rs *rs, void *ssl);
 uint8_t chk_errno_reason(int err);
 int chk_tcp_start(struct chk_rs *rs);
+/* At the deadline of a plain (TCP or HTTP) attempt: handle what its socket
+ * has ready now.  True when that ended the attempt. */
+bool chk_plain_last_look(struct chk_rs *rs);
 /* chk_http.c */
 int chk_http_start(struct chk_rs *rs);
 void chk_http_connected(struct chk_rs *rs);

@@ -63,17 +63,38 @@ chk_probe_end(struct chk_rs *rs)
 		event_del(rs->deadline);
 }
 
+/* The deadline passed.  When the loop is behind (many checks, a busy
+ * machine, the child stopped a while) the deadline and the socket's
+ * readiness come due in the same turn, timers first; and the attempt may
+ * not even have sent its request yet.  A late loop is not a slow server:
+ * one last look at the socket, and a deadline that fired well after its
+ * time gets one more timeout from now, once. */
 static void
 chk_on_deadline(evutil_socket_t fd, short what, void *arg)
 {
-	chk_done(arg, CHK_R_TIMEOUT, 0);
+	struct chk_rs *rs = arg;
+	struct timeval now, late, tv;
+
+	if (chk_plain_last_look(rs))
+		return;
+	event_base_gettimeofday_cached(chk_base(rs), &now);
+	if (rs->probe && !rs->probe->extended && evutil_timercmp(&now, &rs->probe->due, >)) {
+		evutil_timersub(&now, &rs->probe->due, &late);
+		if (late.tv_sec > 0 || late.tv_usec >= CHK_LATE_MS * 1000) {
+			rs->probe->extended = true;
+			ms_tv(rs->check.timeout_ms, &tv);
+			event_add(rs->deadline, &tv);
+			return;
+		}
+	}
+	chk_done(rs, CHK_R_TIMEOUT, 0);
 }
 
 static void
 chk_attempt(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk_rs *rs = arg;
-	struct timeval tv;
+	struct timeval tv, now;
 	int r;
 
 	/* the loop's cached time: no system call per attempt */
@@ -81,6 +102,7 @@ chk_attempt(evutil_socket_t fd, short what, void *arg)
 		event_base_gettimeofday_cached(chk_base(rs), &rs->round_start);
 	ms_tv(rs->check.timeout_ms, &tv);
 	event_add(rs->deadline, &tv);
+	event_base_gettimeofday_cached(chk_base(rs), &now);
 	switch (rs->check.type) {
 	case CONF_CHECK_TCP:
 		r = chk_tcp_start(rs);
@@ -98,6 +120,8 @@ chk_attempt(evutil_socket_t fd, short what, void *arg)
 	}
 	if (r < 0)
 		chk_done(rs, (uint8_t)-r, errno);
+	else if (rs->probe)
+		evutil_timeradd(&now, &tv, &rs->probe->due);
 }
 
 /* The next attempt: a retry after its delay, or the next round one

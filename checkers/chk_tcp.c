@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,26 @@ chk_connect(struct chk_rs *rs, void *ssl)
 	bufferevent_setcb(p->bev, chk_on_read, NULL, chk_on_event, rs);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
 	return 0;
+}
+
+bool
+chk_plain_last_look(struct chk_rs *rs)
+{
+	struct chk_probe *p = rs->probe;
+	struct pollfd pfd;
+	short what = 0;
+
+	if (!p || p->bev || p->fd < 0)
+		return false;
+	pfd = (struct pollfd){.fd = p->fd, .events = POLLIN | POLLOUT};
+	if (poll(&pfd, 1, 0) <= 0)
+		return false;
+	if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+		what |= EV_READ;
+	if (pfd.revents & (POLLOUT | POLLERR))
+		what |= EV_WRITE;
+	chk_on_io(p->fd, what, rs);
+	return rs->probe == NULL; /* chk_done ends the probe */
 }
 
 int

@@ -12,7 +12,7 @@ tests_netns_report_forge_SOURCES = tests/netns/report-forge.c
 tests_netns_report_forge_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_netns_report_forge_LDADD = weight/libreport.a $(CRYPTO_LIBS)
 
-NETNS_TESTS = tests/netns/nft.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
+NETNS_TESTS = tests/netns/nft.sh tests/netns/checks-late.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh \
