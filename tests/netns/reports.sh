@@ -111,7 +111,9 @@ check "Ed25519 reports of rs1 are accepted" wait_until 30 gt "rs['198.51.100.11:
 check "HMAC reports of rs2 are accepted" wait_until 30 gt "rs['198.51.100.12:80']['reports']" 0
 check "rs3's reports with the old key of two are accepted" \
 	wait_until 30 gt "rs['198.51.100.13:80']['reports']" 0
-check "rs1 is warming after its first report" is "rs['198.51.100.11:80']['state']" warming
+# warming for the 3 s warmup; on a busy machine those may be over by now
+check "rs1 left unknown after its first report (warming, or trusted already)" \
+	is "rs['198.51.100.11:80']['state'] in ('warming', 'trusted')" True
 check "rs1's feedback weight appears" wait_until 10 gt "rs['198.51.100.11:80']['feedback'] or 0" 0
 check "rs1 has a report age and metrics" \
 	is "rs['198.51.100.11:80']['report_age_s'] < 5 and rs['198.51.100.11:80']['metrics']['mem_total_kb'] > 0" True
