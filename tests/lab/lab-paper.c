@@ -6,17 +6,20 @@
  *
  *   lab-paper serve [-p PORT] [-s START] [-m MINSPARE] [-M MAXSPARE]
  *                   [-c MAXCLIENTS] [-w WORKER_KB] [-g CGI_KB] [-u CGI_CPU_MS]
- *                   [-h CGI_HOLD_MS] [-r READYFILE] NAME
- *	A pre-forking HTTP/1.0 server with Apache mpm_prefork's pool rules:
+ *                   [-h CGI_HOLD_MS] [-k KEEPALIVE_MS] [-K MAXKEEP] [-r READYFILE] NAME
+ *	A pre-forking HTTP/1.1 server with Apache mpm_prefork's pool rules:
  *	START workers at start; once a second the parent counts the idle
- *	workers, kills one when more than MAXSPARE are idle, and spawns
+ *	workers, retires one when more than MAXSPARE are idle, and spawns
  *	1, 2, 4 ... 32 a second (doubling while the shortage lasts) when fewer
  *	than MINSPARE are, never more than MAXCLIENTS in all. A worker touches
  *	WORKER_KB of private memory when it starts (an httpd child's own
- *	heap) and serves one connection at a time, closing it after the
- *	answer (KeepAlive Off). Static pages (/html/, /img/, /banner/) are
- *	answered from memory. /cgi-bin/board (GET ?list, GET ?form, POST of
- *	a message) forks a child, as mod_cgi forks perl under prefork: the
+ *	heap) and serves one connection at a time, kept alive between
+ *	requests for up to KEEPALIVE_MS of silence and MAXKEEP requests
+ *	(KeepAliveTimeout 5 s, MaxKeepAliveRequests 100 by default; 0 turns
+ *	keep-alive off): an idle kept connection holds its worker, as the
+ *	paper describes. Static pages (/html/, /img/, /banner/) are answered
+ *	from memory. /cgi-bin/board (GET ?list, GET ?form, POST of a
+ *	message) forks a child, as mod_cgi forks perl under prefork: the
  *	child allocates and touches CGI_KB (the paper's 1.7 MB perl
  *	process), burns CGI_CPU_MS of CPU over it, keeps it until
  *	CGI_HOLD_MS after its start, answers and exits; the worker waits.
@@ -24,18 +27,21 @@
  *	The parent ignores the OOM killer (oom_score_adj -1000, its workers
  *	do not), so a full memory group kills requests, not the server.
  *	READYFILE is created once the pool has started.
- *   lab-paper load [-c CLIENTS] [-r RAMP_S] [-d DURATION_S] [-z THINK_MS]
- *                  [-t TIMEOUT_MS] [-o LOGFILE] HOST:PORT
- *	CLIENTS virtual clients, started evenly over RAMP_S seconds, each
- *	replaying the 40-item agenda (HTML pages, GIF icons and banners, the
- *	CGI board: GET list, GET form, POST a ~1 KB message) from a random
- *	item on, one request per new TCP connection (HTTP/1.0), with a
- *	random think time of 0 to 2 x THINK_MS between items, until
- *	DURATION_S seconds after the start; requests still running then get
- *	at most TIMEOUT_MS. One process, non-blocking sockets. Prints the
- *	summary (see lp_summary); LOGFILE gets one line per request:
- *	"END_EPOCH_MS KIND SERVER LATENCY_MS" (SERVER is ERR:reason on an
- *	error). Exit status 0, or 2 on usage errors.
+ *   lab-paper load [-a EVERY_MS] [-n ITEMS] [-c MAXCLIENTS] [-d DURATION_S]
+ *                  [-z THINK_MS] [-t TIMEOUT_MS] [-o LOGFILE] HOST:PORT
+ *	A new virtual client every EVERY_MS for DURATION_S seconds (the
+ *	paper's WebLoad created 100 every 30 s), at most MAXCLIENTS at once.
+ *	Each plays ITEMS (40) items of the agenda from its first (HTML
+ *	pages, GIF icons and banners, the CGI board: GET list, GET form,
+ *	POST a ~1 KB message) with a random think time of 0 to 2 x THINK_MS
+ *	between items, over HTTP/1.1 kept-alive connections (a new one when
+ *	the server closes one; a request that finds its kept connection
+ *	closed by the server is sent once more on a new one, as a browser
+ *	does), then leaves. Nothing new starts after DURATION_S; requests
+ *	still running then get at most TIMEOUT_MS. One process, non-blocking
+ *	sockets. Prints the summary (see lp_summary); LOGFILE gets one line
+ *	per request: "END_EPOCH_MS KIND SERVER LATENCY_MS" (SERVER is
+ *	ERR:reason on an error). Exit status 0, or 2 on usage errors.
  */
 
 #include <arpa/inet.h>
@@ -119,7 +125,7 @@ struct lp_slot {
 struct lp_conf {
 	const char *name;
 	long port, start, min_spare, max_spare, max_clients;
-	long worker_kb, cgi_kb, cgi_cpu_ms, cgi_hold_ms;
+	long worker_kb, cgi_kb, cgi_cpu_ms, cgi_hold_ms, keep_alive_ms, max_keep;
 };
 
 static volatile sig_atomic_t lp_stop;
@@ -159,7 +165,7 @@ lp_cpu_ms(void)
 }
 
 static void
-lp_answer(int fd, const struct lp_conf *cf, int status, const char *type, size_t size)
+lp_answer(int fd, const struct lp_conf *cf, int status, const char *type, size_t size, int keep)
 {
 	static char body[LP_RESP_MAX];
 	char head[256];
@@ -175,15 +181,16 @@ lp_answer(int fd, const struct lp_conf *cf, int status, const char *type, size_t
 	}
 	hn = snprintf(head, sizeof(head),
 		      "HTTP/1.0 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
-		      "X-Server: %s\r\nConnection: close\r\n\r\n",
-		      status, status == 200 ? "OK" : "Not Found", type, bn, cf->name);
+		      "X-Server: %s\r\nConnection: %s\r\n\r\n",
+		      status, status == 200 ? "OK" : "Not Found", type, bn, cf->name,
+		      keep ? "keep-alive" : "close");
 	if (lp_write_all(fd, head, (size_t)hn) == 0)
 		lp_write_all(fd, body, (size_t)bn);
 }
 
 /* The CGI board, in a child of the worker: memory, CPU, then the answer. */
 static void
-lp_cgi(int fd, const struct lp_conf *cf, size_t size)
+lp_cgi(int fd, const struct lp_conf *cf, size_t size, int keep)
 {
 	long long t0 = lp_now_ms(), c0 = lp_cpu_ms(), left;
 	unsigned char *mem = lp_touch(cf->cgi_kb);
@@ -203,13 +210,14 @@ lp_cgi(int fd, const struct lp_conf *cf, size_t size)
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
-	lp_answer(fd, cf, 200, "text/html", size);
+	lp_answer(fd, cf, 200, "text/html", size, keep);
 	_exit(0);
 }
 
-/* Read a request (with its body, for a POST); 0 when complete. */
+/* Read a request (with its body, for a POST) within wait_ms of silence;
+ * 0 when complete. */
 static int
-lp_read_req(int fd, char *buf, size_t size)
+lp_read_req(int fd, char *buf, size_t size, int wait_ms)
 {
 	size_t len = 0, need = 0;
 	char *end = NULL, *cl;
@@ -220,7 +228,7 @@ lp_read_req(int fd, char *buf, size_t size)
 
 		if (end && len >= need)
 			return 0;
-		if (poll(&p, 1, 10000) <= 0)
+		if (poll(&p, 1, wait_ms) <= 0)
 			return -1;
 		r = read(fd, buf + len, size - 1 - len);
 		if (r < 0 && errno == EINTR)
@@ -242,25 +250,31 @@ lp_read_req(int fd, char *buf, size_t size)
 	}
 }
 
-static void
-lp_serve_conn(int fd, const struct lp_conf *cf)
+/* One request; 1 to keep the connection for the next one. */
+static int
+lp_serve_req(int fd, const struct lp_conf *cf, int wait_ms, int last)
 {
 	static char buf[LP_REQ_MAX];
-	const char *path;
+	const char *path, *end;
+	int keep;
 	pid_t pid;
 
-	if (lp_read_req(fd, buf, sizeof(buf)) < 0)
-		return;
+	if (lp_read_req(fd, buf, sizeof(buf), wait_ms) < 0)
+		return 0;
+	end = strstr(buf, "\r\n");
 	path = strchr(buf, ' ');
-	if (!path)
-		return;
+	if (!path || !end)
+		return 0;
 	path++;
+	/* HTTP/1.1 keeps the connection unless the client says close */
+	keep = !last && end - buf > 8 && strncmp(end - 8, "HTTP/1.1", 8) == 0 &&
+	       !strcasestr(buf, "\r\nConnection: close");
 	if (strncmp(path, "/html/", 6) == 0) {
-		lp_answer(fd, cf, 200, "text/html", 6 * 1024);
+		lp_answer(fd, cf, 200, "text/html", 6 * 1024, keep);
 	} else if (strncmp(path, "/img/", 5) == 0) {
-		lp_answer(fd, cf, 200, "image/gif", 2 * 1024);
+		lp_answer(fd, cf, 200, "image/gif", 2 * 1024, keep);
 	} else if (strncmp(path, "/banner/", 8) == 0) {
-		lp_answer(fd, cf, 200, "image/gif", 12 * 1024);
+		lp_answer(fd, cf, 200, "image/gif", 12 * 1024, keep);
 	} else if (strncmp(path, "/cgi-bin/board", 14) == 0) {
 		size_t size = strncmp(buf, "POST ", 5) == 0	    ? 1024
 			      : strncmp(path + 14, "?list", 5) == 0 ? 8 * 1024
@@ -268,13 +282,29 @@ lp_serve_conn(int fd, const struct lp_conf *cf)
 
 		pid = fork();
 		if (pid == 0)
-			lp_cgi(fd, cf, size);
-		if (pid > 0)
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
+			lp_cgi(fd, cf, size, keep);
+		if (pid < 0)
+			return 0;
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	} else {
-		lp_answer(fd, cf, 404, "text/plain", 0);
+		lp_answer(fd, cf, 404, "text/plain", 0, keep);
 	}
+	return keep;
+}
+
+/* A connection: requests until the client closes, keep_alive_ms of
+ * silence, or max_keep requests (Apache's KeepAliveTimeout and
+ * MaxKeepAliveRequests); the worker is held all that time. */
+static void
+lp_serve_conn(int fd, const struct lp_conf *cf)
+{
+	long n = 1;
+
+	if (!lp_serve_req(fd, cf, 10000, cf->keep_alive_ms == 0))
+		return;
+	while (lp_serve_req(fd, cf, (int)cf->keep_alive_ms, ++n >= cf->max_keep))
+		;
 }
 
 static volatile sig_atomic_t lp_retire;
@@ -370,14 +400,16 @@ lp_serve(int argc, char **argv)
 			     .worker_kb = 512,
 			     .cgi_kb = 1700,
 			     .cgi_cpu_ms = 20,
-			     .cgi_hold_ms = 1000};
+			     .cgi_hold_ms = 1000,
+			     .keep_alive_ms = 5000,
+			     .max_keep = 100};
 	const char *ready = NULL;
 	struct lp_slot *slots;
 	struct sigaction sa = {.sa_handler = lp_on_term};
 	long rate = 1, i;
 	int opt, lfd, fd, bad = 0;
 
-	while ((opt = getopt(argc, argv, "p:s:m:M:c:w:g:u:h:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:s:m:M:c:w:g:u:h:k:K:r:")) != -1) {
 		switch (opt) {
 		case 'p':
 			bad |= lp_num(optarg, 1, 65535, &cf.port);
@@ -405,6 +437,12 @@ lp_serve(int argc, char **argv)
 			break;
 		case 'h':
 			bad |= lp_num(optarg, 0, 60000, &cf.cgi_hold_ms);
+			break;
+		case 'k':
+			bad |= lp_num(optarg, 0, 600000, &cf.keep_alive_ms);
+			break;
+		case 'K':
+			bad |= lp_num(optarg, 1, 100000, &cf.max_keep);
 			break;
 		case 'r':
 			ready = optarg;
@@ -502,30 +540,35 @@ static const char *const lp_kind_name[LP_KINDS] = {"html",     "img",	   "banner
  * the CGI board (8 of 40: GET the list, GET the form, POST a message). */
 static const char lp_agenda[] = "HIIIBHIILHIIFPHIBIIL"
 				"HIIIBLHIIFHIPIIBHILI";
+#define LP_AGENDA_LEN ((int)sizeof(lp_agenda) - 1)
 
+/* A virtual client: one session, the agenda once, over kept-alive
+ * connections (a new one when the server closes one). */
 struct lp_client {
-	int fd, item, state;
+	int fd, item, left, state, reused, retried;
 	long long t_start, t_next;
 	size_t sent, reqlen, got;
 	char req[1536];
 	char *resp;
 };
 
-enum { LP_WAIT, LP_CONNECT, LP_SEND, LP_RECV };
+enum { LP_OFF, LP_WAIT, LP_CONNECT, LP_SEND, LP_RECV };
+
+/* error classes */
+enum { LP_E_CONNECT, LP_E_RESET, LP_E_TIMEOUT, LP_E_STATUS, LP_E_OTHER, LP_E_REFUSED, LP_E_N };
+static const char *const lp_why_name[LP_E_N] = {"connect", "reset", "timeout",
+						"status",  "other", "refused"};
 
 struct lp_stats {
 	long n[LP_KINDS], err[LP_KINDS];
-	long n_total, err_total;
-	long *lat; /* tenths of ms */
+	long n_total, err_total, sessions, sessions_refused, conns;
+	long *lat; /* ms */
 	size_t nlat, cap;
 	char names[8][32];
 	long per_name[8];
 	int nnames;
-	long why[6];
+	long why[LP_E_N];
 };
-
-static const char *const lp_why_name[6] = {"connect", "reset", "timeout",
-					   "status",  "other", "refused"};
 
 static int
 lp_kind(char c)
@@ -565,11 +608,11 @@ lp_make_req(struct lp_client *c, const char *host)
 		memset(msg, 'm', sizeof(msg));
 		memcpy(msg, "subject=lab&body=", 17);
 		n = snprintf(c->req, sizeof(c->req),
-			     "POST %s HTTP/1.0\r\nHost: %s\r\nContent-Type: "
+			     "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: "
 			     "application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%.*s",
 			     path, host, sizeof(msg), (int)sizeof(msg), msg);
 	} else {
-		n = snprintf(c->req, sizeof(c->req), "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path,
+		n = snprintf(c->req, sizeof(c->req), "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path,
 			     host);
 	}
 	c->reqlen = (size_t)n;
@@ -579,8 +622,7 @@ static void
 lp_record(struct lp_stats *st, FILE *log, struct lp_client *c, int why, const char *name)
 {
 	int k = lp_kind(lp_agenda[c->item]), i;
-	long long now = lp_now_ms();
-	long lat = (long)(now - c->t_start) * 10;
+	long lat = (long)(lp_now_ms() - c->t_start);
 
 	st->n[k]++;
 	st->n_total++;
@@ -610,27 +652,33 @@ lp_record(struct lp_stats *st, FILE *log, struct lp_client *c, int why, const ch
 	}
 	if (log)
 		fprintf(log, "%lld %s %s%s %ld\n", lp_epoch_ms(), lp_kind_name[k],
-			why >= 0 ? "ERR:" : "", why >= 0 ? lp_why_name[why] : name, lat / 10);
+			why >= 0 ? "ERR:" : "", why >= 0 ? lp_why_name[why] : name, lat);
 }
 
-/* Parse a complete response; -1 and the server's name, or an error class. */
+/* Is the response complete? -2 not yet; -1 with the server's name and
+ * *keep (the server keeps the connection); else an error class. */
 static int
-lp_parse(const char *buf, size_t len, char *name, size_t size)
+lp_parse(const char *buf, size_t len, char *name, size_t size, int *keep)
 {
 	const char *body = strstr(buf, "\r\n\r\n"), *cl;
 	size_t n;
 
-	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || !body)
-		return 4;
-	if (strncmp(buf + 9, "200", 3) != 0)
-		return 3;
+	if (!body)
+		return -2;
+	if (len < 12 || strncmp(buf, "HTTP/1.", 7) != 0)
+		return LP_E_OTHER;
 	cl = strcasestr(buf, "\r\nContent-Length:");
-	if (cl && cl < body && len < (size_t)(body + 4 - buf) + strtoul(cl + 17, NULL, 10))
-		return 1; /* cut short */
+	if (!cl || cl > body)
+		return LP_E_OTHER;
+	if (len < (size_t)(body + 4 - buf) + strtoul(cl + 17, NULL, 10))
+		return -2;
+	*keep = strcasestr(buf, "\r\nConnection: keep-alive") != NULL;
+	if (strncmp(buf + 9, "200", 3) != 0)
+		return LP_E_STATUS;
 	body += 4;
 	n = strcspn(body, "\n");
 	if (n == 0 || n >= size)
-		return 4;
+		return LP_E_OTHER;
 	memcpy(name, body, n);
 	name[n] = '\0';
 	return -1;
@@ -644,7 +692,7 @@ lp_cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double
+static long
 lp_pct(const struct lp_stats *st, int p)
 {
 	size_t i;
@@ -656,11 +704,12 @@ lp_pct(const struct lp_stats *st, int p)
 		i--;
 	if (i >= st->nlat)
 		i = st->nlat - 1;
-	return st->lat[i] / 10.0;
+	return st->lat[i];
 }
 
 /* The summary, one "key value..." line each:
  *   requests N ok N errors N seconds S
+ *   sessions STARTED refused N connections N
  *   kind NAME N ERRORS            (per agenda kind)
  *   server NAME N                 (answers per server)
  *   latency_ms p50 X p90 X p99 X max X
@@ -673,49 +722,148 @@ lp_summary(struct lp_stats *st, double secs)
 	qsort(st->lat, st->nlat, sizeof(*st->lat), lp_cmp_long);
 	printf("requests %ld ok %ld errors %ld seconds %.1f\n", st->n_total,
 	       st->n_total - st->err_total, st->err_total, secs);
+	printf("sessions %ld refused %ld connections %ld\n", st->sessions, st->sessions_refused,
+	       st->conns);
 	for (k = 0; k < LP_KINDS; k++)
 		printf("kind %s %ld %ld\n", lp_kind_name[k], st->n[k], st->err[k]);
 	for (i = 0; i < st->nnames; i++)
 		printf("server %s %ld\n", st->names[i], st->per_name[i]);
-	printf("latency_ms p50 %.1f p90 %.1f p99 %.1f max %.1f\n", lp_pct(st, 50), lp_pct(st, 90),
-	       lp_pct(st, 99), st->nlat ? st->lat[st->nlat - 1] / 10.0 : 0.0);
+	printf("latency_ms p50 %ld p90 %ld p99 %ld max %ld\n", lp_pct(st, 50), lp_pct(st, 90),
+	       lp_pct(st, 99), st->nlat ? st->lat[st->nlat - 1] : 0);
 	printf("errors_by");
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < LP_E_N; i++)
 		printf(" %s %ld", lp_why_name[i], st->why[i]);
 	printf("\n");
+}
+
+struct lp_load_conf {
+	long max_clients, every_ms, dur_s, think_ms, timeout_ms;
+	struct sockaddr_in sa;
+	const char *host;
+};
+
+static void
+lp_close(struct lp_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* The item is over (answered or failed): think, then the next one. */
+static void
+lp_next(struct lp_client *c, const struct lp_load_conf *lc, long long now)
+{
+	c->item = (c->item + 1) % LP_AGENDA_LEN;
+	c->state = --c->left > 0 ? LP_WAIT : LP_OFF;
+	c->t_next = now + (lc->think_ms ? rand() % (2 * lc->think_ms + 1) : 0);
+	if (c->state == LP_OFF)
+		lp_close(c);
+}
+
+/* Start the item: on the kept connection, or a new one. */
+static void
+lp_start(struct lp_client *c, const struct lp_load_conf *lc, struct lp_stats *st, FILE *log,
+	 long long now)
+{
+	if (!c->retried) {
+		lp_make_req(c, lc->host);
+		c->t_start = now;
+	}
+	c->sent = c->got = 0;
+	c->reused = c->fd >= 0;
+	if (c->reused) {
+		c->state = LP_SEND;
+		return;
+	}
+	st->conns++;
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 || (connect(c->fd, (const struct sockaddr *)&lc->sa, sizeof(lc->sa)) < 0 &&
+			  errno != EINPROGRESS)) {
+		lp_record(st, log, c, errno == ECONNREFUSED ? LP_E_REFUSED : LP_E_CONNECT, NULL);
+		lp_close(c);
+		lp_next(c, lc, now);
+		return;
+	}
+	c->state = LP_CONNECT;
+}
+
+/* Progress on a ready socket: -2 nothing final yet, -1 answered, else an error. */
+static int
+lp_progress(struct lp_client *c, char *name, size_t size, int *keep)
+{
+	ssize_t r;
+
+	if (c->state == LP_CONNECT) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err)
+			return err == ECONNREFUSED ? LP_E_REFUSED : LP_E_CONNECT;
+		c->state = LP_SEND;
+	}
+	if (c->state == LP_SEND) {
+		r = write(c->fd, c->req + c->sent, c->reqlen - c->sent);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return LP_E_RESET;
+		if (r > 0 && (c->sent += (size_t)r) == c->reqlen)
+			c->state = LP_RECV;
+		return -2;
+	}
+	r = read(c->fd, c->resp + c->got, LP_RESP_MAX - 1 - c->got);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return -2;
+	if (r < 0)
+		return LP_E_RESET;
+	if (r == 0)
+		return c->got ? LP_E_OTHER : LP_E_RESET;
+	c->got += (size_t)r;
+	c->resp[c->got] = '\0';
+	r = lp_parse(c->resp, c->got, name, size, keep);
+	if (r == -2 && c->got == LP_RESP_MAX - 1)
+		return LP_E_OTHER;
+	return (int)r;
 }
 
 static int
 lp_load(int argc, char **argv)
 {
-	long nclients = 20, ramp_s = 10, dur_s = 60, think_ms = 200, timeout_ms = 10000;
-	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct lp_load_conf lc = {.max_clients = 256,
+				  .every_ms = 1000,
+				  .dur_s = 60,
+				  .think_ms = 300,
+				  .timeout_ms = 10000,
+				  .sa = {.sin_family = AF_INET}};
 	static struct lp_client cl[LP_MAX_CLIENTS];
 	static struct pollfd pf[LP_MAX_CLIENTS];
 	static struct lp_stats st;
 	const char *logname = NULL;
 	char host[64], *colon;
-	long long t0, t_end, now;
-	long port;
+	long long t0, t_end, now, t_arrive;
+	long port, items = LP_AGENDA_LEN;
 	FILE *log = NULL;
 	int opt, bad = 0, i;
 
-	while ((opt = getopt(argc, argv, "c:r:d:z:t:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:a:n:d:z:t:o:")) != -1) {
 		switch (opt) {
 		case 'c':
-			bad |= lp_num(optarg, 1, LP_MAX_CLIENTS, &nclients);
+			bad |= lp_num(optarg, 1, LP_MAX_CLIENTS, &lc.max_clients);
 			break;
-		case 'r':
-			bad |= lp_num(optarg, 0, 3600, &ramp_s);
+		case 'a':
+			bad |= lp_num(optarg, 1, 3600000, &lc.every_ms);
+			break;
+		case 'n':
+			bad |= lp_num(optarg, 1, 1000000, &items);
 			break;
 		case 'd':
-			bad |= lp_num(optarg, 1, 3600, &dur_s);
+			bad |= lp_num(optarg, 1, 3600, &lc.dur_s);
 			break;
 		case 'z':
-			bad |= lp_num(optarg, 0, 60000, &think_ms);
+			bad |= lp_num(optarg, 0, 60000, &lc.think_ms);
 			break;
 		case 't':
-			bad |= lp_num(optarg, 1, 600000, &timeout_ms);
+			bad |= lp_num(optarg, 1, 600000, &lc.timeout_ms);
 			break;
 		case 'o':
 			logname = optarg;
@@ -728,6 +876,7 @@ lp_load(int argc, char **argv)
 		fprintf(stderr, "lab-paper load: bad arguments (see lab-paper.c)\n");
 		return 2;
 	}
+	lc.host = argv[optind];
 	snprintf(host, sizeof(host), "%s", argv[optind]);
 	colon = strrchr(host, ':');
 	if (!colon || lp_num(colon + 1, 1, 65535, &port) < 0) {
@@ -735,12 +884,11 @@ lp_load(int argc, char **argv)
 		return 2;
 	}
 	*colon = '\0';
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+	if (inet_pton(AF_INET, host, &lc.sa.sin_addr) != 1) {
 		fprintf(stderr, "lab-paper load: %s is not an IPv4 address\n", host);
 		return 2;
 	}
-	*colon = ':';
-	sa.sin_port = htons((uint16_t)port);
+	lc.sa.sin_port = htons((uint16_t)port);
 	if (logname) {
 		log = fopen(logname, "w");
 		if (!log) {
@@ -751,12 +899,11 @@ lp_load(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned)getpid());
 	t0 = lp_now_ms();
-	t_end = t0 + dur_s * 1000;
-	for (i = 0; i < nclients; i++) {
+	t_end = t0 + lc.dur_s * 1000;
+	t_arrive = t0;
+	for (i = 0; i < lc.max_clients; i++) {
 		cl[i].fd = -1;
-		cl[i].state = LP_WAIT;
-		cl[i].item = rand() % (int)(sizeof(lp_agenda) - 1);
-		cl[i].t_next = t0 + ramp_s * 1000 * i / nclients;
+		cl[i].state = LP_OFF;
 		cl[i].resp = malloc(LP_RESP_MAX);
 		if (!cl[i].resp)
 			return 1;
@@ -766,50 +913,54 @@ lp_load(int argc, char **argv)
 		long long deadline;
 
 		now = lp_now_ms();
-		for (i = 0; i < nclients; i++) {
+		/* a new virtual client every every_ms, on the agenda's first item */
+		while (t_arrive <= now && t_arrive < t_end) {
+			for (i = 0; i < lc.max_clients && cl[i].state != LP_OFF; i++)
+				;
+			if (i == lc.max_clients) {
+				st.sessions_refused++;
+			} else {
+				st.sessions++;
+				cl[i].item = 0;
+				cl[i].left = (int)items;
+				cl[i].state = LP_WAIT;
+				cl[i].t_next = now;
+			}
+			t_arrive += lc.every_ms;
+		}
+		if (t_arrive < t_end && t_arrive - now < wait_ms)
+			wait_ms = (int)(t_arrive - now);
+		for (i = 0; i < lc.max_clients; i++) {
 			struct lp_client *c = &cl[i];
 
 			pf[i].fd = -1;
 			pf[i].events = 0;
 			pf[i].revents = 0;
+			if (c->state == LP_OFF)
+				continue;
 			if (c->state == LP_WAIT) {
-				if (now >= t_end)
+				if (now >= t_end) {
+					lp_close(c);
+					c->state = LP_OFF;
 					continue;
+				}
 				if (now < c->t_next) {
 					active++;
 					if (c->t_next - now < wait_ms)
 						wait_ms = (int)(c->t_next - now);
 					continue;
 				}
-				lp_make_req(c, argv[optind]);
-				c->t_start = now;
-				c->sent = c->got = 0;
-				c->fd =
-				    socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-				if (c->fd < 0 ||
-				    (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
-				     errno != EINPROGRESS)) {
-					lp_record(&st, log, c, errno == ECONNREFUSED ? 5 : 0, NULL);
-					if (c->fd >= 0)
-						close(c->fd);
-					c->fd = -1;
-					c->item = (c->item + 1) % (int)(sizeof(lp_agenda) - 1);
-					c->t_next =
-					    now + (think_ms ? rand() % (2 * think_ms + 1) : 0);
-					active++;
+				c->retried = 0;
+				lp_start(c, &lc, &st, log, now);
+				if (c->state == LP_WAIT || c->state == LP_OFF)
 					continue;
-				}
-				c->state = LP_CONNECT;
 			}
 			active++;
-			deadline = c->t_start + timeout_ms;
+			deadline = c->t_start + lc.timeout_ms;
 			if (now >= deadline) {
-				lp_record(&st, log, c, 2, NULL);
-				close(c->fd);
-				c->fd = -1;
-				c->state = LP_WAIT;
-				c->item = (c->item + 1) % (int)(sizeof(lp_agenda) - 1);
-				c->t_next = now;
+				lp_record(&st, log, c, LP_E_TIMEOUT, NULL);
+				lp_close(c);
+				lp_next(c, &lc, now);
 				continue;
 			}
 			if (deadline - now < wait_ms)
@@ -817,56 +968,34 @@ lp_load(int argc, char **argv)
 			pf[i].fd = c->fd;
 			pf[i].events = c->state == LP_RECV ? POLLIN : POLLOUT;
 		}
-		if (!active)
+		if (!active && t_arrive >= t_end)
 			break;
-		if (poll(pf, (nfds_t)nclients, wait_ms < 0 ? 0 : wait_ms) < 0 && errno != EINTR)
+		if (poll(pf, (nfds_t)lc.max_clients, wait_ms < 0 ? 0 : wait_ms) < 0 &&
+		    errno != EINTR)
 			break;
 		now = lp_now_ms();
-		for (i = 0; i < nclients; i++) {
+		for (i = 0; i < lc.max_clients; i++) {
 			struct lp_client *c = &cl[i];
-			int why = -2;
 			char name[32] = "";
-			ssize_t r;
+			int why, keep = 0;
 
 			if (pf[i].fd < 0 || !pf[i].revents)
 				continue;
-			if (c->state == LP_CONNECT) {
-				int err = 0;
-				socklen_t len = sizeof(err);
-
-				getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-				if (err)
-					why = err == ECONNREFUSED ? 5 : 0;
-				else
-					c->state = LP_SEND;
-			}
-			if (c->state == LP_SEND && why == -2) {
-				r = write(c->fd, c->req + c->sent, c->reqlen - c->sent);
-				if (r < 0 && errno != EAGAIN && errno != EINTR)
-					why = 1;
-				else if (r > 0 && (c->sent += (size_t)r) == c->reqlen)
-					c->state = LP_RECV;
-			} else if (c->state == LP_RECV && why == -2) {
-				r = read(c->fd, c->resp + c->got, LP_RESP_MAX - 1 - c->got);
-				if (r < 0 && errno != EAGAIN && errno != EINTR) {
-					why = 1;
-				} else if (r == 0 || c->got + (size_t)r >= LP_RESP_MAX - 1) {
-					if (r > 0)
-						c->got += (size_t)r;
-					c->resp[c->got] = '\0';
-					why = lp_parse(c->resp, c->got, name, sizeof(name));
-				} else if (r > 0) {
-					c->got += (size_t)r;
-				}
-			}
+			why = lp_progress(c, name, sizeof(name), &keep);
 			if (why == -2)
 				continue;
+			if (why == LP_E_RESET && c->reused && c->got == 0 && !c->retried) {
+				/* the server closed the kept connection as we sent: once
+				 * more on a new one, as a browser does */
+				lp_close(c);
+				c->retried = 1;
+				lp_start(c, &lc, &st, log, now);
+				continue;
+			}
 			lp_record(&st, log, c, why, name);
-			close(c->fd);
-			c->fd = -1;
-			c->state = LP_WAIT;
-			c->item = (c->item + 1) % (int)(sizeof(lp_agenda) - 1);
-			c->t_next = now + (think_ms ? rand() % (2 * think_ms + 1) : 0);
+			if (why != -1 || !keep)
+				lp_close(c);
+			lp_next(c, &lc, now);
 		}
 	}
 	if (log)

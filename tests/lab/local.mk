@@ -18,5 +18,6 @@ LAB_CASE_FILES += tests/lab/cases/checks-remove-sorry.sh
 LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-handover-probes.sh \
 	tests/lab/cases/vrrp-restart-ready.sh \
 	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh
-LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh
+LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh \
+	tests/lab/cases/paper-smoke.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
