@@ -12,7 +12,7 @@ BENCH_WINDOW=2s BENCH_REPORT=1s BENCH_ROUND=500ms
 rm -rf "$BENCH_OUT"
 # shellcheck source=bench/paper/case.sh
 . "$LAB_SRC/bench/paper/case.sh"
-text=$("$LAB_SRC/bench/paper/report" --smoke --skip 2 "$BENCH_OUT" 2>&1)
+text=$(python3 "$LAB_SRC/bench/paper/report" --smoke --skip 2 "$BENCH_OUT" 2>&1)
 rc=$?
 lab_log "$text"
 lab_is "report --smoke: every policy has its numbers and its plot" "$rc" 0
