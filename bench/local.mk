@@ -1,7 +1,8 @@
 # bench: benchmarks run by hand as root (not part of make check); see bench/README.md
 EXTRA_DIST += bench/README.md bench/ipvs/run bench/ipvs/case.sh \
 	bench/failover/run bench/failover/case.sh bench/failover/report \
-	bench/checkers/run bench/checkers/case.sh bench/checkers/report
+	bench/checkers/run bench/checkers/case.sh bench/checkers/report \
+	bench/paper/run bench/paper/case.sh bench/paper/report
 
 # report-bench: bench/reports/run's helper (keys, raw verify rate, the sender)
 check_PROGRAMS += bench/reports/report-bench

@@ -1,7 +1,9 @@
 # tests/lab: IPVS on a real kernel, user-mode Linux booted once for all cases
 # (see tests/lab/README.md). lab.sh runs every case in tests/lab/cases.
-check_PROGRAMS += tests/lab/lab-http
+check_PROGRAMS += tests/lab/lab-http tests/lab/lab-paper
 tests_lab_lab_http_SOURCES = tests/lab/lab-http.c
+# bench/paper's pre-forking web site and load generator (also its smoke case)
+tests_lab_lab_paper_SOURCES = tests/lab/lab-paper.c
 dist_check_SCRIPTS += tests/lab/lab.sh tests/lab/run-lab tests/lab/guest-init
 TESTS += tests/lab/lab.sh
 LAB_CASE_FILES = tests/lab/cases/ipvs-list.sh tests/lab/cases/ipvs-tun-wrr.sh \
@@ -16,5 +18,6 @@ LAB_CASE_FILES += tests/lab/cases/checks-remove-sorry.sh
 LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-handover-probes.sh \
 	tests/lab/cases/vrrp-restart-ready.sh \
 	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh
-LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh
+LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh \
+	tests/lab/cases/paper-smoke.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
