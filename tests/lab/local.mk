@@ -17,4 +17,5 @@ LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-han
 	tests/lab/cases/vrrp-restart-ready.sh \
 	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh
 LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh
+LAB_CASE_FILES += tests/lab/cases/ecmp-three.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
