@@ -7,8 +7,8 @@
 #   rs        N RS CONNS    the same per real server
 #   events    MODE REP EVENT DIR MS RESET MOVED
 #             MODE bfd or hold (the router's BIRD with BFD off: the 3 s
-#             hold timer decides); EVENT death (DIR's link down) or return
-#             (its link up); MS from the event to the router's new route
+#             hold timer decides); EVENT death (DIR's link down: its
+#             switch port stops passing frames) or return (back up); MS from the event to the router's new route
 #             (ip -ts monitor); RESET and MOVED: of BENCH_KEEP kept-alive
 #             connections running through the event, those with a failed
 #             or stuck request and those served by another real server
@@ -80,10 +80,10 @@ for mode in $BENCH_MODES; do
 			lines=$(ecmp_mon_lines)
 			t0=${EPOCHREALTIME/./}
 			if [[ $ev == death ]]; then
-				ip link set "v-$d" down
+				ecmp_cut "$d"
 				want=$(ecmp_without "$d")
 			else
-				ip link set "v-$d" up
+				ecmp_mend "$d"
 				want=$ECMP_ALL
 			fi
 			lab_wait_for 60 ecmp_hops_are "$want" || lab_fail "$mode $rep $ev of $d: no new route"

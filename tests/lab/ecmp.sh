@@ -79,6 +79,15 @@ ecmp_without() {
 	echo "${out[*]}"
 }
 
+# ecmp_cut DIR / ecmp_mend DIR: DIR's link goes down / comes back, as the
+# switch sees it: its bridge port stops (disabled) and starts (forwarding)
+# passing frames.  Not `ip link set v-DIR down`: a carrier change can stall
+# the whole guest for longer than BFD's 300 ms on a busy host, and every
+# BFD session then fails at once (the router drops every nexthop: an
+# artefact of the lab, not of a real network).
+ecmp_cut() { bridge link set dev "v-$1" state 0; }
+ecmp_mend() { bridge link set dev "v-$1" state 3; }
+
 # ecmp_mon_lines: lines the router's route monitor has logged so far
 ecmp_mon_lines() { wc -l <"$LAB_CASE_DIR/rtmon.log"; }
 # ecmp_change_ms LINES T_US: ms from T_US (EPOCHREALTIME without the dot) to

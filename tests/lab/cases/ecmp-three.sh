@@ -8,7 +8,9 @@
 # withdrawn (BFD) and comes back; kept-alive connections are neither reset,
 # stuck nor moved to another real server by that, nor by a director that
 # loses every real server and withdraws itself, nor by a director drain.
-# Timings (from `ip -ts monitor` on the router) are logged, not asserted:
+# A director's link goes down as the switch sees it (its bridge port stops
+# passing frames, tests/lab/ecmp.sh says why not `ip link set`).  Timings
+# (from `ip -ts monitor` on the router) are logged, not asserted:
 # bench/scaleout measures them.
 command -v bird >/dev/null || lab_skip "no bird (Debian package bird2)"
 . "$LAB_SRC/tests/lab/ecmp.sh"
@@ -66,12 +68,12 @@ done
 # a director's link goes down: withdrawn (BFD); back: announced again
 mon_lines=$(ecmp_mon_lines)
 t_down=${EPOCHREALTIME/./}
-ip link set v-dir3 down
+ecmp_cut dir3
 lab_check "dir3's link down: the router drops its nexthop" \
 	lab_wait_for 30 hops_are "192.0.2.1 192.0.2.2"
 lab_log "from dir3's link down to the router's new route: $(ecmp_change_ms "$mon_lines" "$t_down") ms (ip -ts monitor; a timing, not a check)"
 lab_sleep 1 # traffic over two directors for a while (not a wait for an event)
-ip link set v-dir3 up
+ecmp_mend dir3
 lab_check "dir3's link up: announced again" lab_wait_for 60 hops_are "$ALL"
 
 # a director that loses every real server withdraws by itself
