@@ -261,7 +261,7 @@ lint_sloppy(struct lint *l, const struct conf_service *s, const char *key, int8_
 		"service %s is announced by several directors, and %s is %s: a connection "
 		"that moves to this director (another director's route added or withdrawn) "
 		"is reset%s; set global.%s: true",
-		s->name, key, conf == 0 ? "false" : "not set (the kernel's is 0)",
+		s->name, key, conf == 0 ? "false" : "not set (the kernel's default is 0)",
 		g->sync_interface[0] ? " (the sync daemon does not help: the kernel syncs a "
 				       "connection once established, and a returning director "
 				       "missed the flows synced while it was away)"
