@@ -2,7 +2,8 @@
 EXTRA_DIST += bench/README.md bench/ipvs/run bench/ipvs/case.sh \
 	bench/failover/run bench/failover/case.sh bench/failover/report \
 	bench/checkers/run bench/checkers/case.sh bench/checkers/report \
-	bench/paper/run bench/paper/case.sh bench/paper/report
+	bench/paper/run bench/paper/case.sh bench/paper/report \
+	bench/scaleout/run bench/scaleout/case.sh
 
 # report-bench: bench/reports/run's helper (keys, raw verify rate, the sender)
 check_PROGRAMS += bench/reports/report-bench

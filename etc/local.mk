@@ -2,7 +2,8 @@
 # the systemd units (lvsd on directors, lvs-agent on real servers) and the
 # sysusers.d file for the user lvsd.
 lvsdconfdir = $(sysconfdir)/lvsd
-dist_lvsdconf_DATA = etc/lvsd-pair-a.yaml etc/lvsd-pair-b.yaml etc/lvsd-paper.yaml
+dist_lvsdconf_DATA = etc/lvsd-pair-a.yaml etc/lvsd-pair-b.yaml etc/lvsd-paper.yaml \
+	etc/lvsd-ecmp.yaml etc/bird-ecmp-director.conf etc/bird-ecmp-router.conf
 EXTRA_DIST += etc/lvsd.service.in etc/lvsd.sysusers etc/lvs-agent.service.in
 
 # The unit names the installed binary and configuration: made at make time,

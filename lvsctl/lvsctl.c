@@ -5,6 +5,8 @@
  *   lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear
  *   lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-
  *   lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER
+ *   lvsctl [-s SOCKET] [-t SECONDS] drain --director [SECONDS]
+ *   lvsctl [-s SOCKET] [-t SECONDS] undrain --director
  *   lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]
  *
  * Sends one command line, prints the body of the reply.  The first reply
@@ -33,6 +35,8 @@
 #define LVSCTL_DEFAULT_TIMEOUT_S 10.0 /* connect, send and the whole reply */
 #define LVSCTL_WEIGHT_TIMEOUT_S 120.0 /* weight: until the kernel acknowledged */
 #define LVSCTL_HANDOVER_TIMEOUT_S 60.0 /* handover: until the new master is heard */
+/* drain --director: the wait (at most an hour) and a little */
+#define LVSCTL_DIRECTOR_TIMEOUT_S 3610.0
 #define LVSCTL_MAX_TIMEOUT_S 86400.0
 #define LVSCTL_RETRY_FIRST_MS 10 /* a full backlog: connect again after this, */
 #define LVSCTL_RETRY_MAX_MS 100	 /* doubling up to this */
@@ -53,6 +57,8 @@ lvsctl_usage(FILE *f)
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] drain --director [SECONDS]\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] undrain --director\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]\n"
 		"  -s, --socket PATH      lvsd's control socket (default %s)\n"
 		"  -t, --timeout SECONDS  give up on the whole exchange after this (default %g)\n"
@@ -425,6 +431,13 @@ lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool t
 		if (argc == 3 && !strcmp(argv[1], "--batch"))
 			return lvsctl_weight_batch(path, argv[2], timeout_s);
 		if (argc != 4)
+			return lvsctl_usage(stderr);
+	} else if (argc >= 2 && !strcmp(argv[1], "--director") &&
+		   (!strcmp(argv[0], "drain") || !strcmp(argv[0], "undrain"))) {
+		/* answered after the director's drain wait, at most an hour */
+		if (!timeout_set)
+			timeout_s = LVSCTL_DIRECTOR_TIMEOUT_S;
+		if (argc > (strcmp(argv[0], "drain") ? 2 : 3))
 			return lvsctl_usage(stderr);
 	} else if (!strcmp(argv[0], "drain") || !strcmp(argv[0], "undrain")) {
 		if (!timeout_set)

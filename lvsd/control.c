@@ -5,7 +5,8 @@
  * client sends one command line ("status", "status --json", "reload",
  * "weight SERVICE SERVER WEIGHT|clear", or "weight --batch" followed by
  * such lines without "weight " and a last line ".", "drain SERVICE SERVER",
- * "undrain SERVICE SERVER", "weights [SERVICE] [--json]"); lvsd answers with
+ * "undrain SERVICE SERVER", "drain --director [SECONDS]", "undrain --director",
+ * "weights [SERVICE] [--json]"); lvsd answers with
  * "ok" or "error: REASON" on the first line, then the body, and closes the
  * connection.  A weight command is answered once the kernel acknowledged
  * the changes it caused ("applied N, refused M", then the reasons).  A
@@ -29,6 +30,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "lvsd/announce.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill.h"
 #include "lvsd/effective.h"
@@ -55,6 +57,7 @@ struct control_conn {
 	bool waiting;
 	uint32_t cookie;
 	uint32_t handover; /* the handover cookie it waits on, or 0 */
+	size_t withdrawn;  /* drain --director: routes it withdrew */
 	/* weight: the lines read so far, refusals with their reasons */
 	bool batch;
 	struct eff_line *lines;
@@ -385,6 +388,7 @@ control_drain(struct control_conn *cc, const char *line)
 		return true;
 	}
 	cc->applied++;
+	announce_update(d);
 	log_notice("rs %s in %s: %s by the operator",
 		   lvsd_rs_name(&d->conf->services[l.svc].rs[l.rs], a, sizeof(a)),
 		   d->conf->services[l.svc].name, drain ? "drained" : "undrained");
@@ -393,6 +397,67 @@ control_drain(struct control_conn *cc, const char *line)
 			 : 1;
 	if (r != 0)
 		control_weight_reply(cc);
+	return true;
+}
+
+static void
+control_director_drained(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_conn *cc = arg;
+	struct evbuffer *body = evbuffer_new();
+
+	if (body)
+		evbuffer_add_printf(body, "withdrew %zu routes and waited: %s\n", cc->withdrawn,
+				    "the director carries no new flows; it may stop (lvsctl "
+				    "undrain --director to serve again)");
+	log_notice("director drained: the wait is over, lvsd may stop");
+	control_reply(cc, "ok", body);
+	if (body)
+		evbuffer_free(body);
+}
+
+/* drain --director [SECONDS] / undrain --director: withdraw every announced
+ * route first, then answer after the wait (director_drain_wait or SECONDS)
+ * that lets the router move new flows to the other directors. */
+static bool
+control_director(struct control_conn *cc, const char *line)
+{
+	struct lvsd *d = cc->ctl->d;
+	uint32_t wait_ms = d->conf->global.director_drain_ms;
+	struct timeval tv, dl;
+	char *end;
+
+	if (!strcmp(line, "undrain --director")) {
+		announce_drain(d, false);
+		control_reply(cc, "ok", NULL);
+		return true;
+	}
+	if (strcmp(line, "drain --director") && strncmp(line, "drain --director ", 17))
+		return false;
+	if (line[16]) {
+		unsigned long s;
+
+		errno = 0;
+		s = strtoul(line + 17, &end, 10);
+		if (errno || end == line + 17 || *end || s > 3600) {
+			control_reply(cc, "error: drain --director takes SECONDS from 0 to 3600",
+				      NULL);
+			return true;
+		}
+		wait_ms = (uint32_t)s * 1000;
+	}
+	cc->withdrawn = announce_drain(d, true);
+	tv.tv_sec = wait_ms / 1000;
+	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
+	dl.tv_sec = tv.tv_sec + CONTROL_DEADLINE_S; /* the connection lives past the wait */
+	dl.tv_usec = 0;
+	evtimer_add(cc->deadline, &dl);
+	cc->timer = evtimer_new(d->base, control_director_drained, cc);
+	if (!cc->timer) {
+		control_director_drained(-1, 0, cc);
+		return true;
+	}
+	evtimer_add(cc->timer, &tv);
 	return true;
 }
 
@@ -561,6 +626,8 @@ control_conn_read(struct bufferevent *bev, void *arg)
 	else if (control_weights(cc, line))
 		;
 	else if (control_weight(cc, line, in))
+		;
+	else if (control_director(cc, line))
 		;
 	else if (control_drain(cc, line))
 		;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,7 +114,8 @@ inert_policy(struct lint *l, const char *why)
 		if (s->policy.type == CONF_POLICY_STATIC || !s->policy.pos.line)
 			continue;
 		if (!l->c->reports.enabled)
-			lint_at(l, &s->policy.pos, "weight_policy %s of service %s %s: reports are off",
+			lint_at(l, &s->policy.pos,
+				"weight_policy %s of service %s %s: reports are off",
 				conf_policy_name(s->policy.type), s->name, why);
 		else if (!lint_any_agent_key(s))
 			lint_at(l, &s->policy.pos,
@@ -135,7 +137,8 @@ inert_agent_key(struct lint *l, const char *why)
 		const struct conf_service *s = &l->c->services[i];
 
 		for (size_t j = 0; j < s->n_rs; j++)
-			lint_at(l, &s->rs[j].key_pos, "agent_key of real server %s in service %s %s",
+			lint_at(l, &s->rs[j].key_pos,
+				"agent_key of real server %s in service %s %s",
 				conf_addr_str(&s->rs[j].addr, a, sizeof(a)), s->name, why);
 	}
 }
@@ -220,6 +223,81 @@ lint_interfaces(struct lint *l)
 	}
 }
 
+/* Active-active behind ECMP: a flow may move to another director (a
+ * nexthop added or removed changes the router's hash).  It survives only
+ * when that director picks the same real server (a hashing scheduler, the
+ * same on every director: mh or sh) and takes up a connection it did not
+ * see begin (sloppy_tcp / sloppy_sctp). */
+static bool
+lint_consistent_sched(const char *sched)
+{
+	return !strcmp(sched, "mh") || !strcmp(sched, "sh");
+}
+
+/* The sysctl as this kernel has it now: 0/1, or -1 when unreadable. */
+static int
+lint_sysctl(const char *name)
+{
+	char path[64], buf[8] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/vs/%s", name);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] == '1' ? 1 : buf[0] == '0' ? 0 : -1;
+}
+
+static void
+lint_sloppy(struct lint *l, const struct conf_service *s, const char *key, int8_t conf)
+{
+	const struct conf_global *g = &l->c->global;
+
+	if (conf == 1 || (conf < 0 && lint_sysctl(key) == 1))
+		return;
+	lint_at(l, &s->announce.pos,
+		"service %s is announced by several directors, and %s is %s: a connection "
+		"that moves to this director (another director's route added or withdrawn) "
+		"is reset%s; set global.%s: true",
+		s->name, key, conf == 0 ? "false" : "not set (the kernel's default is 0)",
+		g->sync_interface[0] ? " (the sync daemon does not help: the kernel syncs a "
+				       "connection once established, and a returning director "
+				       "missed the flows synced while it was away)"
+				     : "",
+		key);
+}
+
+static void
+lint_announce(struct lint *l)
+{
+	const struct conf *c = l->c;
+	bool tcp = false, sctp = false;
+
+	for (size_t i = 0; i < c->n_services; i++) {
+		const struct conf_service *s = &c->services[i];
+
+		if (!s->has_announce)
+			continue;
+		if (!lint_consistent_sched(s->scheduler))
+			lint_at(l, &s->announce.pos,
+				"service %s is announced by several directors with scheduler "
+				"%s, which does not pick the same real server for a flow on "
+				"each director: a flow that moves between directors lands on "
+				"another real server and is reset; use mh (or sh)",
+				s->name, s->scheduler);
+		if (s->proto == CONF_PROTO_TCP && !tcp) {
+			tcp = true;
+			lint_sloppy(l, s, "sloppy_tcp", c->global.sloppy_tcp);
+		}
+		if (s->proto == CONF_PROTO_SCTP && !sctp) {
+			sctp = true;
+			lint_sloppy(l, s, "sloppy_sctp", c->global.sloppy_sctp);
+		}
+	}
+}
+
 unsigned
 lint_config(const struct conf *c, lint_emit_fn emit, void *arg)
 {
@@ -230,6 +308,7 @@ lint_config(const struct conf *c, lint_emit_fn emit, void *arg)
 	lint_key_files(&l);
 	lint_ca_files(&l);
 	lint_interfaces(&l);
+	lint_announce(&l);
 	return l.n;
 }
 

@@ -9,7 +9,8 @@ lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c 
 	lvsd/writer_dump.c lvsd/effective.c lvsd/effective.h \
 	lvsd/table.c lvsd/table.h lvsd/results.c lvsd/sockets.c lvsd/drill.c lvsd/drill.h lvsd/chkscript.c \
 	lvsd/script.c lvsd/script.h lvsd/track.c lvsd/track_calc.c lvsd/track.h lvsd/notify.c \
-	lvsd/feedback.c lvsd/feedback.h lvsd/quorum.c
+	lvsd/feedback.c lvsd/feedback.h lvsd/quorum.c \
+	lvsd/announce.c lvsd/announce.h lvsd/announce_calc.c lvsd/announce_kernel.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
@@ -83,3 +84,11 @@ tests_unit_test_track_SOURCES = tests/unit/test_track.c lvsd/script.c lvsd/scrip
 tests_unit_test_track_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS)
 tests_unit_test_track_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) \
 	$(EVENT_LIBS) $(CMOCKA_LIBS)
+
+# unit tests of the announce judgement (active-active behind ECMP)
+check_PROGRAMS += tests/unit/test_announce
+TESTS += tests/unit/test_announce
+UNIT_TESTS += tests/unit/test_announce
+tests_unit_test_announce_SOURCES = tests/unit/test_announce.c lvsd/announce_calc.c lvsd/announce.h
+tests_unit_test_announce_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_announce_LDADD = $(CMOCKA_LIBS)

@@ -80,6 +80,7 @@ struct lvsd {
 	struct chkscript *chkscript; /* script health checks (chkscript.c) */
 	struct script_runner *scripts; /* operator scripts (script.h) */
 	struct track *track;	       /* tracked scripts and files (track.h) */
+	struct announce *ann;	       /* VIP routes for ECMP (announce.h) */
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
 };

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "lvsd/announce.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
@@ -192,6 +193,7 @@ lvsd_applied(void *arg)
 
 	d->applied = true;
 	proc_ready(d);
+	announce_update(d);
 }
 
 static void
@@ -204,6 +206,7 @@ lvsd_apply(struct lvsd *d)
 	    writer_wait(d->ipvs, writer_ticket(d->ipvs), lvsd_applied, d) == 1)
 		d->applied = true;
 	proc_ready(d);
+	announce_update(d);
 }
 
 /* Every real server with a check that runs has its first result: a
@@ -288,6 +291,7 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		 "%zu services",
 		 (unsigned long long)d->generation, d->conf_path, c->n_vrrp, c->n_services);
 	lvsd_apply(d);
+	announce_reset(d);
 }
 
 int
@@ -366,6 +370,7 @@ lvsd_run(struct lvsd *d)
 	}
 	eff_settle(d); /* quorums known without a check result, now that hooks can run */
 	lvsd_apply(d);
+	announce_reset(d); /* after the apply: a route lvsd left waits for it */
 	r = proc_init(d);
 	if (r < 0) {
 		log_err("cannot start the children: %s", strerror(-r));
@@ -463,6 +468,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	log_info("configuration generation 1 loaded from %s", d->conf_path);
 	lint_config(d->conf, lint_log, NULL);
 	rc = lvsd_prepare(d) ? 1 : lvsd_run(d);
+	announce_free(d); /* every route withdrawn: lvsd no longer judges */
 	control_close(d);
 	proc_free(d);
 	chkscript_free(d);

@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "lvsd/announce.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
@@ -435,6 +436,7 @@ proc_stop(struct lvsd *d)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	announce_update(d); /* routes first: the router moves flows while we stop */
 	control_close(d);
 	for (int i = 0; i < LVSD_N_ROLES; i++) {
 		if (d->child[i].restart_ev)

@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "checkers/chk_reason.h"
+#include "lvsd/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill.h"
@@ -115,8 +116,10 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 		}
 		/* a first result, or a service that has a server up again, may
 		 * make the director ready to preempt (or no longer) */
-		if (changed)
+		if (changed) {
 			proc_ready(d);
+			announce_update(d);
+		}
 		break;
 	case IPC_WEIGHTS:
 		w = IPC_BODY(m, struct ipc_weights);

@@ -9,6 +9,7 @@
 
 #include <event2/buffer.h>
 
+#include "lvsd/announce.h"
 #include "lvsd/effective.h"
 #include "lvsd/json.h"
 #include "lvsd/lvsd.h"
@@ -466,6 +467,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	status_text_rs(d, out);
 	status_text_quorum(d, out);
 	status_text_sorry(d, out);
+	announce_status_text(d, out);
 }
 
 static void
@@ -596,5 +598,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	status_json_rs(d, &j);
 	status_json_quorum(d, &j);
 	status_json_sorry(d, &j);
+	announce_status_json(d, &j);
 	json_object_end(&j);
 }

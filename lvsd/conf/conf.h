@@ -75,6 +75,10 @@ struct conf_global {
 	 * -1 (the default) leaves the kernel's value alone. */
 	int8_t sloppy_tcp;
 	int8_t sloppy_sctp;
+	/* lvsctl drain --director: how long the director waits, its routes
+	 * withdrawn, for the router to move flows before it lets go;
+	 * default 5s */
+	uint32_t director_drain_ms;
 	/* Who runs operator scripts (track and notify); default root */
 	char script_user[CONF_NAME_MAX];
 	struct conf_pos pos;
@@ -242,6 +246,18 @@ struct conf_sorry {
 	struct conf_pos pos;
 };
 
+/* Active-active behind ECMP: while the director is fit to serve the
+ * service (its IPVS service programmed, at least min_up real servers up,
+ * the director not draining), lvsd keeps the VIP's /32 or /128 route in
+ * kernel routing table `table`, which a routing daemon (BIRD, FRR)
+ * imports and announces. */
+#define CONF_ANNOUNCE_RTPROT 240 /* the routes' protocol: how lvsd knows its own */
+struct conf_announce {
+	uint32_t table;	 /* 1..2^32-1 but 255 (local); required */
+	uint32_t min_up; /* real servers up needed; default 1 */
+	struct conf_pos pos;
+};
+
 struct conf_service {
 	char name[CONF_NAME_MAX];   /* default "ADDR:PORT" or "fwmark N" */
 	uint32_t fwmark;            /* non-zero: a fwmark service (no address/port) */
@@ -277,6 +293,8 @@ struct conf_service {
 	enum conf_on_down on_down; /* default inhibit */
 	bool has_sorry;
 	struct conf_sorry sorry;
+	bool has_announce;
+	struct conf_announce announce;
 };
 
 struct conf {

@@ -336,6 +336,8 @@ conf_validate(struct conf_ctx *x)
 		r = check_vrrp(x, routers, n_routers, vips, n_vips);
 	if (r == 0)
 		r = check_services(x, vips, n_vips);
+	if (r == 0)
+		r = conf_check_announce(x);
 	free(routers);
 	free(vips);
 	return r;

@@ -89,6 +89,7 @@ dump_global(const struct conf *c, FILE *f)
 		fprintf(f, "  sloppy_tcp: %s\n", g->sloppy_tcp ? "true" : "false");
 	if (g->sloppy_sctp >= 0)
 		fprintf(f, "  sloppy_sctp: %s\n", g->sloppy_sctp ? "true" : "false");
+	put_ms(f, 2, "director_drain_wait", g->director_drain_ms);
 	put_kv(f, 2, "script_user", g->script_user);
 }
 
@@ -380,6 +381,9 @@ dump_service(const struct conf *c, const struct conf_service *s, FILE *f)
 	}
 	if (s->has_sorry)
 		dump_sorry(&s->sorry, f);
+	if (s->has_announce)
+		fprintf(f, "    announce:\n      table: %u\n      min_up: %u\n", s->announce.table,
+			s->announce.min_up);
 }
 
 int

@@ -117,6 +117,10 @@ int conf_parse_root(struct conf_ctx *x, yaml_node_t *root);
 int conf_parse_services(struct conf_ctx *x, yaml_node_t *val, void *obj);
 int conf_parse_check(struct conf_ctx *x, yaml_node_t *val, struct conf_check *chk);
 
+/* conf_announce.c: a service's announce section, and one table per VIP */
+int conf_parse_announce(struct conf_ctx *x, yaml_node_t *val, void *obj);
+int conf_check_announce(struct conf_ctx *x);
+
 /* conf_track.c: tracked objects, references to them, sync groups */
 int conf_parse_track_scripts(struct conf_ctx *x, yaml_node_t *val, void *obj);
 int conf_parse_track_files(struct conf_ctx *x, yaml_node_t *val, void *obj);

@@ -71,6 +71,7 @@ static const struct conf_keydef global_keys[] = {
     CONF_KSTR("script_user", CK_NAME, struct conf_global, script_user),
     CONF_KFN("sloppy_tcp", parse_sloppy_tcp),
     CONF_KFN("sloppy_sctp", parse_sloppy_sctp),
+    CONF_K("director_drain_wait", CK_MS, struct conf_global, director_drain_ms, 0, 3600000),
 };
 
 static int

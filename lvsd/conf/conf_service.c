@@ -644,7 +644,8 @@ enum {
 	SV_HYST,
 	SV_QUP,
 	SV_QDOWN,
-	SV_SCHEDFLAGS
+	SV_SCHEDFLAGS,
+	SV_ANNOUNCE
 };
 static const struct conf_keydef svc_keys[] = {
     CONF_KSTR("name", CK_NAME, struct conf_service, name),
@@ -670,6 +671,8 @@ static const struct conf_keydef svc_keys[] = {
     CONF_KSTR("quorum_up", CK_PATH, struct conf_service, quorum_up),
     CONF_KSTR("quorum_down", CK_PATH, struct conf_service, quorum_down),
     CONF_KFN("scheduler_flags", parse_sched_flags),
+    /* after real_servers: min_up counts them */
+    CONF_KFN("announce", conf_parse_announce),
 };
 
 /* The hooks of a quorum need one. */

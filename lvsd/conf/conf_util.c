@@ -420,6 +420,7 @@ conf_defaults(struct conf *c)
 	strcpy(g->script_user, "root");
 	g->ipvs_resync_ms = 60000;
 	g->sloppy_tcp = g->sloppy_sctp = -1;
+	g->director_drain_ms = 5000;
 
 	memset(&c->reports, 0, sizeof(c->reports));
 	conf_parse_sockaddr("0.0.0.0:7946", &c->reports.listen, &(const char *){NULL});

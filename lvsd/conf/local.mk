@@ -4,7 +4,7 @@ noinst_LIBRARIES += lvsd/conf/libconf.a
 lvsd_conf_libconf_a_SOURCES = lvsd/conf/conf.h lvsd/conf/conf_int.h \
 	lvsd/conf/conf_yaml.c lvsd/conf/conf_parse.c lvsd/conf/conf_service.c \
 	lvsd/conf/conf_check.c lvsd/conf/conf_dump.c lvsd/conf/conf_util.c \
-	lvsd/conf/conf_track.c
+	lvsd/conf/conf_track.c lvsd/conf/conf_announce.c
 lvsd_conf_libconf_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 
 # unit tests of the loader: broken documents, defaults, the dump round trip

@@ -20,4 +20,5 @@ LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-han
 	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh
 LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh \
 	tests/lab/cases/paper-smoke.sh
-EXTRA_DIST += tests/lab/lib.sh tests/lab/README.md $(LAB_CASE_FILES)
+LAB_CASE_FILES += tests/lab/cases/ecmp-three.sh
+EXTRA_DIST += tests/lab/lib.sh tests/lab/ecmp.sh tests/lab/README.md $(LAB_CASE_FILES)

@@ -12,11 +12,17 @@ tests_netns_report_forge_SOURCES = tests/netns/report-forge.c
 tests_netns_report_forge_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_netns_report_forge_LDADD = weight/libreport.a $(CRYPTO_LIBS)
 
+# route-tool drives the announce routes (lvsd/announce_kernel.c) as lvsd does.
+check_PROGRAMS += tests/netns/route-tool
+tests_netns_route_tool_SOURCES = tests/netns/route-tool.c lvsd/announce_kernel.c
+tests_netns_route_tool_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
+tests_netns_route_tool_LDADD = $(NL_LIBS)
+
 NETNS_TESTS = tests/netns/nft.sh tests/netns/checks-late.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh \
-	tests/netns/checks.sh tests/netns/reports.sh
+	tests/netns/checks.sh tests/netns/reports.sh tests/netns/announce.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh

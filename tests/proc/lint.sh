@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..10"
+echo "1..12"
 
 # line numbers matter: the expected warnings below name them
 cat >"$CONF" <<EOC
@@ -86,3 +86,17 @@ check "and logs a warning for its missing interface" \
 sed -i '/^  user: lvsd$/a\  metrics: true' "$CONF"
 kill -HUP "$LVSD_PID"
 check "and a reload logs the new file's warnings" wait_for_log "$CONF:5:3: warning: metrics $I"
+
+# the shipped example of directors behind ECMP draws no warning; the same
+# with wrr and without sloppy_tcp draws both
+ECMP=${abs_top_srcdir:-$(dirname "$0")/../..}/etc/lvsd-ecmp.yaml
+"$LVSD" -t -f "$ECMP" >/dev/null 2>"$T/err"
+diag <"$T/err"
+check "etc/lvsd-ecmp.yaml: valid, no warning" test ! -s "$T/err"
+sed -e 's/scheduler: mh .*/scheduler: wrr/' -e '/scheduler_flags:/d' -e '/sloppy_tcp:/d' \
+	"$ECMP" >"$T/ecmp-bad.yaml"
+"$LVSD" -t -f "$T/ecmp-bad.yaml" >/dev/null 2>"$T/err"
+diag <"$T/err"
+check "with wrr and no sloppy_tcp: a warning for each" \
+	eval 'grep -q "with scheduler wrr, which does not pick the same real server" "$T/err" &&
+		grep -q "sloppy_tcp is not set" "$T/err" && [ "$(wc -l <"$T/err")" = 2 ]'

@@ -186,6 +186,9 @@ same_service(const struct conf_service *a, const struct conf_service *b)
 		assert_int_equal(a->sorry.forwarding, b->sorry.forwarding);
 		assert_int_equal(a->sorry.weight, b->sorry.weight);
 	}
+	assert_int_equal(a->has_announce, b->has_announce);
+	assert_int_equal(a->announce.table, b->announce.table);
+	assert_int_equal(a->announce.min_up, b->announce.min_up);
 	assert_int_equal(a->tun_csum, b->tun_csum);
 	assert_int_equal(a->persistent, b->persistent);
 	assert_int_equal(a->persistence_timeout_s, b->persistence_timeout_s);
@@ -222,6 +225,7 @@ same_conf(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->global.sync_id, b->global.sync_id);
 	assert_int_equal(a->global.ipvs_resync_ms, b->global.ipvs_resync_ms);
 	assert_int_equal(a->global.sloppy_tcp, b->global.sloppy_tcp);
+	assert_int_equal(a->global.director_drain_ms, b->global.director_drain_ms);
 	assert_int_equal(a->reports.round_ms, b->reports.round_ms);
 	assert_int_equal(a->reports.rate_limit, b->reports.rate_limit);
 	assert_string_equal(a->reports.history, b->reports.history);
@@ -400,6 +404,7 @@ static const char rich[] =
     "  ipvs_resync: 0\n"
     "  sloppy_tcp: yes\n"
     "  sloppy_sctp: false\n"
+    "  director_drain_wait: 1500ms\n"
     "keys:\n"
     "  \"a key\": {type: hmac, file: /etc/lvsd/a}\n"
     "  b: {file: /etc/lvsd/b}\n"
@@ -421,6 +426,7 @@ static const char rich[] =
     "    quorum: 3\n    quorum_hysteresis: 1\n"
     "    quorum_up: /usr/local/bin/q \"up 1\"\n    quorum_down: /usr/local/bin/q down\n"
     "    on_down: remove\n"
+    "    announce: {table: 4000000000, min_up: 2}\n"
     "    sorry_server: {address: \"2001:db8::99\", weight: 7}\n"
     "    check: {type: https, interval: 1500ms, timeout: 700ms, rise: 5, fall: 1, port: 8443,\n"
     "            path: \"/h?x=1&y=2\", status: 204,\n"
@@ -448,7 +454,8 @@ static const char rich[] =
     "  - {name: \"gue \u00e9\u00a0\u2027\u00ff\U0001F600\", address: 192.0.2.11, port: 81,\n"
     "     tunnel_type: gue, tunnel_port: 6080, tunnel_checksum: remcsum,\n"
     "     real_servers: [{address: 198.51.100.40, upper_threshold: 9, lower_threshold: 1}]}\n"
-    "  - {address: 192.0.2.11, port: 82, tunnel_type: gre, tunnel_checksum: csum}\n"
+    "  - {address: 192.0.2.11, port: 82, tunnel_type: gre, tunnel_checksum: csum,\n"
+    "     announce: {table: 100, min_up: 0}}\n"
     "  - {address: 192.0.2.11, port: 83, tunnel_type: gue, tunnel_port: 1}\n";
 
 static void

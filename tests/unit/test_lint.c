@@ -236,6 +236,52 @@ test_ca_file(void **state)
 	lines_free(&l);
 }
 
+/* Active-active: a scheduler that differs between directors, and sloppy
+ * settings that reset a connection moved from another director. */
+static void
+test_announce(void **state)
+{
+	static const char bad[] = "global: {sloppy_tcp: false, sync_interface: lo}\n"
+				  "services:\n"
+				  "  - address: 192.0.2.10\n"
+				  "    port: 80\n"
+				  "    real_servers: [{address: 198.51.100.1}]\n"
+				  "    announce: {table: 100}\n"
+				  "  - address: 192.0.2.10\n"
+				  "    port: 443\n"
+				  "    scheduler: mh\n"
+				  "    real_servers: [{address: 198.51.100.1}]\n"
+				  "    announce: {table: 100}\n";
+	static const char good[] = "global: {sloppy_tcp: true}\n"
+				   "services:\n"
+				   "  - address: 192.0.2.10\n"
+				   "    port: 80\n"
+				   "    scheduler: mh\n"
+				   "    scheduler_flags: [mh-port]\n"
+				   "    real_servers: [{address: 198.51.100.1}]\n"
+				   "    announce: {table: 100}\n"
+				   "  - address: 192.0.2.11\n"
+				   "    port: 80\n"
+				   "    scheduler: sh\n"
+				   "    real_servers: [{address: 198.51.100.1}]\n"
+				   "    announce: {table: 100}\n"
+				   "  - address: 192.0.2.12\n" /* not announced: any scheduler */
+				   "    port: 80\n"
+				   "    real_servers: [{address: 198.51.100.1}]\n";
+	struct lines l;
+
+	assert_int_equal(lint_doc(bad, &l), 2);
+	assert_non_null(strstr(l.line[0], "t.yaml:6:15: warning: service 192.0.2.10:80 is "
+					  "announced by several directors with scheduler wrr"));
+	assert_non_null(strstr(l.line[0], "use mh (or sh)"));
+	assert_non_null(strstr(l.line[1], "t.yaml:6:15: warning: service 192.0.2.10:80"));
+	assert_non_null(strstr(l.line[1], "sloppy_tcp is false"));
+	assert_non_null(strstr(l.line[1], "the sync daemon does not help"));
+	lines_free(&l);
+	assert_int_equal(lint_doc(good, &l), 0);
+	lines_free(&l);
+}
+
 int
 main(void)
 {
@@ -246,6 +292,7 @@ main(void)
 	    cmocka_unit_test(test_reports_pieces),
 	    cmocka_unit_test(test_system),
 	    cmocka_unit_test(test_ca_file),
+	    cmocka_unit_test(test_announce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

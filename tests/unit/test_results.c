@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "lvsd/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/lvsd.h"
 
@@ -26,6 +27,12 @@ proc_ready(struct lvsd *d)
 
 void
 control_vrrp_progress(struct lvsd *d)
+{
+}
+
+/* Nor are routes: announce.c judges them from what results.c applied. */
+void
+announce_update(struct lvsd *d)
 {
 }
 
