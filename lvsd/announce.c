@@ -20,7 +20,8 @@
 #include "lvsd/lvsd.h"
 #include "lvsd/writer.h"
 
-#define ANN_TICK_S 1 /* judge again: IPVS appearing, a kernel error to retry */
+#define ANN_TICK_S 1	   /* judge again: IPVS appearing, a kernel error to retry */
+#define ANN_REPAIR_TICKS 5 /* and this often, put back a route removed by hand */
 #define ANN_REASON_MAX (CONF_NAME_MAX + 128)
 
 struct ann_vip {
@@ -42,6 +43,7 @@ struct announce {
 	bool draining;
 	struct timespec drain_since;
 	struct event *tick;
+	unsigned ticks;
 };
 
 static const char *
@@ -176,10 +178,31 @@ announce_update(struct lvsd *d)
 	}
 }
 
+/* A route lvsd announces that someone removed (ip route del, a flush)
+ * is put back, as the IPVS resync repairs the table. */
+static void
+ann_repair(struct lvsd *d)
+{
+	struct announce *a = d->ann;
+	char name[CONF_ADDRSTRLEN + 32];
+
+	for (size_t i = 0; a && a->nl && i < a->n; i++) {
+		struct ann_vip *v = &a->vips[i];
+
+		if (v->present && !v->err && ann_nl_ensure(a->nl, v->table, &v->addr) == 1)
+			log_warn("announce %s: the route was gone from the kernel; put back",
+				 ann_vip_name(v, name, sizeof(name)));
+	}
+}
+
 static void
 ann_tick(evutil_socket_t fd, short what, void *arg)
 {
-	announce_update(arg);
+	struct lvsd *d = arg;
+
+	announce_update(d);
+	if (d->ann && ++d->ann->ticks % ANN_REPAIR_TICKS == 0)
+		ann_repair(d);
 }
 
 struct ann_adopt {

@@ -145,6 +145,23 @@ ann_nl_set(struct ann_nl *nl, uint32_t table, const struct conf_addr *vip, bool 
 	return r < 0 ? ann_errno(r) : 0;
 }
 
+int
+ann_nl_ensure(struct ann_nl *nl, uint32_t table, const struct conf_addr *vip)
+{
+	struct rtnl_route *rt;
+	int r;
+
+	if (!nl->lo)
+		return -ENODEV;
+	if (!(rt = ann_route(nl, table, vip)))
+		return -ENOMEM;
+	r = rtnl_route_add(nl->sk, rt, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_route_put(rt);
+	if (r == -NLE_EXIST)
+		return 0;
+	return r < 0 ? ann_errno(r) : 1;
+}
+
 struct ann_walk {
 	ann_nl_fn fn;
 	void *arg;

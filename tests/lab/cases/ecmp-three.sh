@@ -100,6 +100,14 @@ lab_check "dir2 drained: not a nexthop" lab_wait_for 30 hops_are "192.0.2.1 192.
 lab_check "lvsctl undrain --director" lvsctl -s "$D/dir2.sock" undrain --director
 lab_check "dir2 undrained: a nexthop again" lab_wait_for 30 hops_are "$ALL"
 
+# a route removed by hand is put back, as a resync repairs the IPVS table
+lab_check "dir3: its announced route removed by hand" \
+	lab_in dir3 ip route del "$VIP/32" table 100 proto 240
+lab_check "dir3's lvsd puts it back and says so" lab_wait_for 30 \
+	grep -q "announce $VIP/32 table 100: the route was gone from the kernel; put back" \
+	"$D/lvsd-dir3.log"
+lab_check "and the router has the three nexthops again" lab_wait_for 30 hops_are "$ALL"
+
 read -r reset moved < <(ecmp_keep_stop 12 keep)
 for i in $(seq 12); do
 	lab_log "kept-alive $i: $(tail -n 4 "$D/keep-$i.out" | tr '\n' ' ')"
