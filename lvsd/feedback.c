@@ -18,12 +18,7 @@
 #include "lvsd/lvsd.h"
 #include "weight/policy.h"
 #include "weight/report.h"
-
-/* the drop reasons, in the order of enum wt_drop (weight/wt.h) */
-static const char *const drop_names[] = {
-    "size",   "magic",	   "version", "sig_type", "family", "malformed", "unknown_server",
-    "no_key", "signature", "replay",  "skew",	  "rate",   "other",
-};
+#include "weight/wt_drop.h"
 
 struct feedback {
 	size_t *first; /* per service: index of its first real server in rs */
@@ -124,19 +119,13 @@ fb_now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* the feedback states of weight/policy.h, by value */
-static const char *const state_names[] = {
-    [WT_FB_UNKNOWN] = "unknown", [WT_FB_WARMING] = "warming", [WT_FB_TRUSTED] = "trusted",
-    [WT_FB_STALE] = "stale",	 [WT_FB_EXPIRED] = "expired",
-};
-
 static const char *
 fb_state_name(const struct ipc_feedback_rs *r)
 {
 	if (!r)
 		return "none";
-	return r->state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[r->state]
-								       : "unknown";
+	return r->state <= WT_FB_EXPIRED ? wt_feedback_name((enum wt_feedback)r->state)
+					 : "unknown";
 }
 
 /* ---------------------------------------------------------------- history */
@@ -288,8 +277,8 @@ fb_text_drops(const struct feedback *f, struct evbuffer *out)
 {
 	evbuffer_add_printf(
 	    out, "reports: %llu accepted; dropped:", (unsigned long long)(f ? f->accepted : 0));
-	for (size_t i = 0; i < sizeof(drop_names) / sizeof(drop_names[0]); i++)
-		evbuffer_add_printf(out, " %s %llu", drop_names[i],
+	for (unsigned i = 0; i < WT_DROP_COUNT; i++)
+		evbuffer_add_printf(out, " %s %llu", wt_drop_name(i),
 				    (unsigned long long)(f ? f->drops[i] : 0));
 	evbuffer_add_printf(out, "\n");
 }
@@ -347,8 +336,8 @@ fb_json(const struct lvsd *d, const char *service, struct evbuffer *out)
 	json_object_begin(&j, "reports");
 	json_uint(&j, "accepted", f ? f->accepted : 0);
 	json_object_begin(&j, "dropped");
-	for (size_t i = 0; i < sizeof(drop_names) / sizeof(drop_names[0]); i++)
-		json_uint(&j, drop_names[i], f ? f->drops[i] : 0);
+	for (unsigned i = 0; i < WT_DROP_COUNT; i++)
+		json_uint(&j, wt_drop_name(i), f ? f->drops[i] : 0);
 	json_object_end(&j);
 	json_object_end(&j);
 	json_array_begin(&j, "services");

@@ -52,7 +52,7 @@ tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/
 	lvsd/effective.c lvsd/writer.c lvsd/writer_kernel.c lvsd/writer_dump.c lvsd/table.c
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)
-tests_unit_test_results_LDADD = vrrp/libvrrp.a lvsd/core/libcore.a lvsd/ipvs/libipvs.a \
+tests_unit_test_results_LDADD = vrrp/libvrrp.a weight/libwt.a lvsd/core/libcore.a lvsd/ipvs/libipvs.a \
 	lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS) $(CMOCKA_LIBS) \
 	$(CRYPTO_LIBS)
 

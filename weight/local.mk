@@ -1,6 +1,7 @@
 # weight: the weight child (linked into lvsd) and lvs-agent (its own program).
 noinst_LIBRARIES += weight/libwt.a
 weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_drop.c weight/wt_drop.h \
 	weight/wt_round.c weight/policy.c weight/policy.h \
 	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
 weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
@@ -71,6 +72,7 @@ check_PROGRAMS += tests/unit/test_wt_recv
 TESTS += tests/unit/test_wt_recv
 UNIT_TESTS += tests/unit/test_wt_recv
 tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_drop.c \
 	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_paper.c \
 	weight/policy_damped.c
 tests_unit_test_wt_recv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
