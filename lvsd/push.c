@@ -128,6 +128,7 @@ push_service(struct ipc_chan *ch, const struct conf_service *s, uint32_t id, uin
 	m.smoothing = p->smoothing;
 	m.band = p->band;
 	m.write_threshold = p->write_threshold;
+	m.integral = p->integral;
 	m.warmup_ms = p->warmup_ms;
 	m.stale_after_ms = p->stale_after_ms;
 	m.expire_after_ms = p->expire_after_ms;

@@ -20,6 +20,7 @@ wt_policy_rs_init(struct wt_policy_rs *rs, uint32_t static_weight, uint64_t capa
 	rs->static_weight = static_weight > WT_WEIGHT_MAX ? WT_WEIGHT_MAX : static_weight;
 	rs->capacity_kb = capacity_kb;
 	rs->state = WT_FB_UNKNOWN;
+	rs->trim = WT_TRIM_NONE;
 }
 
 static int
@@ -29,7 +30,8 @@ wt_params_valid(const struct conf_policy_params *p)
 		return -EINVAL;
 	if (p->max_step < 1 || p->max_step > 100 || p->smoothing < 1 || p->smoothing > 100)
 		return -EINVAL;
-	if (p->band < 1 || p->band > 100 || p->write_threshold > 100)
+	if (p->band < 1 || p->band > 100 || p->write_threshold > 100 ||
+	    p->integral > 100)
 		return -EINVAL;
 	if (p->stale_after_ms == 0 || p->expire_after_ms <= p->stale_after_ms)
 		return -EINVAL;
@@ -142,6 +144,7 @@ wt_advance(const struct conf_policy_params *p, struct wt_policy_rs *rs, uint64_t
 		rs->state = WT_FB_WARMING;
 		rs->state_ms = now;
 		rs->smooth_valid = 0;
+		rs->trim = WT_TRIM_NONE;
 	} else if (rs->fresh && rs->state == WT_FB_STALE) {
 		rs->state = WT_FB_TRUSTED;
 	}
@@ -153,6 +156,7 @@ wt_advance(const struct conf_policy_params *p, struct wt_policy_rs *rs, uint64_t
 	if (rs->state == WT_FB_STALE && wt_older(rs, now, p->expire_after_ms)) {
 		rs->state = WT_FB_EXPIRED;
 		rs->smooth_valid = 0;
+		rs->trim = WT_TRIM_NONE;
 	}
 }
 

@@ -47,6 +47,8 @@
 #define WT_WEIGHT_MAX 65535u
 /* damped scales static weights so the smallest has this many steps (0.1%) */
 #define WT_UNIT_STEPS 1000u
+/* damped: a trim (its integral part, permille) that changes nothing */
+#define WT_TRIM_NONE 1000u
 
 /* Which fields of struct wt_metrics a report carries. */
 enum wt_metric_bits {
@@ -108,9 +110,11 @@ struct wt_policy_rs {
 	uint64_t state_ms;	  /* when warming began */
 	uint32_t smooth_valid;	  /* enum wt_smooth_bits */
 	uint64_t s_free_ppm;	  /* free memory per million of capacity */
+	uint64_t free_ppm;	  /* the same in the report kept, unsmoothed */
 	uint64_t s_blocked_milli; /* blocked processes x 1000 */
 	uint64_t s_swapout;	  /* KB/s */
 	uint64_t s_psi;		  /* percent x 100 */
+	uint32_t trim;		  /* damped: the integral part, permille (WT_TRIM_NONE) */
 	uint32_t weight;	  /* the damped trajectory, before the write threshold */
 	uint32_t proposed;	  /* the weight last proposed for the kernel */
 };

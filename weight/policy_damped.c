@@ -3,10 +3,17 @@
  *   smooth   each input (free memory per million of capacity, blocked
  *            processes, swap-out, memory PSI) by an EWMA, one sample per
  *            round: the report kept;
- *   factor   q = (free / the pool's median free) x pressure, in permille:
- *            relative to capacity, so that servers of unequal size compare;
- *            pressure (blocked, swap-out, PSI) lowers it, never below
- *            WT_PRESSURE_FLOOR;
+ *   trim     the integral part: each new report of a trusted server moves
+ *            its trim by integral percent of its free-memory error (its
+ *            reported free over the pool's median, less one; unsmoothed),
+ *            less a leak of WT_TRIM_LEAK towards none; the trims are kept
+ *            centred on 1000 and within the band.  A gap the weights
+ *            cannot close keeps moving them, so a lasting imbalance is
+ *            corrected, not only shrunk;
+ *   factor   q = (free / the pool's median free) x pressure x trim, in
+ *            permille: relative to capacity, so that servers of unequal
+ *            size compare; pressure (blocked, swap-out, PSI) lowers it,
+ *            never below WT_PRESSURE_FLOOR;
  *   band     q clamped to [m / band, m x band], m the median q of the
  *            pool (servers without feedback count as 1000): one lying or
  *            broken agent cannot take the pool;
@@ -24,13 +31,20 @@
 #define WT_PRESSURE_FLOOR 250u /* permille: pressure alone at most quarters a weight */
 #define WT_BLOCKED_HALF 8000u  /* blocked processes x 1000 that halve a weight */
 #define WT_SWAPOUT_HALF 1024u  /* swap-out KB/s that halves a weight */
+#define WT_TRIM_LEAK 10u /* permille of the trim's distance to none, per report */
 
 static uint64_t
 wt_ewma(uint64_t s, uint64_t x, uint32_t alpha, bool valid)
 {
+	uint64_t n;
+
 	if (!valid)
 		return x;
-	return (s * (100 - alpha) + x * alpha + 50) / 100;
+	n = (s * (100 - alpha) + x * alpha + 50) / 100;
+	/* rounding alone would leave it short of a steady input for ever */
+	if (n == s && x != s)
+		n = x > s ? s + 1 : s - 1;
+	return n;
 }
 
 static void
@@ -50,6 +64,7 @@ wt_smooth(struct wt_policy_rs *rs, uint32_t alpha)
 	if (wt_mem(m, rs->capacity_kb, &avail, &total)) {
 		ppm = total == 0 || avail >= total ? WT_PPM : avail * WT_PPM / total;
 		wt_smooth_one(rs, WT_S_FREE, &rs->s_free_ppm, ppm, alpha);
+		rs->free_ppm = ppm;
 	}
 	if (m->present & WT_M_PROCS)
 		wt_smooth_one(rs, WT_S_BLOCKED, &rs->s_blocked_milli,
@@ -94,7 +109,87 @@ wt_factor(const struct wt_policy_rs *rs, uint64_t free_ref)
 		return 1000;
 	if (rs->smooth_valid & WT_S_FREE)
 		r = (rs->s_free_ppm + 1) * 1000 / (free_ref + 1);
-	return r * wt_pressure(rs) / 1000;
+	return r * wt_pressure(rs) / 1000 * rs->trim / WT_TRIM_NONE;
+}
+
+/* The median free memory of the servers with feedback, smoothed or as
+ * last reported (raw); false when none has one. */
+static bool
+wt_free_ref(struct wt_policy_pool *pool, bool raw, uint64_t *ref)
+{
+	uint64_t *tmp = pool->scratch + pool->n;
+	size_t k = 0;
+
+	for (size_t i = 0; i < pool->n; i++)
+		if (wt_has_feedback(&pool->rs[i]) && (pool->rs[i].smooth_valid & WT_S_FREE))
+			tmp[k++] = raw ? pool->rs[i].free_ppm : pool->rs[i].s_free_ppm;
+	if (!k)
+		return false;
+	*ref = wt_median(tmp, k);
+	return true;
+}
+
+static uint32_t
+wt_clamp_trim(int64_t t, uint32_t band)
+{
+	int64_t lo = WT_TRIM_NONE / band, hi = (int64_t)WT_TRIM_NONE * band;
+
+	if (lo < 1)
+		lo = 1;
+	return (uint32_t)(t < lo ? lo : t > hi ? hi : t);
+}
+
+/* What the trim leaks towards none per report: WT_TRIM_LEAK permille of
+ * its distance, at least one step, so that it gets there. */
+static int64_t
+wt_leak(int64_t t)
+{
+	int64_t d = t - (int64_t)WT_TRIM_NONE, l = d * (int64_t)WT_TRIM_LEAK / 1000;
+
+	if (l == 0 && d != 0)
+		l = d > 0 ? 1 : -1;
+	return l;
+}
+
+/* The integral part: fold each fresh server's free-memory error into its
+ * trim (the error of its report as it came: integrating is smoothing
+ * enough, and the moving average would only add its lag to the loop's), then centre the trims of the servers with feedback on 1000 (only
+ * their ratios matter, and centred they keep the weights in the unit's
+ * room).  Runs on the smoothed inputs, after wt_smooth. */
+static void
+wt_trim(struct wt_policy_pool *pool)
+{
+	const struct conf_policy_params *p = &pool->params;
+	uint64_t ref, *tmp = pool->scratch + pool->n, mid;
+	size_t k = 0;
+
+	if (p->integral == 0 || !wt_free_ref(pool, true, &ref))
+		return;
+	for (size_t i = 0; i < pool->n; i++) {
+		struct wt_policy_rs *rs = &pool->rs[i];
+		int64_t t = rs->trim, err;
+
+		/* trusted only: a warming server's ramp is not to be overtaken */
+		if (!rs->fresh || rs->state != WT_FB_TRUSTED || rs->static_weight == 0 ||
+		    !(rs->smooth_valid & WT_S_FREE))
+			continue;
+		/* permille: +100 is 10% more free memory than the median */
+		err = (int64_t)((rs->free_ppm + 1) * 1000 / (ref + 1)) - 1000;
+		t += t * err * (int64_t)p->integral / 100000;
+		t -= wt_leak(t);
+		rs->trim = wt_clamp_trim(t, p->band);
+	}
+	for (size_t i = 0; i < pool->n; i++)
+		if (wt_has_feedback(&pool->rs[i]))
+			tmp[k++] = pool->rs[i].trim;
+	if (!k)
+		return;
+	mid = wt_median(tmp, k);
+	for (size_t i = 0; i < pool->n; i++)
+		if (wt_has_feedback(&pool->rs[i]))
+			pool->rs[i].trim = wt_clamp_trim(
+			    (int64_t)((uint64_t)pool->rs[i].trim * WT_TRIM_NONE / (mid ? mid : 1)),
+			    p->band);
 }
 
 /* The median free memory of the servers with feedback, and into
@@ -106,12 +201,7 @@ wt_factors(struct wt_policy_pool *pool)
 	uint64_t *q = pool->scratch, *tmp = pool->scratch + pool->n, free_ref = 0;
 	size_t k = 0;
 
-	for (size_t i = 0; i < pool->n; i++)
-		if (wt_has_feedback(&pool->rs[i]) && (pool->rs[i].smooth_valid & WT_S_FREE))
-			tmp[k++] = pool->rs[i].s_free_ppm;
-	if (k)
-		free_ref = wt_median(tmp, k);
-	k = 0;
+	wt_free_ref(pool, false, &free_ref);
 	for (size_t i = 0; i < pool->n; i++) {
 		q[i] = wt_factor(&pool->rs[i], free_ref);
 		if (pool->rs[i].static_weight > 0)
@@ -188,6 +278,7 @@ wt_round_damped(struct wt_policy_pool *pool, uint64_t now, uint32_t *out)
 		if (rs->fresh && (rs->state == WT_FB_WARMING || rs->state == WT_FB_TRUSTED))
 			wt_smooth(rs, p->smoothing);
 	}
+	wt_trim(pool);
 	m = wt_factors(pool);
 	lo = m / p->band ? m / p->band : 1;
 	hi = m * p->band;

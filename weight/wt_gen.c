@@ -63,6 +63,7 @@ wt_gen_service(struct wt_gen *g, const struct ipc_conf_service *s)
 	    .smoothing = s->smoothing,
 	    .band = s->band,
 	    .write_threshold = s->write_threshold,
+	    .integral = s->integral,
 	    .warmup_ms = s->warmup_ms,
 	    .stale_after_ms = s->stale_after_ms,
 	    .expire_after_ms = s->expire_after_ms,

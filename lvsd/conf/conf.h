@@ -205,6 +205,7 @@ struct conf_policy_params {
 	uint32_t smoothing;         /* damped: EWMA weight of a new report, percent, default 30 */
 	uint32_t band;              /* damped: clamp to [median/band, median*band], default 4 */
 	uint32_t write_threshold;   /* damped: skip kernel writes below, percent, default 5 */
+	uint32_t integral;          /* damped: gain of the trim per report, percent, default 50 */
 	uint32_t warmup_ms;         /* ramp-in time of a new server, default 60s */
 	uint32_t stale_after_ms;    /* default 3 report intervals: 180s */
 	uint32_t expire_after_ms;   /* default 10 minutes */

@@ -258,8 +258,8 @@ dump_policy(const struct conf_policy_params *p, FILE *f)
 	if (p->type == CONF_POLICY_DAMPED)
 		fprintf(f,
 			"      max_step: %u\n      smoothing: %u\n      band: %u\n"
-			"      write_threshold: %u\n",
-			p->max_step, p->smoothing, p->band, p->write_threshold);
+			"      write_threshold: %u\n      integral: %u\n",
+			p->max_step, p->smoothing, p->band, p->write_threshold, p->integral);
 	if (p->type == CONF_POLICY_PAPER1 || p->type == CONF_POLICY_PAPER2)
 		fprintf(f, "      mem_per_process: %u\n", p->mem_per_proc_kb);
 	if (p->type == CONF_POLICY_PAPER2)

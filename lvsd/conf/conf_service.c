@@ -131,11 +131,11 @@ conf_parse_check(struct conf_ctx *x, yaml_node_t *v, struct conf_check *chk)
 enum {
 	WP_TYPE,
 	WP_DAMPED0,
-	WP_DAMPED1 = 4,
+	WP_DAMPED1 = 5,
 	WP_PAPER0,
 	WP_PAPER1,
 	WP_FEED0,
-	WP_STALE = 8,
+	WP_STALE = 9,
 	WP_EXPIRE
 };
 static const struct conf_keydef policy_keys[] = {
@@ -144,6 +144,7 @@ static const struct conf_keydef policy_keys[] = {
     CONF_K("smoothing", CK_U32, struct conf_policy_params, smoothing, 1, 100),
     CONF_K("band", CK_U32, struct conf_policy_params, band, 1, 100),
     CONF_K("write_threshold", CK_U32, struct conf_policy_params, write_threshold, 0, 100),
+    CONF_K("integral", CK_U32, struct conf_policy_params, integral, 0, 100),
     CONF_K("mem_per_process", CK_U32, struct conf_policy_params, mem_per_proc_kb, 1, 16777216),
     CONF_K("conns_per_min", CK_U32, struct conf_policy_params, conns_per_min, 0, 100000000),
     CONF_K("warmup", CK_MS, struct conf_policy_params, warmup_ms, 0, 86400000),

@@ -397,6 +397,7 @@ conf_policy_defaults(struct conf_policy_params *p)
 	p->smoothing = 30;
 	p->band = 4;
 	p->write_threshold = 5;
+	p->integral = 50;
 	p->warmup_ms = 60000;
 	p->stale_after_ms = 180000;
 	p->expire_after_ms = 600000;

@@ -214,6 +214,7 @@ struct ipc_conf_service {
 	uint32_t smoothing;
 	uint32_t band;
 	uint32_t write_threshold;
+	uint32_t integral;
 	uint32_t warmup_ms;
 	uint32_t stale_after_ms;
 	uint32_t expire_after_ms;

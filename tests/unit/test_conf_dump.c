@@ -86,6 +86,7 @@ same_policy(const struct conf_policy_params *a, const struct conf_policy_params 
 	assert_int_equal(a->smoothing, b->smoothing);
 	assert_int_equal(a->band, b->band);
 	assert_int_equal(a->write_threshold, b->write_threshold);
+	assert_int_equal(a->integral, b->integral);
 	assert_int_equal(a->warmup_ms, b->warmup_ms);
 	assert_int_equal(a->stale_after_ms, b->stale_after_ms);
 	assert_int_equal(a->expire_after_ms, b->expire_after_ms);
@@ -377,6 +378,7 @@ test_defaults_written(void **state)
 	    "smoothing: 30",
 	    "band: 4",
 	    "write_threshold: 5",
+	    "integral: 50",
 	    "warmup: 1m",
 	    "stale_after: 3m",
 	    "expire_after: 10m",
@@ -435,7 +437,7 @@ static const char rich[] =
     "            retries: 2, retry_delay: 250ms, source: \"2001:db8::1\", ca_file: /etc/ca.pem,\n"
     "            slow_start: 30s}\n"
     "    weight_policy: {type: damped, max_step: 50, smoothing: 100, band: 2,\n"
-    "                    write_threshold: 0, warmup: 0s, stale_after: 1m, expire_after: 1h}\n"
+    "                    write_threshold: 0, integral: 7, warmup: 0s, stale_after: 1m, expire_after: 1h}\n"
     "    real_servers:\n"
     "      - address: 2001:db8::11\n        weight: 65535\n        upper_threshold: 1000\n"
     "        lower_threshold: 10\n        agent_key: a key\n"

@@ -31,6 +31,7 @@ params(enum conf_policy type)
 	    .smoothing = 30,
 	    .band = 4,
 	    .write_threshold = 5,
+	    .integral = 50,
 	    .warmup_ms = 60 * S,
 	    .stale_after_ms = 180 * S,
 	    .expire_after_ms = 600 * S,
@@ -273,6 +274,7 @@ test_stale_decays_to_static(void **state)
 	uint64_t t, last;
 
 	(void)state;
+	p.integral = 0; /* the proportional part alone: a fixed gap, no loop */
 	p.warmup_ms = 0;
 	p.stale_after_ms = 30 * S;
 	p.expire_after_ms = 90 * S;
@@ -355,6 +357,7 @@ test_bounded_step(void **state)
 	uint32_t out[2], before[2];
 
 	(void)state;
+	p.integral = 0; /* the proportional part alone: a fixed gap, no loop */
 	p.warmup_ms = 0;
 	p.smoothing = 100;
 	p.write_threshold = 0;
@@ -393,6 +396,7 @@ test_write_threshold(void **state)
 	uint64_t t;
 
 	(void)state;
+	p.integral = 0; /* the proportional part alone: a fixed gap, no loop */
 	p.warmup_ms = 0;
 	p.smoothing = 100;
 	pool_new(&pool, rs, stat, 2, &p);
@@ -413,6 +417,99 @@ test_write_threshold(void **state)
 	run_rounds(&pool, even, t, 10, out);
 	assert_int_equal(out[0], 1000);
 	assert_int_equal(out[1], 1000);
+	wt_policy_release(&pool);
+}
+
+/* A toy pair of web servers behind the weights: each holds a process of
+ * cost[i] KB per connection it carries, the connections split by weight,
+ * and its report shows the split of the round before (the lag from a
+ * weight to the memory).  Runs rounds of 10 s; returns the last gap of
+ * free memory in KB. */
+static uint64_t
+plant_run(uint32_t integral, int rounds, uint32_t *w_out)
+{
+	struct conf_policy_params p = params(CONF_POLICY_DAMPED);
+	const uint32_t stat[2] = {1, 1};
+	const uint64_t cap = 64 * 1024, base = 8 * 1024, conns = 16, cost[2] = {2500, 4200};
+	struct wt_policy_rs rs[2];
+	struct wt_policy_pool pool;
+	uint32_t out[2] = {1000, 1000};
+	uint64_t free_kb[2] = {0, 0};
+	struct wt_metrics m;
+
+	p.warmup_ms = 0;
+	p.integral = integral;
+	pool_new(&pool, rs, stat, 2, &p);
+	for (int r = 0; r < rounds; r++) {
+		uint64_t t = (uint64_t)r * 10 * S;
+
+		for (size_t i = 0; i < 2; i++) {
+			m = mem(t, free_kb[i] ? free_kb[i] : cap - base, cap);
+			assert_int_equal(wt_policy_report(&pool, i, &m, t), 0);
+		}
+		assert_int_equal(wt_policy_round(&pool, t + 1, out), 0);
+		for (size_t i = 0; i < 2; i++) {
+			assert_true(out[i] > 0);
+			free_kb[i] = cap - base - conns * out[i] * cost[i] / (out[0] + out[1]);
+		}
+	}
+	assert_true(out[0] <= 4 * out[1] && out[1] <= 4 * out[0]); /* the band */
+	if (w_out)
+		memcpy(w_out, out, sizeof(out));
+	wt_policy_release(&pool);
+	return free_kb[0] > free_kb[1] ? free_kb[0] - free_kb[1] : free_kb[1] - free_kb[0];
+}
+
+/* The trim corrects a lasting gap the proportional part only shrinks:
+ * equal weights leave the heavier server 13.6 MB poorer; the factor alone
+ * narrows that by a few MB, the trim closes it to within a process. */
+static void
+test_trim_closes_lasting_gap(void **state)
+{
+	uint64_t equal, prop, integ;
+	uint32_t w[2];
+
+	(void)state;
+	equal = 16 * 4200 / 2 - 16 * 2500 / 2; /* weights 1/1: 13,600 KB */
+	prop = plant_run(0, 100, w);
+	assert_true(prop < equal && prop > equal / 2);
+	integ = plant_run(50, 100, w);
+	assert_true(integ < 2500);
+	assert_true(integ * 4 < prop);
+	/* the split that balances: 4200 / 2500 */
+	assert_true(w[0] * 100 / w[1] >= 150 && w[0] * 100 / w[1] <= 185);
+}
+
+/* A gap no weight can close (the memory is not the traffic's) winds the
+ * trim only to the band; when the gap goes, the leak takes it back, and
+ * a forgotten server's trim is none. */
+static void
+test_trim_bounded(void **state)
+{
+	struct conf_policy_params p = params(CONF_POLICY_DAMPED);
+	const uint32_t stat[3] = {1, 1, 1};
+	const uint32_t gap[3] = {900, 500, 100}, even[3] = {500, 500, 500};
+	struct wt_policy_rs rs[3];
+	struct wt_policy_pool pool;
+	uint32_t out[3], before;
+	uint64_t t;
+
+	(void)state;
+	p.warmup_ms = 0;
+	pool_new(&pool, rs, stat, 3, &p);
+	t = run_rounds(&pool, gap, 0, 200, out);
+	assert_int_equal(rs[1].trim, WT_TRIM_NONE); /* the median */
+	assert_true(rs[0].trim > WT_TRIM_NONE && rs[0].trim <= 4 * WT_TRIM_NONE);
+	assert_true(rs[2].trim < WT_TRIM_NONE && rs[2].trim >= WT_TRIM_NONE / 4);
+	assert_true(out[0] <= 4 * out[1] && out[2] * 4 >= out[1] && out[2] > 0);
+	before = rs[2].trim;
+	t = run_rounds(&pool, even, t, 50, out);
+	assert_true(rs[2].trim > before && rs[2].trim < WT_TRIM_NONE);
+	assert_true(rs[0].trim < 4 * WT_TRIM_NONE && rs[0].trim > WT_TRIM_NONE);
+	run_rounds(&pool, even, t, 600, out);
+	assert_true(out[0] == out[1] && out[2] == out[1]);
+	wt_policy_forget(&pool, 0);
+	assert_int_equal(rs[0].trim, WT_TRIM_NONE);
 	wt_policy_release(&pool);
 }
 
@@ -679,6 +776,8 @@ main(void)
 	    cmocka_unit_test(test_band_clamps_liar),
 	    cmocka_unit_test(test_bounded_step),
 	    cmocka_unit_test(test_write_threshold),
+	    cmocka_unit_test(test_trim_closes_lasting_gap),
+	    cmocka_unit_test(test_trim_bounded),
 	    cmocka_unit_test(test_pressure_lowers_never_zeroes),
 	    cmocka_unit_test(test_unequal_capacities),
 	    cmocka_unit_test(test_cgroup_memory),
