@@ -2,12 +2,14 @@
  *
  *   lvsctl [-s SOCKET] [-t SECONDS] status [--json]
  *   lvsctl [-s SOCKET] [-t SECONDS] reload
+ *   lvsctl [-s SOCKET] [-t SECONDS] weights [SERVICE] [--json]
  *   lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear
  *   lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-
  *   lvsctl [-s SOCKET] [-t SECONDS] drain|undrain SERVICE SERVER
  *   lvsctl [-s SOCKET] [-t SECONDS] drain --director [SECONDS]
  *   lvsctl [-s SOCKET] [-t SECONDS] undrain --director
  *   lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]
+ *   lvsctl [-s SOCKET] [-t SECONDS] drill report
  *
  * Sends one command line, prints the body of the reply.  The first reply
  * line is "ok" or "error: REASON"; errors become one line on stderr and a
@@ -60,6 +62,7 @@ lvsctl_usage(FILE *f)
 		"       lvsctl [-s SOCKET] [-t SECONDS] drain --director [SECONDS]\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] undrain --director\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] handover [INSTANCE]\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] drill report\n"
 		"  -s, --socket PATH      lvsd's control socket (default %s)\n"
 		"  -t, --timeout SECONDS  give up on the whole exchange after this (default %g)\n"
 		"  -v, --version          print the version\n",

@@ -12,6 +12,10 @@ lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c 
 	lvsd/feedback.c lvsd/feedback.h lvsd/quorum.c \
 	lvsd/announce.c lvsd/announce.h lvsd/announce_calc.c lvsd/announce_kernel.c
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
+# main.c compiles in the default configuration path (SYSCONFDIR, from
+# AM_CPPFLAGS), and make does not track flags: rebuild it when configure
+# writes a new Makefile, as the unit (etc/local.mk) is, so the two agree.
+lvsd/lvsd-main.$(OBJEXT): Makefile
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  libcore comes after the role libraries: they use its IPC
 # and logging.
