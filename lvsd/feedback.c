@@ -203,6 +203,8 @@ fb_history_line(FILE *out, const struct lvsd *d, uint32_t svc, uint32_t rs, uint
 	fb_put_str(out, s->name);
 	fprintf(out, ",\"server\":\"%s\",\"from\":%u,\"to\":%u,\"static\":%u,\"state\":\"%s\"",
 		name, from, to, s->rs[rs].weight, fb_state_name(r));
+	if (r && r->trim)
+		fprintf(out, ",\"trim\":%.3f", r->trim / 1000.0);
 	if (r && r->has_report)
 		fprintf(out,
 			",\"report_age_ms\":%llu,\"mem_available_kb\":%llu,\"mem_total_kb\":%llu,"
@@ -245,7 +247,7 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 {
 	const struct conf_service *s = &d->conf->services[i];
 	const struct ipc_feedback_rs *r = fb_get(d, i, k);
-	char name[CONF_ADDRSTRLEN + 8], fbw[16] = "-", age[32] = "-", mem[48] = "-";
+	char name[CONF_ADDRSTRLEN + 8], fbw[16] = "-", age[32] = "-", mem[48] = "-", trim[16] = "-";
 	struct eff_view v;
 
 	if (!eff_get(d, i, k, &v))
@@ -266,10 +268,12 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 				 (unsigned long long)(r->mem_available_kb / 1024),
 				 (unsigned long long)(r->mem_total_kb / 1024));
 	}
-	evbuffer_add_printf(out, "  %-28s %8u %8s %9u  %-8s %8s  %-16s %3u %6.1f %8llu\n", name,
-			    v.static_weight, fbw, v.effective, fb_state_name(r), age, mem,
+	if (r && r->trim)
+		snprintf(trim, sizeof(trim), "%.3f", r->trim / 1000.0);
+	evbuffer_add_printf(out, "  %-28s %8u %8s %9u  %-8s %8s  %-16s %3u %6.1f %8llu %6s\n",
+			    name, v.static_weight, fbw, v.effective, fb_state_name(r), age, mem,
 			    r ? r->procs_blocked : 0, r ? r->swapout_x100 / 100.0 : 0.0,
-			    (unsigned long long)(r ? r->reports : 0));
+			    (unsigned long long)(r ? r->reports : 0), trim);
 }
 
 static void
@@ -304,6 +308,10 @@ fb_json_rs(const struct lvsd *d, size_t i, size_t k, struct json *j)
 	json_uint(j, "effective", v.effective);
 	json_string(j, "state", fb_state_name(r));
 	json_uint(j, "reports", r ? r->reports : 0);
+	if (r && r->trim)
+		json_double(j, "trim", r->trim / 1000.0);
+	else
+		json_null(j, "trim");
 	if (r && r->has_report) {
 		json_double(j, "report_age_s", (double)(fb_now_ms() - r->report_mono_ms) / 1000.0);
 		json_object_begin(j, "metrics");
@@ -378,9 +386,9 @@ fb_render(const struct lvsd *d, const char *service, bool json, struct evbuffer 
 			continue;
 		evbuffer_add_printf(out, "service %s (policy %s)\n", c->services[i].name,
 				    conf_policy_name(c->services[i].policy.type));
-		evbuffer_add_printf(out, "  %-28s %8s %8s %9s  %-8s %8s  %-16s %3s %6s %8s\n",
+		evbuffer_add_printf(out, "  %-28s %8s %8s %9s  %-8s %8s  %-16s %3s %6s %8s %6s\n",
 				    "server", "config", "feedback", "effective", "state", "age",
-				    "mem avail/total", "blk", "swpout", "reports");
+				    "mem avail/total", "blk", "swpout", "reports", "trim");
 		for (size_t k = 0; k < c->services[i].n_rs; k++)
 			fb_text_rs(d, i, k, out);
 	}

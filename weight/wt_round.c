@@ -71,6 +71,8 @@ wt_feedback_of(const struct wt_gen *g, const struct wt_rs *rs, struct ipc_feedba
 	out->state = rs->state;
 	out->has_report = rs->has_report;
 	out->weight = v->pooled ? v->prs[rs->id].weight : rs->static_weight;
+	if (v->pooled && v->params.type == CONF_POLICY_DAMPED)
+		out->trim = v->prs[rs->id].trim;
 	out->report_mono_ms = rs->last_mono_ms;
 	out->reports = rs->reports;
 	if (!rs->has_report)

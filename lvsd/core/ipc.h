@@ -335,6 +335,8 @@ struct ipc_feedback_rs {
 	uint8_t has_report;
 	uint16_t pad;
 	uint32_t weight;	   /* the policy's weight (before the write threshold) */
+	uint32_t trim;		   /* damped's integral part, permille; 0 other policies */
+	uint32_t pad2;
 	uint64_t report_mono_ms;   /* CLOCK_MONOTONIC, ms, of the last report accepted */
 	uint64_t reports;	   /* accepted for this server */
 	uint64_t mem_available_kb; /* the last report's metrics */

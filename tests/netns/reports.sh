@@ -17,7 +17,7 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3"; exit 0; }
 AGENT=$abs_top_builddir/weight/lvs-agent
 FORGE=$abs_top_builddir/tests/netns/report-forge
 [ -x "$AGENT" ] && [ -x "$FORGE" ] || { echo "1..0 # SKIP lvs-agent or report-forge not built"; exit 0; }
-echo "1..45"
+echo "1..46"
 NS_IP[a1]=192.0.2.21
 NS_IP6[a1]=2001:db8::21
 ns_setup d1 a1 x1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
@@ -118,6 +118,8 @@ check "rs1's feedback weight appears" wait_until 10 gt "rs['198.51.100.11:80']['
 check "rs1 has a report age and metrics" \
 	is "rs['198.51.100.11:80']['report_age_s'] < 5 and rs['198.51.100.11:80']['metrics']['mem_total_kb'] > 0" True
 check "rs1 is trusted after the 3 s warmup" wait_until 15 is "rs['198.51.100.11:80']['state']" trusted
+check "lvsctl weights shows rs1's trim (damped's integral part) within the band" \
+	is "0.25 <= rs['198.51.100.11:80']['trim'] <= 4" True
 hist_has() { [ -s "$HIST" ] && grep -qF "\"server\":\"$1\"" "$HIST"; }
 check "the history file gets a line for rs1" wait_until 10 hist_has 198.51.100.11:80
 check "history lines are JSON with the inputs" python3 -c '
