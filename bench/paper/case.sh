@@ -19,12 +19,12 @@
 # lab: timeout=1200
 # shellcheck shell=bash
 : "${BENCH_RUNS:=3}" "${BENCH_POLICIES:=static paper-1 paper-2 damped}"
-: "${BENCH_DURATION:=45}" "${BENCH_EVERY_MS:=700}" "${BENCH_THINK:=250}"
+: "${BENCH_DURATION:=50}" "${BENCH_EVERY_MS:=700}" "${BENCH_THINK:=250}"
 : "${BENCH_KEEPALIVE_MS:=5000}" "${BENCH_MEM_MAX:=64M}" "${BENCH_CGI_KB:=1700}" "${BENCH_CGI_CPU_MS:=20}"
 : "${BENCH_CGI_HOLD_MS:=1000}" "${BENCH_WORKER_KB:=512}"
 : "${BENCH_SAMPLE:=1s}" "${BENCH_WINDOW:=5s}" "${BENCH_REPORT:=5s}" "${BENCH_ROUND:=1s}"
 : "${BENCH_MEM_PER_PROCESS:=2500}" "${BENCH_CONNS_PER_MIN:=650}"
-: "${BENCH_CGI_KB_RS2:=$BENCH_CGI_KB}"
+: "${BENCH_CGI_KB_RS2:=$((BENCH_CGI_KB * 2))}"
 : "${BENCH_DAMPED:=smoothing: 30, max_step: 10, band: 4, write_threshold: 5}"
 : "${BENCH_SETTLE:=3}"
 out=$BENCH_OUT

@@ -7,7 +7,7 @@
 # bench/paper/report --smoke; the balance itself is the full bench's
 # business (bench/paper/run, by hand).
 BENCH_OUT=$LAB_CASE_DIR/out
-BENCH_RUNS=1 BENCH_DURATION=6 BENCH_SETTLE=1 BENCH_EVERY_MS=400
+BENCH_RUNS=1 BENCH_DURATION=8 BENCH_SETTLE=1 BENCH_EVERY_MS=400
 BENCH_WINDOW=2s BENCH_REPORT=1s BENCH_ROUND=500ms
 rm -rf "$BENCH_OUT"
 # shellcheck source=bench/paper/case.sh
