@@ -90,7 +90,7 @@ chkscript_done(void *arg, const struct script_result *res)
 	h.code = code;
 	h.count = ok ? e->fsm.ok : e->fsm.fail;
 	lvsd_health(e->d, &h);
-	proc_ready(e->d); /* a first result may make the director ready */
+	lvsd_ready_soon(e->d); /* a first result may make the director ready */
 }
 
 static void

@@ -83,6 +83,7 @@ struct lvsd {
 	struct announce *ann;	       /* VIP routes for ECMP (announce.h) */
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
+	struct event *ev_ready; /* readiness and announcements judged once per loop */
 };
 
 /* main.c */
@@ -127,6 +128,11 @@ const char *lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t le
 /* A real server as logs name it: ADDR:PORT, [ADDR6]:PORT, or ADDR without a port. */
 const char *lvsd_rs_name(const struct conf_rs *rs, char *buf, size_t len);
 void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
+/* Health changed: judge readiness (for the vrrp child) and the announced
+ * routes again, once per turn of the event loop however many results the
+ * turn brought (a first round of 10,000 checks is one judgement, not
+ * 10,000 scans of every server). */
+void lvsd_ready_soon(struct lvsd *d);
 void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
 const char *lvsd_vrrp_state_name(uint8_t state);
 /* a new generation (of the old one's n_old instances) is running: each

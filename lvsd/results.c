@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -94,6 +95,30 @@ results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
 	}
 }
 
+static void
+results_ready_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct lvsd *d = arg;
+
+	(void)fd;
+	(void)what;
+	proc_ready(d);
+	announce_update(d);
+}
+
+void
+lvsd_ready_soon(struct lvsd *d)
+{
+	if (!d->ev_ready && d->base)
+		d->ev_ready = event_new(d->base, -1, 0, results_ready_cb, d);
+	if (!d->ev_ready) { /* no loop yet, or no memory: judge now */
+		results_ready_cb(-1, 0, d);
+		return;
+	}
+	/* active already: the callback still runs once */
+	event_active(d->ev_ready, EV_TIMEOUT, 0);
+}
+
 void
 results_apply(struct lvsd *d, const struct ipc_msg *m)
 {
@@ -116,10 +141,8 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 		}
 		/* a first result, or a service that has a server up again, may
 		 * make the director ready to preempt (or no longer) */
-		if (changed) {
-			proc_ready(d);
-			announce_update(d);
-		}
+		if (changed)
+			lvsd_ready_soon(d);
 		break;
 	case IPC_WEIGHTS:
 		w = IPC_BODY(m, struct ipc_weights);
@@ -296,4 +319,7 @@ lvsd_results_free(struct lvsd *d)
 {
 	free(d->vrrp);
 	d->vrrp = NULL;
+	if (d->ev_ready)
+		event_free(d->ev_ready);
+	d->ev_ready = NULL;
 }
