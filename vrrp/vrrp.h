@@ -35,9 +35,11 @@ struct vrrp_nft;
 enum {
 	VRRP_DROP_VRID = VRRP_DROP_COUNT_, /* another virtual router on the link */
 	VRRP_DROP_ADDRS,		   /* the address list is not ours */
-	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval */
+	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval
+					      ("interval-mismatch") */
 	VRRP_DROP_PEER,			   /* unicast: not from a configured peer */
-	VRRP_DROP_INST_VERSION,		   /* not the instance's VRRP version */
+	VRRP_DROP_INST_VERSION,		   /* not the instance's VRRP version
+					      ("version-mismatch") */
 	VRRP_DROP_REASONS
 };
 _Static_assert(VRRP_DROP_REASONS <= IPC_VRRP_DROPS, "drop counters do not fit the report");

@@ -31,7 +31,10 @@ static uint8_t inst_tracked_priority(const struct vrrp_inst *vi);
 const char *
 vrrp_drop_reason_name(unsigned r)
 {
-	static const char *const more[] = {"vrid", "addresses", "interval", "peer", "version"};
+	/* distinct from the codec's "interval" (zero) and "version" (not 2
+	 * or 3): status --json uses the names as keys */
+	static const char *const more[] = {"vrid", "addresses", "interval-mismatch", "peer",
+					   "version-mismatch"};
 
 	if (r < VRRP_DROP_COUNT_)
 		return vrrp_pkt_drop_name((int)r);
