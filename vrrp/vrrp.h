@@ -123,8 +123,12 @@ void vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old);
 void vrrp_inst_stop(struct vrrp_inst *vi, bool shutdown);
 void vrrp_inst_free(struct vrrp_inst *vi);
 void vrrp_inst_ready(struct vrrp_inst *vi, bool ready);
-/* A planned handover: true when this master started resigning. */
-bool vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie);
+/* A planned handover: true when this master started resigning.  With
+ * give_up (lvsctl handover) it advertises its own priority again when no
+ * new master was heard within 3 advertisement intervals and a second;
+ * without (SIGTERM) it resigns until the child's stop deadline, and lifts
+ * the limit of a handover in progress. */
+bool vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie, bool give_up);
 /* Interface ifname went up or down (or appeared with index). */
 void vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up);
 /* What tracked scripts and files make of it (IPC_TRACK). */
