@@ -35,9 +35,11 @@ struct vrrp_nft;
 enum {
 	VRRP_DROP_VRID = VRRP_DROP_COUNT_, /* another virtual router on the link */
 	VRRP_DROP_ADDRS,		   /* the address list is not ours */
-	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval */
+	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval
+					      ("interval-mismatch") */
 	VRRP_DROP_PEER,			   /* unicast: not from a configured peer */
-	VRRP_DROP_INST_VERSION,		   /* not the instance's VRRP version */
+	VRRP_DROP_INST_VERSION,		   /* not the instance's VRRP version
+					      ("version-mismatch") */
 	VRRP_DROP_REASONS
 };
 _Static_assert(VRRP_DROP_REASONS <= IPC_VRRP_DROPS, "drop counters do not fit the report");
@@ -121,8 +123,12 @@ void vrrp_inst_adopt(struct vrrp_inst *vi, struct vrrp_inst *old);
 void vrrp_inst_stop(struct vrrp_inst *vi, bool shutdown);
 void vrrp_inst_free(struct vrrp_inst *vi);
 void vrrp_inst_ready(struct vrrp_inst *vi, bool ready);
-/* A planned handover: true when this master started resigning. */
-bool vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie);
+/* A planned handover: true when this master started resigning.  With
+ * give_up (lvsctl handover) it advertises its own priority again when no
+ * new master was heard within 3 advertisement intervals and a second;
+ * without (SIGTERM) it resigns until the child's stop deadline, and lifts
+ * the limit of a handover in progress. */
+bool vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie, bool give_up);
 /* Interface ifname went up or down (or appeared with index). */
 void vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up);
 /* What tracked scripts and files make of it (IPC_TRACK). */

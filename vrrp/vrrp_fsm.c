@@ -97,6 +97,7 @@ to_master(struct vrrp_fsm *f, uint64_t now, enum vrrp_why why, struct vrrp_fsm_o
 	f->stale_vips = false; /* they are ours now */
 	f->yielded = false;    /* took over by itself */
 	f->resigning = false;
+	f->resign_until = 0;
 	f->heard = HEARD_NONE;
 }
 
@@ -114,6 +115,7 @@ to_backup(struct vrrp_fsm *f, uint64_t now, enum vrrp_why why, struct vrrp_fsm_o
 	go(f, VRRP_BACKUP, why, out);
 	f->advert_at = 0;
 	f->resigning = false;
+	f->resign_until = 0;
 	f->heard = HEARD_NONE;
 	arm_master_down(f, now);
 }
@@ -220,6 +222,12 @@ vrrp_fsm_timer(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
 			  : f->heard == HEARD_ZERO ? VRRP_WHY_RESIGNED
 						   : VRRP_WHY_MASTER_DOWN,
 			  out);
+	} else if (f->state == VRRP_MASTER && f->resigning && f->resign_until &&
+		   now >= f->resign_until) {
+		f->resigning = false; /* nobody took over: the handover is off */
+		f->resign_until = 0;
+		out->actions |= VRRP_ACT_RESIGN_GIVEN_UP;
+		send(f, now, f->priority, out);
 	} else if (f->state == VRRP_MASTER && f->advert_at && now >= f->advert_at) {
 		send(f, now, f->resigning ? 0 : f->priority, out);
 	}
@@ -258,6 +266,7 @@ vrrp_fsm_fault(struct vrrp_fsm *f, uint64_t now, bool fault, struct vrrp_fsm_out
 		go(f, VRRP_FAULT, VRRP_WHY_FAULT, out);
 		f->advert_at = f->master_down_at = 0;
 		f->resigning = false;
+		f->resign_until = 0;
 	} else if (!fault && f->state == VRRP_FAULT) {
 		if (f->priority == 255) {
 			to_master(f, now, VRRP_WHY_FAULT_CLEARED, out);
@@ -296,12 +305,18 @@ vrrp_fsm_sync_leave(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
 }
 
 bool
-vrrp_fsm_resign(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
+vrrp_fsm_resign(struct vrrp_fsm *f, uint64_t now, uint64_t limit_us, struct vrrp_fsm_out *out)
 {
 	out_reset(out, f);
-	if (f->state != VRRP_MASTER || f->resigning)
+	if (f->state != VRRP_MASTER)
 		return false;
+	if (f->resigning) {
+		if (!limit_us)
+			f->resign_until = 0;
+		return false;
+	}
 	f->resigning = true;
+	f->resign_until = limit_us ? now + limit_us : 0;
 	send(f, now, 0, out);
 	return true;
 }
@@ -320,6 +335,7 @@ vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out)
 		go(f, VRRP_INIT, VRRP_WHY_SHUTDOWN, out);
 	f->advert_at = f->master_down_at = 0;
 	f->resigning = false;
+	f->resign_until = 0;
 	f->stale_vips = false;
 }
 
@@ -328,6 +344,9 @@ vrrp_fsm_next_deadline(const struct vrrp_fsm *f)
 {
 	if (f->state == VRRP_BACKUP)
 		return f->master_down_at;
+	if (f->state == VRRP_MASTER && f->resigning && f->resign_until &&
+	    f->resign_until < f->advert_at)
+		return f->resign_until;
 	if (f->state == VRRP_MASTER)
 		return f->advert_at;
 	return 0;

@@ -14,7 +14,10 @@
  * - resign (a planned handover, or SIGTERM): the master advertises
  *   priority 0 but keeps its addresses until it hears the new master, then
  *   lets go (make-before-break); after a resign it does not preempt back
- *   until it has taken over again by itself or is restarted;
+ *   until it has taken over again by itself or is restarted.  A resign
+ *   with a limit that hears no new master by then is given up: the master
+ *   advertises its own priority again, so a backup that turns up later
+ *   does not take over a handover nobody waits for any more;
  * - resume: a restarted process that was master a moment ago (the parent
  *   remembers) starts as master at once, so the peer sees no transition;
  * - stale addresses: a process that finds its virtual addresses still on
@@ -59,6 +62,8 @@ enum {
 	VRRP_ACT_DEL_VIPS = 1 << 3,	/* remove them */
 	VRRP_ACT_TRANSITION = 1 << 4,	/* state changed: out->from, out->to, out->why */
 	VRRP_ACT_DROP_STALE = 1 << 5,	/* remove addresses found at start (see above) */
+	VRRP_ACT_RESIGN_GIVEN_UP = 1 << 6, /* no new master heard within the resign's
+					      limit: still master, own priority sent */
 };
 
 struct vrrp_fsm_conf {
@@ -77,6 +82,7 @@ struct vrrp_fsm {
 	uint64_t master_down_at;      /* backup: deadline, 0 when not armed (us) */
 	uint64_t advert_at;	      /* master: next advertisement (us) */
 	uint64_t ready_since;	      /* when ready became true; 0 while not ready */
+	uint64_t resign_until;	      /* resigning: when to give up (us), 0 never */
 	bool ready;
 	bool resigning;		      /* master handing over: priority 0, addresses kept */
 	bool yielded;		      /* resigned: no preempting back */
@@ -130,9 +136,13 @@ void vrrp_fsm_fault(struct vrrp_fsm *f, uint64_t now, bool fault, struct vrrp_fs
  *   itself, like after a resign. */
 void vrrp_fsm_hold(struct vrrp_fsm *f, uint64_t now, bool hold, struct vrrp_fsm_out *out);
 void vrrp_fsm_sync_leave(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out);
-/* Planned handover: a master resigns, make-before-break.  No effect in
- * another state (returns false). */
-bool vrrp_fsm_resign(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out);
+/* Planned handover: a master resigns, make-before-break, giving up after
+ * limit_us without a new master (0: never; a SIGTERM waits on its own
+ * deadline).  No effect in another state, nor when already resigning
+ * (returns false), except that a resign without a limit lifts the limit
+ * of the one in progress. */
+bool vrrp_fsm_resign(struct vrrp_fsm *f, uint64_t now, uint64_t limit_us,
+		     struct vrrp_fsm_out *out);
 /* Stop now: a master sends priority 0 and removes its addresses. */
 void vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now, struct vrrp_fsm_out *out);
 

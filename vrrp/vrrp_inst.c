@@ -31,7 +31,10 @@ static uint8_t inst_tracked_priority(const struct vrrp_inst *vi);
 const char *
 vrrp_drop_reason_name(unsigned r)
 {
-	static const char *const more[] = {"vrid", "addresses", "interval", "peer", "version"};
+	/* distinct from the codec's "interval" (zero) and "version" (not 2
+	 * or 3): status --json uses the names as keys */
+	static const char *const more[] = {"vrid", "addresses", "interval-mismatch", "peer",
+					   "version-mismatch"};
 
 	if (r < VRRP_DROP_COUNT_)
 		return vrrp_pkt_drop_name((int)r);
@@ -187,6 +190,16 @@ inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 		vrrp_strict_update(vi->vc, vi);
 		if (vi->announce_left)
 			inst_announce_cb(-1, EV_TIMEOUT, vi);
+	}
+	if (o->actions & VRRP_ACT_RESIGN_GIVEN_UP) {
+		log_notice("%s: no new master heard %llu ms after the resign: handover given up, "
+			   "advertising priority %u again",
+			   vi->name,
+			   (unsigned long long)(vi->resigned_at ? (vrrp_now() - vi->resigned_at) / 1000
+								: 0),
+			   o->priority);
+		vi->handover_cookie = 0;
+		vi->resigned_at = 0;
 	}
 	if (o->actions & VRRP_ACT_SEND)
 		inst_send(vi, o->priority);
@@ -521,11 +534,12 @@ vrrp_inst_ready(struct vrrp_inst *vi, bool ready)
 }
 
 bool
-vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie)
+vrrp_inst_resign(struct vrrp_inst *vi, uint32_t cookie, bool give_up)
 {
 	struct vrrp_fsm_out o;
+	uint64_t limit = give_up ? 3 * (uint64_t)vi->fsm.conf.advert_ms * 1000 + 1000000 : 0;
 
-	if (!vrrp_fsm_resign(&vi->fsm, vrrp_now(), &o))
+	if (!vrrp_fsm_resign(&vi->fsm, vrrp_now(), limit, &o))
 		return false;
 	vi->handover_cookie = cookie;
 	vi->resigned_at = vrrp_now();

@@ -207,7 +207,7 @@ vrrp_handover(struct vrrp_child *vc, const struct ipc_handover *h)
 
 	for (size_t i = 0; i < vc->n_inst; i++)
 		if ((h->instance_id == UINT32_MAX || h->instance_id == vc->inst[i].id) &&
-		    vc->inst[i].vc && vrrp_inst_resign(&vc->inst[i], h->cookie))
+		    vc->inst[i].vc && vrrp_inst_resign(&vc->inst[i], h->cookie, true))
 			n++;
 	if (!n)
 		log_info("handover asked: no instance %s is master",
@@ -357,8 +357,12 @@ vrrp_term(void *state)
 	struct vrrp_child *vc = state;
 	unsigned n = 0;
 
+	/* a master already handing over (lvsctl handover) goes on, without its
+	 * limit: this deadline is the one now */
 	for (size_t i = 0; i < vc->n_inst; i++)
-		if (vc->inst[i].vc && vrrp_inst_resign(&vc->inst[i], 0))
+		if (vc->inst[i].vc &&
+		    (vrrp_inst_resign(&vc->inst[i], 0, false) ||
+		     (vc->inst[i].fsm.state == VRRP_MASTER && vc->inst[i].fsm.resigning)))
 			n++;
 	if (!n)
 		return false;

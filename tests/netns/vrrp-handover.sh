@@ -5,10 +5,11 @@
 # lvsd.  A client opens a new TCP connection to the VIP every 20 ms
 # throughout; each director answers on port 8080 with its name.  Also:
 # handover on the backup is refused, lvsctl drill report tells what
-# happened.
+# happened, and a handover nobody takes is given up: the master stays
+# master, and a backup that joins later does not take over.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..14"
+echo "1..17"
 ns_setup d1 d2 c1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 # the VIP answers on whichever director holds it
 for d in d1 d2; do
@@ -95,3 +96,13 @@ report=$("$LVSCTL" -s "$T/d1.sock" drill report)
 echo "$report" | diag
 check "drill report on d1 lists its handover" grep -q "master  -> backup  handed over to the new master; the new master ${NS_IP[d2]} was heard" <<<"$report"
 check "and its takeover when d2 resigned" grep -q "backup  -> master  the master resigned;" <<<"$report"
+
+# d1 alone now: a handover nobody takes fails, and leaves nothing behind
+out=$("$LVSCTL" -s "$T/d1.sock" handover 2>&1); rc=$?
+check "handover with no backup fails: $out" \
+	test "$rc" = 1 -a "$out" = "lvsctl: VI_1: no new master heard: still master"
+check "d1 gave the handover up and advertises its priority again" \
+	eval 'is_state d1 master && log_has d1 "handover given up, advertising priority 150 again"'
+lvsd_start d2
+check "d2 joining later stays backup, d1 master (over several master-down intervals)" \
+	eval 'wait_until 30 is_state d2 backup && sleep 2 && is_state d1 master && is_state d2 backup'

@@ -1,19 +1,19 @@
 #!/bin/bash
 # lvsd and keepalived 2.2.7 (Debian's, VRRP only) as a pair, both ways, for
-# VRRP version 2 and version 3 over multicast, and version 3 over unicast:
+# VRRP version 2 and version 3, each over multicast and over unicast:
 # the higher priority is master whichever daemon it is, the other stays
 # backup without the address, and each takes over when the other stops.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
 command -v keepalived >/dev/null || { echo "1..0 # SKIP no keepalived (apt-get install keepalived)"; exit 0; }
-modes="v2 v3 v3-unicast"
-echo "1..$((8 * 3))"
+modes="v2 v3 v2-unicast v3-unicast"
+echo "1..$((8 * 4))"
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 
 # keepalived_conf MODE PRIORITY: keepalived in d2
 keepalived_conf() {
 	local ver=${1%%-*} uni=
-	[ "$1" = v3-unicast ] && uni="unicast_src_ip ${NS_IP[d2]}
+	[ "${1#*-}" = unicast ] && uni="unicast_src_ip ${NS_IP[d2]}
     unicast_peer { ${NS_IP[d1]} }"
 	cat >"$T/k.conf" <<EOC
 global_defs {
@@ -52,7 +52,7 @@ lvsd_stop() {
 for mode in $modes; do
 	ver=${mode%%-*}
 	uni=
-	[ "$mode" = v3-unicast ] && uni="    unicast_peers: [${NS_IP[d2]}]"
+	[ "${mode#*-}" = unicast ] && uni="    unicast_peers: [${NS_IP[d2]}]"
 	ADVERT=$([ "$ver" = v2 ] && echo 1s || echo 100ms)
 	vrrp_conf d1 150 "    version: ${ver#v}
 $uni"

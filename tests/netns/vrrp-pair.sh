@@ -4,13 +4,16 @@
 # take the address back when it returns (preempt, once ready), survive a
 # kill -9 of the master's vrrp child without the backup seeing a
 # transition, and heal a split brain within an advertisement interval of
-# the link coming back.  Timers: 100 ms advertisements.
+# the link coming back.  Timers: 100 ms advertisements.  d2 announces a VIP
+# it takes over with 5 gratuitous ARPs 50 ms apart (announce_repeat,
+# announce_interval), counted as they leave it.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..20"
+echo "1..22"
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
-vrrp_conf d2 100
+vrrp_conf d2 100 "    announce_repeat: 5
+    announce_interval: 50ms"
 check "lvsd starts on d1" lvsd_start d1
 check "lvsd starts on d2" lvsd_start d2
 check "d1 (priority 150) becomes master" wait_until 30 is_state d1 master
@@ -22,11 +25,21 @@ check "strict filter: d2's nftables set of VIPs not held has $VIP" wait_until 30
 check "and d1's (the master) does not" eval '! notheld d1 && nsx d1 nft list table inet lvsd >/dev/null'
 
 # the master's link goes down: d2 takes over
+ip netns exec "$(ns d2)" tcpdump -i eth0 -Q out -n -l arp >"$T/garp.txt" 2>"$T/garp.err" &
+GARP=$!
+NS_PIDS="$NS_PIDS $GARP"
+# gratuitous: an ARP request for the VIP from the VIP
+garps() { grep -c "Request who-has $VIP tell $VIP," "$T/garp.txt"; }
+wait_until 30 grep -q listening "$T/garp.err"
 ip -n "$(ns sw)" link set v-d1 down
 check "d1's link down: d1 goes to fault" wait_until 30 is_state d1 fault
 check "and d2 becomes master with the VIP" wait_until 30 eval 'is_state d2 master && has_vip d2'
 check "d2 says why: no advertisement from the master" \
 	log_has d2 "backup -> master: no advertisement from the master"
+wait_until 30 eval '[ "$(garps)" -ge 5 ]'
+sleep 0.5 # none after the fifth
+kill "$GARP" 2>/dev/null
+check "d2 sent exactly its 5 gratuitous ARPs for $VIP ($(garps))" test "$(garps)" = 5
 ip -n "$(ns sw)" link set v-d1 up
 check "d1's link back: d1 preempts, d2 hands the VIP back" \
 	wait_until 30 eval 'is_state d1 master && is_state d2 backup && has_vip d1 && no_vip d2'
@@ -51,8 +64,12 @@ check "cut off from d1, d2 becomes master too (split brain)" \
 t0=$(date +%s%N)
 bridge -n "$(ns sw)" link set dev v-d2 isolated off
 check "the link restored, d2 backs off to the higher priority" wait_until 30 is_state d2 backup
-ms=$((($(date +%s%N) - t0) / 1000000))
-diag <<<"split brain healed ${ms} ms after the link came back"
+# at the first advertisement it hears from d1 (not a timer): within one
+# interval of the restore; the time from d2's log line, not from polling
+line=$(grep -F "master -> backup: a master of higher priority" "$T/d2.log" | tail -n 1)
+check "d2 says why: a master of higher priority" test -n "$line"
+ms=$((($(date -d "$(date +%F) ${line%% *}" +%s%N) - t0) / 1000000))
+diag <<<"split brain healed ${ms} ms after the link came back (d2's log; adverts every 100 ms)"
 check "and only d1 holds the VIP" wait_until 30 eval 'has_vip d1 && no_vip d2'
 kill -TERM "$PID_d2"
 check "d2 stopped cleanly leaves no nftables table of lvsd" \

@@ -244,10 +244,10 @@ test_resign_make_before_break(void **state)
 	vrrp_fsm_start(&b, t, false, false, &o);
 	t = S;
 	vrrp_fsm_advert(&b, t, &(struct vrrp_fsm_advert){150, 100, 1}, &o);
-	assert_true(vrrp_fsm_resign(&m, t, &o));
+	assert_true(vrrp_fsm_resign(&m, t, 0, &o));
 	assert_int_equal(o.actions, VRRP_ACT_SEND);
 	assert_int_equal(o.priority, 0);
-	assert_false(vrrp_fsm_resign(&m, t, &o)); /* once */
+	assert_false(vrrp_fsm_resign(&m, t, 0, &o)); /* once */
 	/* still master, still advertising 0, addresses kept */
 	vrrp_fsm_timer(&m, t + 100 * MS, &o);
 	assert_int_equal(o.actions, VRRP_ACT_SEND);
@@ -275,6 +275,61 @@ test_resign_make_before_break(void **state)
 	vrrp_fsm_timer(&m, t + S, &o);
 	assert_int_equal(m.state, VRRP_MASTER);
 	assert_false(m.yielded);
+}
+
+/* A handover with a limit and nobody to take over: at the limit the master
+ * advertises its own priority again, and a backup that turns up later
+ * stays backup; a resign without a limit (SIGTERM) lifts the limit of one
+ * in progress. */
+static void
+test_resign_given_up(void **state)
+{
+	struct vrrp_fsm m = mk(3, 150, true, 100, 0), b = mk(3, 100, true, 100, 0);
+	struct vrrp_fsm_out o;
+	uint64_t t = S;
+
+	vrrp_fsm_start(&m, 0, true, false, &o);
+	assert_true(vrrp_fsm_resign(&m, t, 1300 * MS, &o));
+	assert_int_equal(o.priority, 0);
+	assert_int_equal(vrrp_fsm_next_deadline(&m), t + 100 * MS);
+	for (int i = 1; i <= 12; i++) { /* priority 0 every interval until the limit */
+		vrrp_fsm_timer(&m, t + i * 100 * MS, &o);
+		assert_int_equal(o.actions, VRRP_ACT_SEND);
+		assert_int_equal(o.priority, 0);
+	}
+	vrrp_fsm_timer(&m, t + 1300 * MS, &o);
+	assert_int_equal(o.actions, VRRP_ACT_RESIGN_GIVEN_UP | VRRP_ACT_SEND);
+	assert_int_equal(o.priority, 150);
+	assert_int_equal(m.state, VRRP_MASTER);
+	assert_false(m.resigning);
+	vrrp_fsm_timer(&m, t + 1400 * MS, &o);
+	assert_int_equal(o.priority, 150);
+	/* a backup joining now hears priority 150: it stays backup */
+	t += 1400 * MS;
+	vrrp_fsm_start(&b, t, false, false, &o);
+	for (uint64_t u = t; u < t + 5 * S; u += 100 * MS) {
+		vrrp_fsm_advert(&b, u, &(struct vrrp_fsm_advert){150, 100, 1}, &o);
+		vrrp_fsm_timer(&b, u, &o);
+		assert_int_equal(b.state, VRRP_BACKUP);
+	}
+	/* a limit not reached between two adverts is the next deadline */
+	m = mk(3, 150, true, 1000, 0);
+	vrrp_fsm_start(&m, 0, true, false, &o);
+	assert_true(vrrp_fsm_resign(&m, S, 500 * MS, &o));
+	assert_int_equal(vrrp_fsm_next_deadline(&m), S + 500 * MS);
+	/* SIGTERM during it: no limit any more, priority 0 until heard */
+	assert_false(vrrp_fsm_resign(&m, S + 100 * MS, 0, &o));
+	assert_true(m.resigning);
+	assert_int_equal(vrrp_fsm_next_deadline(&m), 2 * S);
+	for (t = 2 * S; t < 10 * S; t += S) {
+		vrrp_fsm_timer(&m, t, &o);
+		assert_int_equal(o.actions, VRRP_ACT_SEND);
+		assert_int_equal(o.priority, 0);
+	}
+	/* heard: hands over as usual */
+	vrrp_fsm_advert(&m, t, &(struct vrrp_fsm_advert){100, 1000, -1}, &o);
+	assert_int_equal(m.state, VRRP_BACKUP);
+	assert_int_equal(o.why, VRRP_WHY_HANDED_OVER);
 }
 
 /* Resume: a restarted master is master at once, advertising. */
@@ -464,6 +519,7 @@ main(void)
 	    cmocka_unit_test(test_preempt_when_ready),
 	    cmocka_unit_test(test_split_brain),
 	    cmocka_unit_test(test_resign_make_before_break),
+	    cmocka_unit_test(test_resign_given_up),
 	    cmocka_unit_test(test_resume),
 	    cmocka_unit_test(test_stale_addresses),
 	    cmocka_unit_test(test_fault),
