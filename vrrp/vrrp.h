@@ -97,6 +97,7 @@ struct vrrp_child {
 	struct nl_sock *route; /* for the virtual addresses */
 	struct vrrp_nft *nft;  /* the strict filter, NULL when off or unavailable */
 	bool nft_said;	       /* its absence was logged */
+	unsigned nft_part_said; /* the families of a partial filter logged, 0 none */
 	struct vrrp_inst *inst; /* the installed generation's */
 	size_t n_inst;
 	struct vrrp_inst *staged;

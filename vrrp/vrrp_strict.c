@@ -34,6 +34,7 @@ vrrp_strict_rebuild(struct vrrp_child *vc)
 {
 	struct vrrp_nft_addr *a;
 	size_t n = 0, total = 0;
+	unsigned fam;
 	int r;
 
 	for (size_t i = 0; i < vc->n_inst; i++)
@@ -57,11 +58,13 @@ vrrp_strict_rebuild(struct vrrp_child *vc)
 		log_warn("strict filter: %s; virtual addresses not held are not filtered",
 			 r == -EAFNOSUPPORT ? "this kernel has no nftables for it" : strerror(-r));
 	vc->nft_said = r < 0;
-	if (r == 0 && (vrrp_nft_families(vc->nft) & VRRP_NFT_ALL) != VRRP_NFT_ALL)
+	fam = r == 0 ? vrrp_nft_families(vc->nft) & VRRP_NFT_ALL : 0;
+	/* said once, not at every reload; again only if it changes */
+	if (fam && fam != VRRP_NFT_ALL && fam != vc->nft_part_said)
 		log_warn("strict filter: this kernel filters only %s%s%s",
-			 vrrp_nft_families(vc->nft) & VRRP_NFT_IPV4 ? "IPv4 " : "",
-			 vrrp_nft_families(vc->nft) & VRRP_NFT_ARP ? "ARP " : "",
-			 vrrp_nft_families(vc->nft) & VRRP_NFT_IPV6 ? "IPv6" : "");
+			 fam & VRRP_NFT_IPV4 ? "IPv4 " : "", fam & VRRP_NFT_ARP ? "ARP " : "",
+			 fam & VRRP_NFT_IPV6 ? "IPv6" : "");
+	vc->nft_part_said = fam == VRRP_NFT_ALL ? 0 : fam;
 }
 
 void
