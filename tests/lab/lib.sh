@@ -77,6 +77,19 @@ lab_wait_for() {
 	done
 }
 
+# lab_answers LOG: how many probes `lab_get -l` logged as answered in LOG
+lab_answers() {
+	local n
+	n=$(grep -c '^[0-9]* rs' "$1")
+	echo "${n:-0}"
+}
+lab__answers_at_least() { (($(lab_answers "$1") >= $2)); }
+# lab_more_answers LOG N: wait, 30 s at most, until LOG has N more answers
+# than now
+lab_more_answers() {
+	lab_wait_for 30 lab__answers_at_least "$1" $(($(lab_answers "$1") + $2))
+}
+
 # ---------------------------------------------------------------- TAP for cases
 # A case passes when it exits 0 and printed no "not ok" line; exit 77 skips it.
 lab_pass() {

@@ -33,11 +33,9 @@ services:
       - address: ${LAB_IP[rs3]}
 END
 }
-answers() { grep -c '^[0-9]* rs' "$log"; }
-more_answers() {
-	local want=$(($(answers) + $1))
-	lab_wait_for 30 eval "((\$(answers) >= $want))"
-}
+answers() { lab_answers "$log"; }
+# more_answers N: N more answers than now
+more_answers() { lab_more_answers "$log" "$1"; }
 
 conf dir1 150 "${LAB_IP[dir2]}"
 conf dir2 100 "${LAB_IP[dir1]}"

@@ -43,16 +43,9 @@ END
 }
 # conns DIR: connections from cl1 in DIR's IPVS connection table
 conns() { lab_in "$1" ipvsadm -Lnc | grep -c " ${LAB_IP[cl1]}:[0-9]* *$LAB_VIP:80 "; }
-answers() {
-	local n
-	n=$(grep -c '^[0-9]* rs' "$log")
-	echo "${n:-0}"
-}
+answers() { lab_answers "$log"; }
 # more_answers N: N more answers than now
-more_answers() {
-	local want=$(($(answers) + $1))
-	lab_wait_for 30 eval "((\$(answers) >= $want))"
-}
+more_answers() { lab_more_answers "$log" "$1"; }
 
 conf dir1 150 "${LAB_IP[dir2]}"
 conf dir2 100 "${LAB_IP[dir1]}"

@@ -52,16 +52,9 @@ lab_daemon dir1 lvsd-dir1 setsid lvsd -n -f "$LAB_CASE_DIR/dir1.yaml"
 lab_daemon dir2 lvsd-dir2 setsid lvsd -n -f "$LAB_CASE_DIR/dir2.yaml"
 lab_check "dir1 is master with the VIP, dir2 backup" lab_wait_for 30 lab_vrrp_settled dir1 dir2
 log=$LAB_CASE_DIR/probe.log
-answers() {
-	local n
-	n=$(grep -c '^[0-9]* rs' "$log")
-	echo "${n:-0}"
-}
+answers() { lab_answers "$log"; }
 # more_answers N: N more answers than now
-more_answers() {
-	local want=$(($(answers) + $1))
-	lab_wait_for 30 eval "((\$(answers) >= $want))"
-}
+more_answers() { lab_more_answers "$log" "$1"; }
 rm -f "$log.stop" # a run before this one in the same boot left it
 lab_get cl1 -n 100000 -i 20 -t 1000 -l -s "$log.stop" "$LAB_VIP:80" >"$log" 2>&1 &
 probe=$!

@@ -41,16 +41,9 @@ synced() {
 sync_daemons() {
 	[[ $(lab_in "$1" ipvsadm -L --daemon | grep -c 'sync daemon (mcast=eth0, syncid=1,') == 2 ]]
 }
-answers() {
-	local n
-	n=$(grep -c '^[0-9]* rs' "$log")
-	echo "${n:-0}"
-}
+answers() { lab_answers "$log"; }
 # more_answers N: N more answers than now
-more_answers() {
-	local want=$(($(answers) + $1))
-	lab_wait_for 30 eval "((\$(answers) >= $want))"
-}
+more_answers() { lab_more_answers "$log" "$1"; }
 
 conf dir1 150 "${LAB_IP[dir2]}"
 conf dir2 100 "${LAB_IP[dir1]}"
