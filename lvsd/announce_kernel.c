@@ -14,30 +14,12 @@
 #include <netlink/route/route.h>
 
 #include "lvsd/announce.h"
+#include "lvsd/core/nlerr.h"
 
 struct ann_nl {
 	struct nl_sock *sk;
 	int lo; /* ifindex of the loopback */
 };
-
-static int
-ann_errno(int nle)
-{
-	switch (-nle) {
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_AF_NOSUPPORT:
-		return -EAFNOSUPPORT;
-	default:
-		return -EIO;
-	}
-}
 
 int
 ann_nl_open(struct ann_nl **out)
@@ -52,7 +34,7 @@ ann_nl_open(struct ann_nl **out)
 	if ((r = nl_connect(nl->sk, NETLINK_ROUTE)) < 0) {
 		nl_socket_free(nl->sk);
 		free(nl);
-		return ann_errno(r);
+		return lvsd_nl_errno(r);
 	}
 	nl->lo = (int)if_nametoindex("lo");
 	*out = nl;
@@ -142,7 +124,7 @@ ann_nl_set(struct ann_nl *nl, uint32_t table, const struct conf_addr *vip, bool 
 	/* already gone: as asked */
 	if (!present && (r == -NLE_OBJ_NOTFOUND || r == -NLE_NOADDR))
 		r = 0;
-	return r < 0 ? ann_errno(r) : 0;
+	return r < 0 ? lvsd_nl_errno(r) : 0;
 }
 
 int
@@ -159,7 +141,7 @@ ann_nl_ensure(struct ann_nl *nl, uint32_t table, const struct conf_addr *vip)
 	rtnl_route_put(rt);
 	if (r == -NLE_EXIST)
 		return 0;
-	return r < 0 ? ann_errno(r) : 1;
+	return r < 0 ? lvsd_nl_errno(r) : 1;
 }
 
 struct ann_walk {
@@ -198,7 +180,7 @@ ann_nl_list(struct ann_nl *nl, ann_nl_fn fn, void *arg)
 	/* every table, not only main */
 	r = rtnl_route_alloc_cache(nl->sk, AF_UNSPEC, ROUTE_CACHE_CONTENT, &cache);
 	if (r < 0)
-		return ann_errno(r);
+		return lvsd_nl_errno(r);
 	nl_cache_foreach(cache, ann_list_one, &w);
 	nl_cache_free(cache);
 	return 0;

@@ -11,6 +11,7 @@
 
 #include <event2/buffer.h>
 
+#include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "lvsd/effective.h"
 #include "lvsd/feedback.h"
@@ -110,13 +111,11 @@ fb_get(const struct lvsd *d, uint32_t svc, uint32_t rs)
 	return f->rs[at].known ? &f->rs[at].f : NULL;
 }
 
+/* How old r's last report is, in ms (its receive time is CLOCK_MONOTONIC). */
 static uint64_t
-fb_now_ms(void)
+fb_report_age_ms(const struct ipc_feedback_rs *r)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	return lvsd_clock_ms(CLOCK_MONOTONIC) - r->report_mono_ms;
 }
 
 static const char *
@@ -211,7 +210,7 @@ fb_history_line(FILE *out, const struct lvsd *d, uint32_t svc, uint32_t rs, uint
 			"\"procs_running\":%u,\"procs_blocked\":%u,\"swapout_per_s\":%.2f,"
 			"\"cpu_idle\":%.1f,\"psi_mem\":%.2f,\"cg_mem_current\":%llu,"
 			"\"cg_mem_max\":%llu",
-			(unsigned long long)(fb_now_ms() - r->report_mono_ms),
+			(unsigned long long)fb_report_age_ms(r),
 			(unsigned long long)r->mem_available_kb,
 			(unsigned long long)r->mem_total_kb, r->procs_running, r->procs_blocked,
 			r->swapout_x100 / 100.0, r->cpu_idle_pm / 10.0, r->psi_mem_x100 / 100.0,
@@ -256,8 +255,7 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 	if (v.has_proposal)
 		snprintf(fbw, sizeof(fbw), "%u", v.proposal);
 	if (r && r->has_report) {
-		snprintf(age, sizeof(age), "%.1fs",
-			 (double)(fb_now_ms() - r->report_mono_ms) / 1000.0);
+		snprintf(age, sizeof(age), "%.1fs", (double)fb_report_age_ms(r) / 1000.0);
 		if (fb_has_cg_limit(r))
 			/* what the policy uses: the group's room under its limit */
 			snprintf(mem, sizeof(mem), "%llu/%llu MB cg",
@@ -270,8 +268,8 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 	}
 	if (r && r->trim)
 		snprintf(trim, sizeof(trim), "%.3f", r->trim / 1000.0);
-	evbuffer_add_printf(out, "  %-28s %8u %8s %9u  %-8s %8s  %-16s %3u %6.1f %8llu %6s\n",
-			    name, v.static_weight, fbw, v.effective, fb_state_name(r), age, mem,
+	evbuffer_add_printf(out, "  %-28s %8u %8s %9u  %-8s %8s  %-16s %3u %6.1f %8llu %6s\n", name,
+			    v.static_weight, fbw, v.effective, fb_state_name(r), age, mem,
 			    r ? r->procs_blocked : 0, r ? r->swapout_x100 / 100.0 : 0.0,
 			    (unsigned long long)(r ? r->reports : 0), trim);
 }
@@ -313,7 +311,7 @@ fb_json_rs(const struct lvsd *d, size_t i, size_t k, struct json *j)
 	else
 		json_null(j, "trim");
 	if (r && r->has_report) {
-		json_double(j, "report_age_s", (double)(fb_now_ms() - r->report_mono_ms) / 1000.0);
+		json_double(j, "report_age_s", (double)fb_report_age_ms(r) / 1000.0);
 		json_object_begin(j, "metrics");
 		json_uint(j, "mem_available_kb", r->mem_available_kb);
 		json_uint(j, "mem_total_kb", r->mem_total_kb);

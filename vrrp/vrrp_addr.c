@@ -17,6 +17,7 @@
 #include <linux/neighbour.h>
 #include <netlink/socket.h>
 
+#include "lvsd/core/nlerr.h"
 #include "vrrp/vrrp.h"
 
 const char *
@@ -107,30 +108,10 @@ vrrp_addr_socket(struct nl_sock **out)
 		return -ENOMEM;
 	if ((r = nl_connect(sk, NETLINK_ROUTE)) < 0) {
 		nl_socket_free(sk);
-		return r == -NLE_PERM ? -EPERM : -EIO;
+		return lvsd_nl_errno(r);
 	}
 	*out = sk;
 	return 0;
-}
-
-/* libnl's error as an errno, for the log. */
-static int
-addr_errno(int nle)
-{
-	switch (-nle) {
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_NOADDR:
-		return -EADDRNOTAVAIL;
-	default:
-		return -EIO;
-	}
 }
 
 /* One address, added or removed: 0 when it is now as asked. */
@@ -154,7 +135,7 @@ addr_change(struct nl_sock *sk, int ifindex, const struct vrrp_addr *v, bool add
 		if ((add && r == -NLE_EXIST) || (!add && (r == -NLE_NOADDR || r == -NLE_OBJ_NOTFOUND)))
 			r = 0;
 		else if (r < 0)
-			r = addr_errno(r);
+			r = lvsd_nl_errno(r);
 	}
 	nl_addr_put(local);
 	rtnl_addr_put(ra);
@@ -195,7 +176,7 @@ vrrp_addr_flush_unresolved(struct nl_sock *sk, int ifindex)
 	int n = 0, r;
 
 	if ((r = rtnl_neigh_alloc_cache(sk, &cache)) < 0)
-		return addr_errno(r);
+		return lvsd_nl_errno(r);
 	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
 

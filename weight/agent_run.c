@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <openssl/rand.h>
 
+#include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "weight/agent.h"
 #include "weight/agent_sample.h"
@@ -30,24 +31,6 @@ struct agent {
 	int status;
 };
 
-static uint64_t
-agent_clock_ms(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t
-agent_realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Build the report of the current window into buf: its length, or -errno. */
 static int
 agent_build(struct agent *a, struct rpt_report *r, uint8_t *buf)
@@ -59,7 +42,7 @@ agent_build(struct agent *a, struct rpt_report *r, uint8_t *buf)
 	r->server = a->o->server;
 	memcpy(r->boot_id, a->boot_id, sizeof(r->boot_id));
 	r->seq = ++a->seq;
-	r->time_ns = agent_realtime_ns();
+	r->time_ns = lvsd_clock_ns(CLOCK_REALTIME);
 	r->window_ms = (uint32_t)(a->win[a->n - 1].mono_ms - a->win[0].mono_ms);
 	smp_window(a->win, a->n, &r->m);
 	len = rpt_encode(r, buf, RPT_MAX_LEN);
@@ -135,7 +118,7 @@ agent_on_sample(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 	struct smp_sample s;
-	int r = smp_take(a->o->proc, a->o->cgroup, agent_clock_ms(CLOCK_MONOTONIC), &s);
+	int r = smp_take(a->o->proc, a->o->cgroup, lvsd_clock_ms(CLOCK_MONOTONIC), &s);
 
 	if (r < 0) {
 		if (!a->sample_failing)

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "lvsd/core/child.h"
+#include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "weight/wt.h"
 #include "weight/wt_ratelimit.h"
@@ -44,24 +45,6 @@ struct wt_state {
 	struct iovec riov[WT_RECV_BATCH];
 	struct mmsghdr rmsg[WT_RECV_BATCH];
 };
-
-static uint64_t
-now_mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
-static uint64_t
-now_real_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (uint64_t)t.tv_sec * 1000000000 + (uint64_t)t.tv_nsec;
-}
 
 static void
 wt_begin(void *state, uint64_t generation)
@@ -153,8 +136,8 @@ wt_readable(evutil_socket_t fd, short what, void *arg)
 				wt_count(s, -EIO);
 			return;
 		}
-		now_ns = now_real_ns();
-		now_ms = now_mono_ms();
+		now_ns = lvsd_clock_ns(CLOCK_REALTIME);
+		now_ms = lvsd_clock_ms(CLOCK_MONOTONIC);
 		for (int i = 0; i < n; i++) {
 			if (s->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				wt_count(s, -EMSGSIZE);
@@ -236,7 +219,7 @@ wt_round(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!s->have_run)
 		return;
-	if ((r = wt_round_compute(&s->run, now_mono_ms(), s->props, &n)) < 0)
+	if ((r = wt_round_compute(&s->run, lvsd_clock_ms(CLOCK_MONOTONIC), s->props, &n)) < 0)
 		log_err("weights: the round failed: %s", strerror(-r));
 	wt_send_feedback(s); /* first: the parent's history records it with the weights */
 	if (n)
@@ -255,7 +238,7 @@ wt_rate_limit(struct wt_state *s, uint32_t rate)
 	if (s->rl && s->rl_rate == rate)
 		return 0;
 	if (getrandom(&key, sizeof(key), 0) != sizeof(key))
-		key = now_real_ns();
+		key = lvsd_clock_ns(CLOCK_REALTIME);
 	if ((r = wt_rl_new(WT_RL_SLOTS, rate, 2 * rate, key, &rl)) < 0)
 		return r;
 	wt_rl_free(s->rl);
@@ -320,7 +303,8 @@ wt_commit(void *state, uint64_t generation)
 	int r;
 
 	s->staged.generation = generation;
-	if ((r = wt_gen_commit(&s->staged, s->have_run ? &s->run : NULL, now_mono_ms())) < 0)
+	if ((r = wt_gen_commit(&s->staged, s->have_run ? &s->run : NULL,
+			       lvsd_clock_ms(CLOCK_MONOTONIC))) < 0)
 		log_err("weights: cannot set up the new generation: %s; its services keep "
 			"their static weights",
 			strerror(-r));

@@ -4,7 +4,8 @@ noinst_LIBRARIES += lvsd/core/libcore.a
 lvsd_core_libcore_a_SOURCES = lvsd/core/log.c lvsd/core/log.h \
 	lvsd/core/ipc.c lvsd/core/ipc.h lvsd/core/ipc_ev.c \
 	lvsd/core/child.c lvsd/core/child.h \
-	lvsd/core/privdrop.c lvsd/core/privdrop.h
+	lvsd/core/privdrop.c lvsd/core/privdrop.h \
+	lvsd/core/clock.h lvsd/core/nlerr.h
 lvsd_core_libcore_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
 
 # unit tests of the IPC framing
