@@ -400,6 +400,24 @@ control_drain(struct control_conn *cc, const char *line)
 	return true;
 }
 
+/* Call cb on cc after wait_ms, and keep the connection that long and
+ * CONTROL_DEADLINE_S more; false when the timer cannot be made (the caller
+ * answers at once). */
+static bool
+control_wait(struct control_conn *cc, uint32_t wait_ms, event_callback_fn cb)
+{
+	struct timeval tv = {.tv_sec = wait_ms / 1000,
+			     .tv_usec = (suseconds_t)(wait_ms % 1000) * 1000};
+	struct timeval dl = {.tv_sec = tv.tv_sec + CONTROL_DEADLINE_S};
+
+	evtimer_add(cc->deadline, &dl);
+	cc->timer = evtimer_new(cc->ctl->d->base, cb, cc);
+	if (!cc->timer)
+		return false;
+	evtimer_add(cc->timer, &tv);
+	return true;
+}
+
 static void
 control_director_drained(evutil_socket_t fd, short what, void *arg)
 {
@@ -424,7 +442,6 @@ control_director(struct control_conn *cc, const char *line)
 {
 	struct lvsd *d = cc->ctl->d;
 	uint32_t wait_ms = d->conf->global.director_drain_ms;
-	struct timeval tv, dl;
 	char *end;
 
 	if (!strcmp(line, "undrain --director")) {
@@ -447,17 +464,8 @@ control_director(struct control_conn *cc, const char *line)
 		wait_ms = (uint32_t)s * 1000;
 	}
 	cc->withdrawn = announce_drain(d, true);
-	tv.tv_sec = wait_ms / 1000;
-	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
-	dl.tv_sec = tv.tv_sec + CONTROL_DEADLINE_S; /* the connection lives past the wait */
-	dl.tv_usec = 0;
-	evtimer_add(cc->deadline, &dl);
-	cc->timer = evtimer_new(d->base, control_director_drained, cc);
-	if (!cc->timer) {
+	if (!control_wait(cc, wait_ms, control_director_drained))
 		control_director_drained(-1, 0, cc);
-		return true;
-	}
-	evtimer_add(cc->timer, &tv);
 	return true;
 }
 
@@ -522,7 +530,6 @@ control_handover(struct control_conn *cc, const char *name)
 	struct lvsd *d = cc->ctl->d;
 	char err[256], head[300];
 	uint32_t wait_ms;
-	struct timeval tv, dl;
 	int r;
 
 	r = drill_handover(d, name, &cc->handover, &wait_ms, err, sizeof(err));
@@ -531,17 +538,8 @@ control_handover(struct control_conn *cc, const char *name)
 		control_reply(cc, head, NULL);
 		return;
 	}
-	tv.tv_sec = wait_ms / 1000;
-	tv.tv_usec = (suseconds_t)(wait_ms % 1000) * 1000;
-	dl.tv_sec = tv.tv_sec + CONTROL_DEADLINE_S; /* the connection lives past the wait */
-	dl.tv_usec = 0;
-	evtimer_add(cc->deadline, &dl);
-	cc->timer = evtimer_new(d->base, control_handover_timeout, cc);
-	if (!cc->timer) {
+	if (!control_wait(cc, wait_ms, control_handover_timeout))
 		control_handover_reply(cc, true);
-		return;
-	}
-	evtimer_add(cc->timer, &tv);
 }
 
 static void

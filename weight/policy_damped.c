@@ -132,10 +132,9 @@ wt_free_ref(struct wt_policy_pool *pool, bool raw, uint64_t *ref)
 static uint32_t
 wt_clamp_trim(int64_t t, uint32_t band)
 {
+	/* band is 1 to 100 (wt_params_valid): lo is at least 10 */
 	int64_t lo = WT_TRIM_NONE / band, hi = (int64_t)WT_TRIM_NONE * band;
 
-	if (lo < 1)
-		lo = 1;
 	return (uint32_t)(t < lo ? lo : t > hi ? hi : t);
 }
 
