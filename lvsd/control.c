@@ -30,13 +30,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/log.h"
-#include "lvsd/drill.h"
-#include "lvsd/effective.h"
-#include "lvsd/feedback.h"
+#include "lvsd/drill/drill.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/writer.h"
+#include "lvsd/writer/writer.h"
 
 #define CONTROL_LINE_MAX 256
 #define CONTROL_STATUS_WAIT_MS 500

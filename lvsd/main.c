@@ -14,18 +14,18 @@
 
 #include <event2/event.h>
 
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
-#include "lvsd/drill.h"
-#include "lvsd/effective.h"
-#include "lvsd/feedback.h"
+#include "lvsd/drill/drill.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/feedback/feedback.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
-#include "lvsd/track.h"
-#include "lvsd/writer.h"
+#include "lvsd/scripts/script.h"
+#include "lvsd/scripts/track.h"
+#include "lvsd/writer/writer.h"
 
 #define LVSD_DEFAULT_CONF SYSCONFDIR "/lvsd/lvsd.yaml"
 

@@ -15,12 +15,12 @@
 
 #include <event2/event.h>
 
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
+#include "lvsd/scripts/script.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000

@@ -13,12 +13,12 @@
 #include <openssl/ssl.h>
 
 #include "checkers/chk_reason.h"
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
-#include "lvsd/drill.h"
-#include "lvsd/effective.h"
-#include "lvsd/feedback.h"
+#include "lvsd/drill/drill.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
 
 static const char *const vrrp_state_names[] = {"init", "backup", "master", "fault"};

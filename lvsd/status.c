@@ -9,12 +9,12 @@
 
 #include <event2/buffer.h>
 
-#include "lvsd/announce.h"
-#include "lvsd/effective.h"
-#include "lvsd/json.h"
+#include "lvsd/announce/announce.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/core/json.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/writer.h"
-#include "lvsd/track.h"
+#include "lvsd/writer/writer.h"
+#include "lvsd/scripts/track.h"
 #include "vrrp/vrrp.h"
 
 static size_t

@@ -1,6 +1,6 @@
 # lvsd/ipvs: the IPVS adapter (generic netlink builders, parsers, the
 # socket), its own table type, the table diff and the ownership record.
-# It knows nothing of the configuration (lvsd/table.c maps one to a table).
+# It knows nothing of the configuration (lvsd/writer/table.c maps one to a table).
 noinst_LIBRARIES += lvsd/ipvs/libipvs.a
 lvsd_ipvs_libipvs_a_SOURCES = lvsd/ipvs/ipvs.h lvsd/ipvs/ipvs_msg.c lvsd/ipvs/ipvs_batch.c lvsd/ipvs/ipvs_nl.c \
 	lvsd/ipvs/ipvs_table.h lvsd/ipvs/ipvs_table.c lvsd/ipvs/ipvs_index.h \

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lvsd/conf/conf.h"
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 #include "tests/fuzz/fuzz.h"
 
 /* libyaml is linear; bigger inputs only slow the fuzzer down */

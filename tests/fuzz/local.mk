@@ -7,7 +7,7 @@ FUZZ_REPLAY = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ipc tests/fuzz/fuzz_ipvs \
 	tests/fuzz/fuzz_vrrp tests/fuzz/fuzz_report
 check_PROGRAMS += $(FUZZ_REPLAY)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
-	lvsd/table.c lvsd/table.h
+	lvsd/writer/table.c lvsd/writer/table.h
 tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 tests_fuzz_fuzz_conf_LDADD = lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(YAML_LIBS) $(NL_LIBS)
 tests_fuzz_fuzz_ipc_SOURCES = tests/fuzz/fuzz_ipc.c tests/fuzz/replay.c tests/fuzz/fuzz.h

@@ -12,9 +12,9 @@ tests_netns_report_forge_SOURCES = tests/netns/report-forge.c
 tests_netns_report_forge_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_netns_report_forge_LDADD = weight/libreport.a $(CRYPTO_LIBS)
 
-# route-tool drives the announce routes (lvsd/announce_kernel.c) as lvsd does.
+# route-tool drives the announce routes (lvsd/announce/announce_kernel.c) as lvsd does.
 check_PROGRAMS += tests/netns/route-tool
-tests_netns_route_tool_SOURCES = tests/netns/route-tool.c lvsd/announce_kernel.c
+tests_netns_route_tool_SOURCES = tests/netns/route-tool.c lvsd/announce/announce_kernel.c
 tests_netns_route_tool_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
 tests_netns_route_tool_LDADD = $(NL_LIBS)
 

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "lvsd/effective.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 
 /* quorum.c runs scripts; here each hook is recorded instead. */
 static struct {

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 
 static struct conf_addr
 addr(const char *s)

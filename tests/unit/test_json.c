@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <event2/buffer.h>
 
-#include "lvsd/json.h"
+#include "lvsd/core/json.h"
 
 /* One string member in an object: the whole document as a C string. */
 static char *

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/lvsd.h"
 

@@ -15,8 +15,8 @@
 #include <event2/event.h>
 #include <sys/wait.h>
 
-#include "lvsd/script.h"
-#include "lvsd/track.h"
+#include "lvsd/scripts/script.h"
+#include "lvsd/scripts/track.h"
 
 static void
 test_split(void **state)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/writer_int.h"
+#include "lvsd/writer/writer_int.h"
 
 #define WRITER_DUMP_DATAGRAMS 4 /* per readable event: then the loop runs */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lvsd/ipvs/ipvs_index.h"
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 
 static uint16_t
 proto_of(enum conf_proto p)

@@ -11,7 +11,7 @@
 #include "lvsd/ipvs/ipvs.h"
 #include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/ipvs/ipvs_table.h"
-#include "lvsd/writer.h"
+#include "lvsd/writer/writer.h"
 
 #define WRITER_RETRY_S 2	 /* no IPVS in the kernel: try again this often */
 #define WRITER_REPAIRS_LOGGED 20 /* per resync, one line each; then a count */

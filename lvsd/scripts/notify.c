@@ -16,7 +16,7 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
+#include "lvsd/scripts/script.h"
 
 #define NOTIFY_TIMEOUT_MS 10000
 #define NOTIFY_SERIAL_GROUP (1ULL << 32)

@@ -12,7 +12,7 @@
 
 #include "lvsd/core/log.h"
 #include "lvsd/ipvs/ipvs_owned.h"
-#include "lvsd/writer_int.h"
+#include "lvsd/writer/writer_int.h"
 
 static void writer_kick(struct writer *w);
 

@@ -13,9 +13,9 @@
 
 #include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
-#include "lvsd/effective.h"
-#include "lvsd/feedback.h"
-#include "lvsd/json.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/feedback/feedback.h"
+#include "lvsd/core/json.h"
 #include "lvsd/lvsd.h"
 #include "weight/policy.h"
 #include "weight/report.h"

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "lvsd/conf/conf.h"
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 
 struct event_base;
 struct writer;

@@ -15,8 +15,8 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
-#include "lvsd/track.h"
+#include "lvsd/scripts/script.h"
+#include "lvsd/scripts/track.h"
 
 struct track_script {
 	struct track *t;

@@ -14,7 +14,7 @@
 
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
+#include "lvsd/scripts/script.h"
 
 #define QUORUM_TIMEOUT_MS 10000
 #define QUORUM_SERIAL (2ULL << 32) /* + the service's index; notify uses below */

@@ -11,7 +11,7 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
-#include "lvsd/drill.h"
+#include "lvsd/drill/drill.h"
 #include "lvsd/lvsd.h"
 #include "vrrp/vrrp_fsm.h"
 

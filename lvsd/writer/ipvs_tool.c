@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "lvsd/conf/conf.h"
-#include "lvsd/table.h"
+#include "lvsd/writer/table.h"
 
 static int
 open_nl(struct ipvs_nl **nl)

@@ -16,7 +16,7 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
-#include "lvsd/script.h"
+#include "lvsd/scripts/script.h"
 
 #define SCRIPT_GROUPS_MAX 64
 #define SCRIPT_CMD_MAX 1024

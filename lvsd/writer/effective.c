@@ -11,11 +11,11 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
-#include "lvsd/effective.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/table.h"
-#include "lvsd/writer.h"
+#include "lvsd/writer/table.h"
+#include "lvsd/writer/writer.h"
 
 enum eff_told { EFF_TOLD_NONE, EFF_TOLD_UP, EFF_TOLD_DOWN };
 

@@ -7,7 +7,7 @@
 
 #include <event2/buffer.h>
 
-#include "lvsd/json.h"
+#include "lvsd/core/json.h"
 
 void
 json_init(struct json *j, struct evbuffer *out)

@@ -17,7 +17,7 @@
 #include "checkers/chk.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/script.h"
+#include "lvsd/scripts/script.h"
 
 struct chkscript_ent {
 	struct lvsd *d;

@@ -13,12 +13,12 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
-#include "lvsd/announce.h"
+#include "lvsd/announce/announce.h"
 #include "lvsd/core/log.h"
-#include "lvsd/effective.h"
-#include "lvsd/json.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/core/json.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/writer.h"
+#include "lvsd/writer/writer.h"
 
 #define ANN_TICK_S 1	   /* judge again: IPVS appearing, a kernel error to retry */
 #define ANN_REPAIR_TICKS 5 /* and this often, put back a route removed by hand */
