@@ -1,5 +1,5 @@
 /* The checkers child, inside: one struct chk_rs per real server of the
- * installed generation, its check state machine (pure, chk_fsm.c), the
+ * installed generation, its check state machine (lvsd/core/chk_fsm.c), the
  * scheduler (chk_sched.c) that fires its probes spread across the
  * interval with a timeout and retries, and one file per check type:
  * chk_tcp.c (the connect every type starts with), chk_http.c (GET and the
@@ -13,22 +13,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include "checkers/chk_reason.h"
+#include "lvsd/core/chk_fsm.h"
 #include "lvsd/core/ipc.h"
-
-/* ---- the state machine (pure) ---- */
-
-/* state is an enum ipc_health_state.  From unknown the first result
- * decides; then fall failures in a row take an up server down and rise
- * successes in a row bring a down one up. */
-struct chk_fsm {
-	uint8_t state;
-	uint16_t ok;   /* successes in a row */
-	uint16_t fail; /* failures in a row */
-};
-
-/* One result: true when the state changed. */
-bool chk_fsm_result(struct chk_fsm *f, bool ok, uint16_t rise, uint16_t fall);
+#include "lvsd/core/names.h"
 
 /* ---- the HTTP response parser (pure, bounded) ---- */
 

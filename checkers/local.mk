@@ -1,7 +1,7 @@
 # checkers: the health-check child, linked into lvsd.
 noinst_LIBRARIES += checkers/libchk.a
-checkers_libchk_a_SOURCES = checkers/chk_main.c checkers/chk.h checkers/chk_reason.h \
-	checkers/chk_fsm.c checkers/chk_resp.c checkers/chk_sched.c checkers/chk_tcp.c \
+checkers_libchk_a_SOURCES = checkers/chk_main.c checkers/chk.h \
+	checkers/chk_resp.c checkers/chk_sched.c checkers/chk_tcp.c \
 	checkers/chk_http.c checkers/chk_https.c
 checkers_libchk_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 
@@ -9,6 +9,6 @@ checkers_libchk_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 check_PROGRAMS += tests/unit/test_chk
 TESTS += tests/unit/test_chk
 UNIT_TESTS += tests/unit/test_chk
-tests_unit_test_chk_SOURCES = tests/unit/test_chk.c checkers/chk_fsm.c checkers/chk_resp.c
+tests_unit_test_chk_SOURCES = tests/unit/test_chk.c checkers/chk_resp.c
 tests_unit_test_chk_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_chk_LDADD = $(CRYPTO_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_chk_LDADD = lvsd/core/libcore.a $(CRYPTO_LIBS) $(CMOCKA_LIBS)

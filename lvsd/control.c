@@ -33,9 +33,9 @@
 #include "lvsd/announce/announce.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill/drill.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
 #define CONTROL_LINE_MAX 256

@@ -134,7 +134,6 @@ void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
  * 10,000 scans of every server). */
 void lvsd_ready_soon(struct lvsd *d);
 void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
-const char *lvsd_vrrp_state_name(uint8_t state);
 /* a new generation (of the old one's n_old instances) is running: each
  * instance keeps what was known of the one of its name.  0 or -ENOMEM */
 int lvsd_results_reset(struct lvsd *d, size_t n_old);

@@ -19,12 +19,12 @@
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
 #include "lvsd/drill/drill.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/scripts/script.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
 #define LVSD_DEFAULT_CONF SYSCONFDIR "/lvsd/lvsd.yaml"

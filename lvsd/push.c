@@ -12,9 +12,9 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/writer/effective.h"
 
 static void
 push_addr(struct ipc_addr *dst, const struct conf_addr *a)

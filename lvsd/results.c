@@ -12,16 +12,14 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "checkers/chk_reason.h"
 #include "lvsd/announce/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
+#include "lvsd/core/names.h"
 #include "lvsd/drill/drill.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
-
-static const char *const vrrp_state_names[] = {"init", "backup", "master", "fault"};
+#include "lvsd/writer/effective.h"
 
 static bool
 results_rs_valid(const struct conf *c, uint32_t svc, uint32_t rs)
@@ -283,14 +281,6 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 		notify_transition(d, v);
 	drill_record(d, v);
 	control_vrrp_progress(d);
-}
-
-const char *
-lvsd_vrrp_state_name(uint8_t state)
-{
-	return state < sizeof(vrrp_state_names) / sizeof(vrrp_state_names[0])
-		   ? vrrp_state_names[state]
-		   : "unknown";
 }
 
 /* The new generation's instances, each with what the vrrp child last said

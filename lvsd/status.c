@@ -10,12 +10,12 @@
 #include <event2/buffer.h>
 
 #include "lvsd/announce/announce.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/core/json.h"
+#include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
-#include "lvsd/writer/writer.h"
 #include "lvsd/scripts/track.h"
-#include "vrrp/vrrp.h"
+#include "lvsd/writer/effective.h"
+#include "lvsd/writer/writer.h"
 
 static size_t
 status_n_rs(const struct conf *c)
@@ -149,7 +149,7 @@ status_vrrp_drops(const struct lvsd_vrrp *v, char *buf, size_t len)
 	for (unsigned r = 1; r < IPC_VRRP_DROPS && off < len; r++)
 		if (v->last.drops[r])
 			off += (size_t)snprintf(buf + off, len - off, "%s%s %u", off ? ", " : "",
-						vrrp_drop_reason_name(r), v->last.drops[r]);
+						vrrp_drop_name((int)r), v->last.drops[r]);
 	return buf[0] ? buf : "-";
 }
 
@@ -190,7 +190,7 @@ status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 			 v->known ? v->priority : c->vrrp[i].priority);
 		evbuffer_add_printf(out, "  %-12s %-10s %-4u %-7s %-9s %-16s %-8s %u\n",
 				    c->vrrp[i].name, c->vrrp[i].interface, c->vrrp[i].vrid,
-				    v->known ? lvsd_vrrp_state_name(v->state) : "unknown", prio,
+				    v->known ? vrrp_st_name((enum vrrp_st)v->state) : "unknown", prio,
 				    status_vrrp_master(v, m, sizeof(m)),
 				    v->known ? status_duration(lvsd_since(&v->since), t, sizeof(t))
 					     : "-",
@@ -532,7 +532,7 @@ status_json_vrrp_one(const struct lvsd *d, size_t i, struct json *j)
 	json_string(j, "name", cv->name);
 	json_string(j, "interface", cv->interface);
 	json_uint(j, "vrid", cv->vrid);
-	json_string(j, "state", v->known ? lvsd_vrrp_state_name(v->state) : "unknown");
+	json_string(j, "state", v->known ? vrrp_st_name((enum vrrp_st)v->state) : "unknown");
 	json_uint(j, "priority", cv->priority);
 	json_uint(j, "effective_priority", v->known ? v->priority : cv->priority);
 	json_string(j, "master", status_vrrp_master(v, m, sizeof(m)));
@@ -555,7 +555,7 @@ status_json_vrrp_one(const struct lvsd *d, size_t i, struct json *j)
 	json_object_begin(j, "dropped_by_reason");
 	for (unsigned r = 1; r < IPC_VRRP_DROPS; r++)
 		if (v->last.drops[r])
-			json_uint(j, vrrp_drop_reason_name(r), v->last.drops[r]);
+			json_uint(j, vrrp_drop_name((int)r), v->last.drops[r]);
 	json_object_end(j);
 	json_object_end(j);
 }

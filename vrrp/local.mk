@@ -13,7 +13,7 @@ TESTS += tests/unit/test_vrrp_fsm
 UNIT_TESTS += tests/unit/test_vrrp_fsm
 tests_unit_test_vrrp_fsm_SOURCES = tests/unit/test_vrrp_fsm.c vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h
 tests_unit_test_vrrp_fsm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_vrrp_fsm_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_vrrp_fsm_LDADD = lvsd/core/libcore.a $(CMOCKA_LIBS)
 
 # unit tests of the advertisement codec, with adverts captured from
 # keepalived (tests/unit/vrrp-fixtures.sh regenerates them; not run here)
@@ -22,7 +22,7 @@ TESTS += tests/unit/test_vrrp_pkt
 UNIT_TESTS += tests/unit/test_vrrp_pkt
 tests_unit_test_vrrp_pkt_SOURCES = tests/unit/test_vrrp_pkt.c vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h
 tests_unit_test_vrrp_pkt_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_vrrp_pkt_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_vrrp_pkt_LDADD = lvsd/core/libcore.a $(CMOCKA_LIBS)
 EXTRA_DIST += tests/unit/vrrp-fixtures.sh
 
 # unit tests of the strict filter's nftables batches and answer parser
@@ -31,4 +31,4 @@ TESTS += tests/unit/test_vrrp_nft_msg
 UNIT_TESTS += tests/unit/test_vrrp_nft_msg
 tests_unit_test_vrrp_nft_msg_SOURCES = tests/unit/test_vrrp_nft_msg.c
 tests_unit_test_vrrp_nft_msg_CFLAGS = $(AM_CFLAGS) $(NFTNL_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_vrrp_nft_msg_LDADD = vrrp/libvrrp.a $(NFTNL_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_vrrp_nft_msg_LDADD = vrrp/libvrrp.a lvsd/core/libcore.a $(NFTNL_LIBS) $(CMOCKA_LIBS)

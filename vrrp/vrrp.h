@@ -31,19 +31,6 @@ struct event_base;
 struct vrrp_link;
 struct vrrp_nft;
 
-/* Drop reasons beyond the codec's (enum vrrp_drop), counted per instance. */
-enum {
-	VRRP_DROP_VRID = VRRP_DROP_COUNT_, /* another virtual router on the link */
-	VRRP_DROP_ADDRS,		   /* the address list is not ours */
-	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval
-					      ("interval-mismatch") */
-	VRRP_DROP_PEER,			   /* unicast: not from a configured peer */
-	VRRP_DROP_INST_VERSION,		   /* not the instance's VRRP version
-					      ("version-mismatch") */
-	VRRP_DROP_REASONS
-};
-_Static_assert(VRRP_DROP_REASONS <= IPC_VRRP_DROPS, "drop counters do not fit the report");
-
 struct vrrp_addr {
 	int family; /* AF_INET or AF_INET6 */
 	uint8_t prefix;
@@ -111,8 +98,6 @@ struct vrrp_child {
 };
 
 /* vrrp_inst.c */
-/* The counter name of a drop reason (the codec's and the ones above). */
-const char *vrrp_drop_reason_name(unsigned r);
 /* Set up an instance of the installed generation (sockets, timer) and
  * start its state machine; 0 or -errno (logged). */
 int vrrp_inst_start(struct vrrp_inst *vi, struct vrrp_child *vc);

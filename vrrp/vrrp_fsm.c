@@ -8,36 +8,6 @@
 /* What a backup heard last: decides the reason of its takeover. */
 enum { HEARD_NONE, HEARD_MASTER, HEARD_LOWER, HEARD_ZERO };
 
-static const char *const st_names[] = {"init", "backup", "master", "fault"};
-static const char *const why_names[VRRP_WHY_COUNT] = {
-    [VRRP_WHY_NONE] = "none",
-    [VRRP_WHY_STARTUP] = "startup",
-    [VRRP_WHY_OWNER] = "address owner (priority 255)",
-    [VRRP_WHY_RESUME] = "resumed after a restart",
-    [VRRP_WHY_MASTER_DOWN] = "no advertisement from the master",
-    [VRRP_WHY_PREEMPT] = "preempted a lower-priority master",
-    [VRRP_WHY_RESIGNED] = "the master resigned",
-    [VRRP_WHY_HIGHER_PRIO] = "a master of higher priority",
-    [VRRP_WHY_HIGHER_ADDR] = "a master of equal priority and higher address",
-    [VRRP_WHY_HANDED_OVER] = "handed over to the new master",
-    [VRRP_WHY_FAULT] = "a tracked object failed",
-    [VRRP_WHY_FAULT_CLEARED] = "tracked objects are fine again",
-    [VRRP_WHY_SHUTDOWN] = "shutdown",
-    [VRRP_WHY_SYNC_GROUP] = "another member of its sync group left master",
-};
-
-const char *
-vrrp_st_name(enum vrrp_st s)
-{
-	return (unsigned)s < sizeof(st_names) / sizeof(st_names[0]) ? st_names[s] : "unknown";
-}
-
-const char *
-vrrp_why_name(enum vrrp_why w)
-{
-	return (unsigned)w < VRRP_WHY_COUNT && why_names[w] ? why_names[w] : "unknown";
-}
-
 uint64_t
 vrrp_fsm_skew_us(const struct vrrp_fsm *f)
 {

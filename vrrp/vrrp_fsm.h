@@ -32,26 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum vrrp_st { VRRP_INIT, VRRP_BACKUP, VRRP_MASTER, VRRP_FAULT };
-
-/* Why a transition happened (logged, reported to the parent, in drills). */
-enum vrrp_why {
-	VRRP_WHY_NONE,
-	VRRP_WHY_STARTUP,	/* initial state */
-	VRRP_WHY_OWNER,		/* priority 255: the address owner is master at once */
-	VRRP_WHY_RESUME,	/* restarted while master: resumed */
-	VRRP_WHY_MASTER_DOWN,	/* no advertisement within the master-down interval */
-	VRRP_WHY_PREEMPT,	/* took over from a lower-priority master */
-	VRRP_WHY_RESIGNED,	/* the master resigned (priority 0) */
-	VRRP_WHY_HIGHER_PRIO,	/* heard a master of higher priority */
-	VRRP_WHY_HIGHER_ADDR,	/* heard a master of equal priority and higher address */
-	VRRP_WHY_HANDED_OVER,	/* we resigned and heard the new master */
-	VRRP_WHY_FAULT,		/* a tracked object failed */
-	VRRP_WHY_FAULT_CLEARED, /* every tracked object is fine again */
-	VRRP_WHY_SHUTDOWN,	/* stopped */
-	VRRP_WHY_SYNC_GROUP,	/* another member of its sync group left master */
-	VRRP_WHY_COUNT
-};
+#include "lvsd/core/names.h"
 
 /* What the caller must do after a step, in this order: add the addresses,
  * announce them, send, then remove addresses. */
@@ -152,7 +133,5 @@ uint64_t vrrp_fsm_next_deadline(const struct vrrp_fsm *f);
 uint64_t vrrp_fsm_skew_us(const struct vrrp_fsm *f);
 uint64_t vrrp_fsm_master_down_us(const struct vrrp_fsm *f);
 
-const char *vrrp_st_name(enum vrrp_st s);
-const char *vrrp_why_name(enum vrrp_why w);
 
 #endif

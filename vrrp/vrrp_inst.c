@@ -28,21 +28,6 @@ vrrp_now(void)
 static void inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o);
 static uint8_t inst_tracked_priority(const struct vrrp_inst *vi);
 
-const char *
-vrrp_drop_reason_name(unsigned r)
-{
-	/* distinct from the codec's "interval" (zero) and "version" (not 2
-	 * or 3): status --json uses the names as keys */
-	static const char *const more[] = {"vrid", "addresses", "interval-mismatch", "peer",
-					   "version-mismatch"};
-
-	if (r < VRRP_DROP_COUNT_)
-		return vrrp_pkt_drop_name((int)r);
-	if (r < VRRP_DROP_REASONS)
-		return more[r - VRRP_DROP_COUNT_];
-	return "unknown";
-}
-
 static void
 inst_arm(struct vrrp_inst *vi)
 {

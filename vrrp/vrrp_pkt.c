@@ -17,26 +17,6 @@
 
 #include "vrrp/vrrp_pkt.h"
 
-static const char *const vrrp_drop_names[VRRP_DROP_COUNT_] = {
-    [VRRP_DROP_NONE] = "none",		 [VRRP_DROP_SHORT] = "short",
-    [VRRP_DROP_IP_HEADER] = "ip-header", [VRRP_DROP_TTL] = "ttl",
-    [VRRP_DROP_VERSION] = "version",	 [VRRP_DROP_FAMILY] = "family",
-    [VRRP_DROP_TYPE] = "type",		 [VRRP_DROP_LENGTH] = "length",
-    [VRRP_DROP_COUNT] = "count",	 [VRRP_DROP_CHECKSUM] = "checksum",
-    [VRRP_DROP_INTERVAL] = "interval",	 [VRRP_DROP_AUTH] = "auth",
-    [VRRP_DROP_RESERVED] = "reserved",
-};
-
-const char *
-vrrp_pkt_drop_name(int reason)
-{
-	if (reason < 0)
-		reason = -reason;
-	if (reason >= VRRP_DROP_COUNT_)
-		return "unknown";
-	return vrrp_drop_names[reason];
-}
-
 /* Bytes of one address of family, 0 for an unknown family. */
 static size_t
 vrrp_pkt_addr_len(int family)

@@ -7,7 +7,7 @@
  * (IPv4: IP_TTL and IP_MULTICAST_TTL) or hop limit 255 (IPv6:
  * IPV6_UNICAST_HOPS and IPV6_MULTICAST_HOPS).  The decoders check every
  * length exactly and say why they drop a packet: a negative enum vrrp_drop,
- * which vrrp_pkt_drop_name() turns into a counter name.
+ * which vrrp_drop_name() (lvsd/core/names.h) turns into a counter name.
  *
  * What the decoders accept is exactly what the encoder writes: an accepted
  * advert re-encodes (same source and destination) to the same bytes.  So
@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lvsd/core/names.h" /* enum vrrp_drop */
+
 #define VRRP_PKT_PROTO 112	/* IPPROTO_VRRP */
 #define VRRP_PKT_TTL 255	/* TTL / hop limit, sent and required */
 #define VRRP_PKT_HDR_LEN 8	/* version/type .. checksum */
@@ -42,28 +44,6 @@
 #define VRRP_PKT_MAX_LEN (VRRP_PKT_HDR_LEN + VRRP_PKT_MAX_ADDRS * 16)
 #define VRRP_PKT_V2_INTERVAL_MAX_MS 255000u /* 8 bits of seconds */
 #define VRRP_PKT_V3_INTERVAL_MAX_MS 40950u  /* 12 bits of centiseconds */
-
-/* Why a packet was dropped: the decoders return the negative value. */
-enum vrrp_drop {
-	VRRP_DROP_NONE = 0,
-	VRRP_DROP_SHORT,     /* shorter than an IPv4 header or the VRRP header */
-	VRRP_DROP_IP_HEADER, /* IPv4 header: not version 4, a header length
-				under 20 or past the end, a total length other than
-				the packet's, a protocol other than 112 */
-	VRRP_DROP_TTL,	     /* TTL / hop limit other than 255 */
-	VRRP_DROP_VERSION,   /* VRRP version other than 2 or 3 */
-	VRRP_DROP_FAMILY,    /* not AF_INET / AF_INET6, or version 2 over IPv6 */
-	VRRP_DROP_TYPE,	     /* type other than 1 (advertisement) */
-	VRRP_DROP_LENGTH,    /* not the header plus whole addresses (v2: plus
-				the 8 authentication bytes) */
-	VRRP_DROP_COUNT,     /* count 0, or not the number of addresses present */
-	VRRP_DROP_CHECKSUM,  /* not the checksum the encoder computes */
-	VRRP_DROP_INTERVAL,  /* advertisement interval 0 */
-	VRRP_DROP_AUTH,	     /* v2 auth type other than 0 (1 and 2 are RFC 3768's
-				deprecated authentication), or auth data not zero */
-	VRRP_DROP_RESERVED,  /* v3 reserved bits set */
-	VRRP_DROP_COUNT_     /* number of reasons */
-};
 
 /* An address as it sits in the packet: IPv4 in the first 4 bytes (the
  * other 12 zero when decoded), IPv6 in all 16; network byte order. */
@@ -87,10 +67,6 @@ struct vrrp_pkt {
 	uint8_t ttl;
 	struct vrrp_pkt_addr addrs[VRRP_PKT_MAX_ADDRS];
 };
-
-/* The counter name of a reason ("short", "checksum", ...), "unknown" for a
- * value out of range; takes the reason or its negative. */
-const char *vrrp_pkt_drop_name(int reason);
 
 /* Bytes of the VRRP message of p (header, addresses, v2 authentication),
  * or -EINVAL when p breaks the rules encode checks. */

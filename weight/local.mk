@@ -55,7 +55,7 @@ UNIT_TESTS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c weight/policy.c weight/policy.h \
 	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_policy_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_policy_LDADD = lvsd/core/libcore.a $(CMOCKA_LIBS)
 
 # the weight child's generation and health, without sockets
 check_PROGRAMS += tests/unit/test_wt_health

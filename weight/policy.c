@@ -195,24 +195,6 @@ wt_policy_round(struct wt_policy_pool *pool, uint64_t now, uint32_t *out)
 	return r;
 }
 
-const char *
-wt_feedback_name(enum wt_feedback s)
-{
-	switch (s) {
-	case WT_FB_UNKNOWN:
-		return "unknown";
-	case WT_FB_WARMING:
-		return "warming";
-	case WT_FB_TRUSTED:
-		return "trusted";
-	case WT_FB_STALE:
-		return "stale";
-	case WT_FB_EXPIRED:
-		return "expired";
-	}
-	return "?";
-}
-
 bool
 wt_mem(const struct wt_metrics *m, uint64_t capacity_kb, uint64_t *avail, uint64_t *total)
 {

@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "lvsd/conf/conf.h"
+#include "lvsd/core/names.h" /* enum wt_feedback */
 
 /* The largest weight the model allows (a real server's weight: 0..65535). */
 #define WT_WEIGHT_MAX 65535u
@@ -76,14 +77,6 @@ struct wt_metrics {
 	uint32_t cpu_idle_permille;    /* 0..1000 */
 	uint32_t load_centi[3];	       /* 1, 5 and 15 minute load averages x 100 */
 	uint32_t psi_some_avg10_centi; /* memory pressure, percent x 100: 0..10000 */
-};
-
-enum wt_feedback {
-	WT_FB_UNKNOWN,
-	WT_FB_WARMING,
-	WT_FB_TRUSTED,
-	WT_FB_STALE,
-	WT_FB_EXPIRED,
 };
 
 /* The inputs a damped round smooths (EWMA), valid per WT_S_* bit. */
@@ -164,7 +157,6 @@ void wt_policy_forget(struct wt_policy_pool *pool, size_t idx);
  * band leaves room under 65535. */
 uint32_t wt_policy_unit(const struct wt_policy_rs *rs, size_t n, uint32_t band);
 
-const char *wt_feedback_name(enum wt_feedback s);
 
 /* Equations 2 (paper-1) and 3 (paper-2) over n servers' available memory,
  * in the paper's units (before scaling): out[i] >= 1.  Returns 0 or

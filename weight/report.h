@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lvsd/core/names.h" /* RPT_UNLIMITED */
+
 #define RPT_MAGIC 0x4c565352u /* "LVSR" */
 #define RPT_VERSION 1
 #define RPT_SIGNED_LEN 144 /* header, id, boot id, sequence, time, metrics */
@@ -33,7 +35,6 @@
 #define RPT_MAX_LEN (RPT_SIGNED_LEN + RPT_ED25519_SIG_LEN)
 #define RPT_BOOT_ID_LEN 16
 #define RPT_DEFAULT_PORT 7946	 /* the listener's default in lvsd.yaml(5) */
-#define RPT_UNLIMITED UINT64_MAX /* cg_mem_max of a group without a limit */
 
 /* Signature types, as the byte at offset 5. */
 enum rpt_sig {

@@ -14,10 +14,10 @@
 #include <event2/event.h>
 
 #include "lvsd/announce/announce.h"
-#include "lvsd/core/log.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/core/json.h"
+#include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
 #define ANN_TICK_S 1	   /* judge again: IPVS appearing, a kernel error to retry */

@@ -295,7 +295,7 @@ struct ipc_health_rs {
 	uint32_t service_id;
 	uint32_t rs_id;
 	uint8_t state;	/* enum ipc_health_state */
-	uint8_t reason; /* why, for the log (enum chk_reason of checkers/chk_reason.h) */
+	uint8_t reason; /* why, for the log (enum chk_reason of lvsd/core/names.h) */
 	uint16_t count; /* results in a row that led to the state */
 	int32_t code; /* with the reason: an HTTP status, an exit code, an errno */
 };
@@ -327,11 +327,11 @@ struct ipc_weights {
  * report or feedback state changed (all of them after a new generation),
  * with the receiver's counters. */
 #define IPC_FEEDBACK_MAX 600
-#define IPC_WT_DROPS 16 /* drop counters, by reason (enum wt_drop of weight/) */
+#define IPC_WT_DROPS 16 /* drop counters, by reason (enum wt_drop of lvsd/core/names.h) */
 struct ipc_feedback_rs {
 	uint32_t service_id;
 	uint32_t rs_id;
-	uint8_t state; /* enum wt_feedback of weight/policy.h */
+	uint8_t state; /* enum wt_feedback of lvsd/core/names.h */
 	uint8_t has_report;
 	uint16_t pad;
 	uint32_t weight;	   /* the policy's weight (before the write threshold) */
@@ -366,7 +366,7 @@ struct ipc_vrrp_state {
 	uint32_t instance_id;
 	uint8_t state; /* enum ipc_vrrp_st */
 	uint8_t prev;
-	uint8_t reason;	  /* why (enum vrrp_why of vrrp/vrrp_fsm.h) */
+	uint8_t reason;	  /* why (enum vrrp_why of lvsd/core/names.h) */
 	uint8_t priority; /* effective priority now */
 	struct ipc_addr master; /* the master's address, as seen in its adverts */
 	/* counters since the child started */
@@ -380,7 +380,7 @@ struct ipc_vrrp_state {
 	 * UINT32_MAX when not known */
 	uint32_t gap_ms;
 	uint32_t pad2;
-	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (vrrp/vrrp.h) */
+	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (enum vrrp_drop of lvsd/core/names.h) */
 };
 
 /* Size rules of one type. */

@@ -1,12 +1,14 @@
 # lvsd/core: what every process role shares (IPC framing and codec, logging,
 # privilege drop, the child side of the parent <-> child protocol, the
-# JSON writer of status replies).
+# vocabulary of reason codes and states the children report (names.h), the
+# rise and fall of a check (chk_fsm.c), the JSON writer of status replies).
 noinst_LIBRARIES += lvsd/core/libcore.a
 lvsd_core_libcore_a_SOURCES = lvsd/core/log.c lvsd/core/log.h \
 	lvsd/core/ipc.c lvsd/core/ipc.h lvsd/core/ipc_ev.c \
 	lvsd/core/child.c lvsd/core/child.h \
 	lvsd/core/privdrop.c lvsd/core/privdrop.h \
 	lvsd/core/json.c lvsd/core/json.h \
+	lvsd/core/names.c lvsd/core/names.h lvsd/core/chk_fsm.c lvsd/core/chk_fsm.h \
 	lvsd/core/clock.h lvsd/core/nlerr.h
 lvsd_core_libcore_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
 

@@ -11,9 +11,9 @@
 
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
+#include "lvsd/core/names.h"
 #include "lvsd/drill/drill.h"
 #include "lvsd/lvsd.h"
-#include "vrrp/vrrp_fsm.h"
 
 #define DRILL_HANDOVER_MARGIN_MS 2000
 

@@ -12,14 +12,12 @@
 #include <event2/buffer.h>
 
 #include "lvsd/core/clock.h"
-#include "lvsd/core/log.h"
-#include "lvsd/writer/effective.h"
-#include "lvsd/feedback/feedback.h"
 #include "lvsd/core/json.h"
+#include "lvsd/core/log.h"
+#include "lvsd/core/names.h"
+#include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
-#include "weight/policy.h"
-#include "weight/report.h"
-#include "weight/wt_drop.h"
+#include "lvsd/writer/effective.h"
 
 struct feedback {
 	size_t *first; /* per service: index of its first real server in rs */

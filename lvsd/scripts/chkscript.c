@@ -14,8 +14,9 @@
 
 #include <event2/event.h>
 
-#include "checkers/chk.h"
+#include "lvsd/core/chk_fsm.h"
 #include "lvsd/core/log.h"
+#include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/scripts/script.h"
 

@@ -11,9 +11,9 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
-#include "lvsd/writer/effective.h"
 #include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/writer/table.h"
 #include "lvsd/writer/writer.h"
 

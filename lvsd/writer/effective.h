@@ -35,7 +35,7 @@ struct eff_view {
 	uint32_t override;
 	uint32_t effective;
 	/* the checkers' last result (reason: enum chk_reason of
-	 * checkers/chk_reason.h, with its code and how many in a row) and
+	 * lvsd/core/names.h, with its code and how many in a row) and
 	 * when health last changed (CLOCK_MONOTONIC) */
 	uint8_t check_reason;
 	uint16_t check_count;

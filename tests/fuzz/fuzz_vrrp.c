@@ -70,7 +70,7 @@ fuzz_vrrp_decode(int ip4, int family, const uint8_t *buf, size_t len, const uint
 		: vrrp_pkt_decode(family, buf, len, src, dst, hop, p);
 	if (r < 0) {
 		FUZZ_ASSERT(-r > VRRP_DROP_NONE && -r < VRRP_DROP_COUNT_);
-		FUZZ_ASSERT(strcmp(vrrp_pkt_drop_name(r), "unknown") != 0);
+		FUZZ_ASSERT(strcmp(vrrp_drop_name(r), "unknown") != 0);
 		FUZZ_ASSERT(memcmp(p, &before, sizeof(*p)) == 0);
 	}
 	FUZZ_ASSERT(r <= 0);

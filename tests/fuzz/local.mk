@@ -16,7 +16,7 @@ tests_fuzz_fuzz_ipvs_SOURCES = tests/fuzz/fuzz_ipvs.c tests/fuzz/replay.c tests/
 tests_fuzz_fuzz_ipvs_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
 tests_fuzz_fuzz_ipvs_LDADD = lvsd/ipvs/libipvs.a $(NL_LIBS)
 tests_fuzz_fuzz_vrrp_SOURCES = tests/fuzz/fuzz_vrrp.c tests/fuzz/replay.c tests/fuzz/fuzz.h
-tests_fuzz_fuzz_vrrp_LDADD = vrrp/libvrrp.a
+tests_fuzz_fuzz_vrrp_LDADD = vrrp/libvrrp.a lvsd/core/libcore.a
 tests_fuzz_fuzz_report_SOURCES = tests/fuzz/fuzz_report.c tests/fuzz/replay.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_report_LDADD = weight/libreport.a
 

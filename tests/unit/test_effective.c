@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "lvsd/writer/effective.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/writer/effective.h"
 #include "lvsd/writer/table.h"
 
 /* quorum.c runs scripts; here each hook is recorded instead. */

@@ -699,18 +699,21 @@ static void
 test_drop_names(void **state)
 {
 	(void)state;
-	for (int i = 0; i < VRRP_DROP_COUNT_; i++) {
-		const char *n = vrrp_pkt_drop_name(i);
+	/* the codec's reasons and the instance's: distinct names, since
+	 * status --json uses them as keys */
+	for (int i = 0; i < VRRP_DROP_REASONS; i++) {
+		const char *n = vrrp_drop_name(i);
 
 		assert_non_null(n);
 		assert_string_not_equal(n, "unknown");
-		assert_string_equal(vrrp_pkt_drop_name(-i), n);
+		assert_string_equal(vrrp_drop_name(-i), n);
 		for (int j = 0; j < i; j++)
-			assert_string_not_equal(vrrp_pkt_drop_name(j), n);
+			assert_string_not_equal(vrrp_drop_name(j), n);
 	}
-	assert_string_equal(vrrp_pkt_drop_name(VRRP_DROP_CHECKSUM), "checksum");
-	assert_string_equal(vrrp_pkt_drop_name(VRRP_DROP_COUNT_), "unknown");
-	assert_string_equal(vrrp_pkt_drop_name(-1000), "unknown");
+	assert_string_equal(vrrp_drop_name(VRRP_DROP_CHECKSUM), "checksum");
+	assert_string_equal(vrrp_drop_name(VRRP_DROP_ADV_INTERVAL), "interval-mismatch");
+	assert_string_equal(vrrp_drop_name(VRRP_DROP_REASONS), "unknown");
+	assert_string_equal(vrrp_drop_name(-1000), "unknown");
 }
 
 /* One test per fixture, named after both. */

@@ -1,7 +1,9 @@
-/* The check state machine of one real server: rise and fall counters. */
+/* The check state machine of one real server: rise and fall counters
+ * (chk_fsm.h). */
 #include "config.h"
 
-#include "checkers/chk.h"
+#include "lvsd/core/chk_fsm.h"
+#include "lvsd/core/ipc.h"
 
 bool
 chk_fsm_result(struct chk_fsm *f, bool ok, uint16_t rise, uint16_t fall)
