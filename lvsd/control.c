@@ -31,6 +31,7 @@
 #include <event2/listener.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill/drill.h"
 #include "lvsd/feedback/feedback.h"
@@ -390,7 +391,7 @@ control_drain(struct control_conn *cc, const char *line)
 	cc->applied++;
 	announce_update(d);
 	log_notice("rs %s in %s: %s by the operator",
-		   lvsd_rs_name(&d->conf->services[l.svc].rs[l.rs], a, sizeof(a)),
+		   conf_rs_name(&d->conf->services[l.svc].rs[l.rs], a, sizeof(a)),
 		   d->conf->services[l.svc].name, drain ? "drained" : "undrained");
 	writer_stats(d->ipvs, &st);
 	r = st.available ? writer_wait(d->ipvs, writer_ticket(d->ipvs), control_weight_reply, cc)

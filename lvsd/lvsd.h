@@ -105,7 +105,6 @@ uint32_t proc_status_request(struct lvsd *d);
 bool proc_status_complete(const struct lvsd *d, uint32_t cookie);
 void proc_stop(struct lvsd *d);
 void proc_free(struct lvsd *d);
-double lvsd_since(const struct timespec *t);
 
 /* results.c: what the children report, into the parent's state */
 struct ipc_msg;
@@ -125,8 +124,6 @@ void results_apply(struct lvsd *d, const struct ipc_msg *m);
 void lvsd_health(struct lvsd *d, const struct ipc_health_rs *h);
 /* A check result as status and the log say it ("status 503", "refused"). */
 const char *lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len);
-/* A real server as logs name it: ADDR:PORT, [ADDR6]:PORT, or ADDR without a port. */
-const char *lvsd_rs_name(const struct conf_rs *rs, char *buf, size_t len);
 void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
 /* Health changed: judge readiness (for the vrrp child) and the announced
  * routes again, once per turn of the event loop however many results the

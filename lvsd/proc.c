@@ -17,6 +17,7 @@
 
 #include "lvsd/announce/announce.h"
 #include "lvsd/core/child.h"
+#include "lvsd/core/clock.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
@@ -30,15 +31,6 @@
 static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight"};
 
 static int proc_start(struct lvsd_child *c);
-
-double
-lvsd_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
 
 static void
 proc_kill(struct lvsd_child *c, int sig)

@@ -183,27 +183,13 @@ lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len)
 	return buf;
 }
 
-/* "198.51.100.11:80", "[2001:db8::11]:80", or the address alone (port 0) */
-const char *
-lvsd_rs_name(const struct conf_rs *rs, char *buf, size_t len)
-{
-	char a[CONF_ADDRSTRLEN];
-
-	conf_addr_str(&rs->addr, a, sizeof(a));
-	if (!rs->port)
-		snprintf(buf, len, "%s", a);
-	else
-		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, rs->port);
-	return buf;
-}
-
 static void
 results_log_health(const struct lvsd *d, const struct ipc_health_rs *h)
 {
 	const struct conf_service *s = &d->conf->services[h->service_id];
 	char a[CONF_ADDRSTRLEN + 8], why[160];
 
-	lvsd_rs_name(&s->rs[h->rs_id], a, sizeof(a));
+	conf_rs_name(&s->rs[h->rs_id], a, sizeof(a));
 	if (h->state == IPC_HEALTH_UP)
 		log_info("rs %s in %s: up (%u success%s in a row)", a, s->name, h->count,
 			 h->count == 1 ? "" : "es");

@@ -10,6 +10,7 @@
 #include <event2/buffer.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/core/clock.h"
 #include "lvsd/core/json.h"
 #include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"

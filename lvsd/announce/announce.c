@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/core/clock.h"
 #include "lvsd/core/json.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"

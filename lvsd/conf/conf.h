@@ -341,6 +341,9 @@ void conf_error_format(const struct conf_error *err, char *buf, size_t len);
 
 /* Helpers other roles use to name things in logs. */
 const char *conf_addr_str(const struct conf_addr *a, char *buf, size_t len);
+/* A real server as logs name it: ADDR:PORT, [ADDR6]:PORT, or ADDR alone
+ * when it has no port of its own. */
+const char *conf_rs_name(const struct conf_rs *rs, char *buf, size_t len);
 const char *conf_proto_name(enum conf_proto p);
 const char *conf_fwd_name(enum conf_fwd f);
 /* A scheduler flag's name for the service's scheduler (mh-port, flag-3). */

@@ -351,6 +351,19 @@ conf_addr_str(const struct conf_addr *a, char *buf, size_t len)
 }
 
 const char *
+conf_rs_name(const struct conf_rs *rs, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (!rs->port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, rs->port);
+	return buf;
+}
+
+const char *
 conf_sockaddr_str(const struct conf_sockaddr *s, char *buf, size_t len)
 {
 	char a[CONF_ADDRSTRLEN];

@@ -195,7 +195,7 @@ fb_history_line(FILE *out, const struct lvsd *d, uint32_t svc, uint32_t rs, uint
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	lvsd_rs_name(&s->rs[rs], name, sizeof(name));
+	conf_rs_name(&s->rs[rs], name, sizeof(name));
 	fprintf(out, "{\"time\":\"%s.%03ldZ\",\"service\":", ts, now.tv_nsec / 1000000);
 	fb_put_str(out, s->name);
 	fprintf(out, ",\"server\":\"%s\",\"from\":%u,\"to\":%u,\"static\":%u,\"state\":\"%s\"",
@@ -249,7 +249,7 @@ fb_text_rs(const struct lvsd *d, size_t i, size_t k, struct evbuffer *out)
 
 	if (!eff_get(d, i, k, &v))
 		return;
-	lvsd_rs_name(&s->rs[k], name, sizeof(name));
+	conf_rs_name(&s->rs[k], name, sizeof(name));
 	if (v.has_proposal)
 		snprintf(fbw, sizeof(fbw), "%u", v.proposal);
 	if (r && r->has_report) {
@@ -293,7 +293,7 @@ fb_json_rs(const struct lvsd *d, size_t i, size_t k, struct json *j)
 
 	if (!eff_get(d, i, k, &v))
 		return;
-	lvsd_rs_name(&s->rs[k], name, sizeof(name));
+	conf_rs_name(&s->rs[k], name, sizeof(name));
 	json_object_begin(j, NULL);
 	json_string(j, "server", name);
 	json_uint(j, "configured", v.static_weight);
