@@ -31,11 +31,14 @@
 #include <event2/listener.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/control.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "lvsd/drill/drill.h"
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/proc.h"
+#include "lvsd/status.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
@@ -201,7 +204,11 @@ control_reload(struct control_conn *cc)
 	struct evbuffer *body;
 
 	log_info("reload requested over the control socket");
-	if (lvsd_reload(d, err, sizeof(err)) < 0) {
+	if (!d->hooks.reload) {
+		control_reply(cc, "error: reload is not possible here", NULL);
+		return;
+	}
+	if (d->hooks.reload(d, err, sizeof(err)) < 0) {
 		snprintf(head, sizeof(head), "error: reload failed, keeping generation %llu: %s",
 			 (unsigned long long)d->generation, err);
 		control_reply(cc, head, NULL);

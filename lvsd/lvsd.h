@@ -1,4 +1,6 @@
-/* The lvsd parent: one struct holds the daemon's whole state. */
+/* The lvsd parent: one struct holds the daemon's whole state; each room
+ * keeps its own part behind a pointer, declared in the room's header.  The
+ * hooks are main's: the way a room calls up. */
 #ifndef LVSD_LVSD_H
 #define LVSD_LVSD_H
 
@@ -10,6 +12,7 @@
 #include "lvsd/conf/conf.h"
 #include "lvsd/core/ipc.h"
 
+struct lvsd;
 struct event;
 struct event_base;
 struct evbuffer;
@@ -20,6 +23,7 @@ struct drill;
 struct eff;
 struct script_runner;
 struct track;
+struct ipc_health_rs;
 
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
 
@@ -52,6 +56,26 @@ struct lvsd_vrrp {
 	struct ipc_vrrp_state last; /* the child's last report, counters included */
 };
 
+/* The calls that run up to main, which installs them before the loop
+ * starts: a room never includes the header of a room above it (the
+ * control socket's reload, a child's answer that completes a status
+ * request).  Unset (NULL) hooks are skipped: unit tests leave them so. */
+struct lvsd_hooks {
+	/* Load the configuration file again (lvsctl reload): 0, or -errno
+	 * with the reason ("file:line:col: msg") in err. */
+	int (*reload)(struct lvsd *d, char *err, size_t len);
+	/* A child answered a status request, or one ended: status replies
+	 * that wait for every child may be complete. */
+	void (*status_progress)(struct lvsd *d);
+	/* The vrrp child reported a transition: a handover may be complete. */
+	void (*vrrp_progress)(struct lvsd *d);
+	/* Health changed: judge readiness (for the vrrp child) and the
+	 * announced routes again. */
+	void (*judge)(struct lvsd *d);
+	/* A check the parent runs itself (type script) has a result. */
+	void (*health)(struct lvsd *d, const struct ipc_health_rs *h);
+};
+
 struct lvsd {
 	struct event_base *base;
 	char conf_path[CONF_PATH_MAX];
@@ -74,113 +98,17 @@ struct lvsd {
 	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
-	struct eff *eff; /* effective weights of the real servers (effective.h) */
-	struct feedback *fb; /* the weight child's feedback (feedback.h) */
-	struct drill *drill; /* VRRP transitions and handovers (drill.h) */
-	struct chkscript *chkscript; /* script health checks (chkscript.c) */
-	struct script_runner *scripts; /* operator scripts (script.h) */
-	struct track *track;	       /* tracked scripts and files (track.h) */
-	struct announce *ann;	       /* VIP routes for ECMP (announce.h) */
+	struct eff *eff; /* effective weights of the real servers (writer/effective.h) */
+	struct feedback *fb; /* the weight child's feedback (feedback/feedback.h) */
+	struct drill *drill; /* VRRP transitions and handovers (drill/drill.h) */
+	struct chkscript *chkscript; /* script health checks (scripts/chkscript.h) */
+	struct script_runner *scripts; /* operator scripts (scripts/script.h) */
+	struct track *track;	       /* tracked scripts and files (scripts/track.h) */
+	struct announce *ann;	       /* VIP routes for ECMP (announce/announce.h) */
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
 	struct event *ev_ready; /* readiness and announcements judged once per loop */
+	struct lvsd_hooks hooks; /* installed by main */
 };
-
-/* main.c */
-/* Load the configuration file again; on success swap it in, bump the
- * generation, apply it and push it to the children.  0 or -errno, with
- * the reason ("file:line:col: msg") in err. */
-int lvsd_reload(struct lvsd *d, char *err, size_t len);
-/* Ready to forward: the IPVS table of the running generation is programmed
- * (or there is nothing to program).  A backup preempts only when ready. */
-bool lvsd_ready(const struct lvsd *d);
-
-/* proc.c: supervision of the children */
-int proc_init(struct lvsd *d);
-void proc_push_all(struct lvsd *d);
-/* Tell the vrrp child whether the director is ready to forward now. */
-void proc_ready(struct lvsd *d);
-/* Ask every running child for its status; returns the cookie replies carry. */
-uint32_t proc_status_request(struct lvsd *d);
-bool proc_status_complete(const struct lvsd *d, uint32_t cookie);
-void proc_stop(struct lvsd *d);
-void proc_free(struct lvsd *d);
-
-/* results.c: what the children report, into the parent's state */
-struct ipc_msg;
-struct ipc_health_rs;
-struct ipc_weight;
-struct ipc_vrrp_state;
-/* Judge a result message (HEALTH, WEIGHTS, VRRP_STATE) from child role
- * from against the running configuration c of generation generation: 1
- * to apply it, 0 when it is for another generation (drop and count),
- * -EPROTO when that child may not send it, -EINVAL when it names objects
- * the generation does not have or carries values out of range.  Pure. */
-int results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
-		  const struct ipc_msg *m);
-/* Apply a message results_judge() accepted. */
-void results_apply(struct lvsd *d, const struct ipc_msg *m);
-/* one entry of an accepted message */
-void lvsd_health(struct lvsd *d, const struct ipc_health_rs *h);
-/* A check result as status and the log say it ("status 503", "refused"). */
-const char *lvsd_check_reason(uint8_t reason, int32_t code, char *buf, size_t len);
-void lvsd_weight(struct lvsd *d, const struct ipc_weight *w);
-/* Health changed: judge readiness (for the vrrp child) and the announced
- * routes again, once per turn of the event loop however many results the
- * turn brought (a first round of 10,000 checks is one judgement, not
- * 10,000 scans of every server). */
-void lvsd_ready_soon(struct lvsd *d);
-void lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v);
-/* a new generation (of the old one's n_old instances) is running: each
- * instance keeps what was known of the one of its name.  0 or -ENOMEM */
-int lvsd_results_reset(struct lvsd *d, size_t n_old);
-void lvsd_results_free(struct lvsd *d);
-
-/* notify.c: notify scripts of instances and sync groups */
-/* The vrrp child reported a transition of instance v->instance_id. */
-void notify_transition(struct lvsd *d, const struct ipc_vrrp_state *v);
-/* A new generation: sync group states start again.  0 or -ENOMEM */
-int notify_reset(struct lvsd *d);
-void notify_free(struct lvsd *d);
-
-/* quorum.c: the quorum hooks of services */
-/* Service svc's quorum is held (up) or lost: run its quorum_up or
- * quorum_down command; first: its first state known since start. */
-void quorum_hook(struct lvsd *d, size_t svc, bool up, bool first);
-
-/* chkscript.c: health checks of type script, run by the parent */
-struct chkscript;
-/* (Re)start them for the running generation: 0 or -ENOMEM. */
-int chkscript_reset(struct lvsd *d);
-void chkscript_free(struct lvsd *d);
-
-/* sockets.c: what the parent opens for the children */
-/* The report socket for the running configuration, bound once and kept
- * while the listen address stays the same: a descriptor the caller must
- * not close, -1 when reports are off, or -errno (logged). */
-int sockets_reports(struct lvsd *d);
-void sockets_close(struct lvsd *d);
-
-/* push.c: one configuration generation, as messages, to one child */
-/* Whether c fits the IPC messages (0), or -E2BIG with "file:line:col: why". */
-int push_fits(const struct conf *c, char *err, size_t len);
-int push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role);
-/* Whether the director is ready to forward, to the vrrp child. */
-int push_ready(struct lvsd *d, struct ipc_chan *ch);
-/* Health to the weight child: all known, after a generation (results.c
- * sends each change). */
-int push_health_all(struct lvsd *d, struct ipc_chan *ch);
-
-/* control.c: the control socket */
-int control_open(struct lvsd *d, const char *path);
-void control_close(struct lvsd *d);
-/* a child answered a status request */
-void control_status_progress(struct lvsd *d);
-/* the vrrp child reported a transition (a handover may be complete) */
-void control_vrrp_progress(struct lvsd *d);
-
-/* status.c */
-void status_render_text(const struct lvsd *d, struct evbuffer *out);
-void status_render_json(const struct lvsd *d, struct evbuffer *out);
 
 #endif

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/control.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/privdrop.h"
@@ -22,8 +23,14 @@
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/proc.h"
+#include "lvsd/push.h"
+#include "lvsd/results.h"
+#include "lvsd/scripts/chkscript.h"
+#include "lvsd/scripts/notify.h"
 #include "lvsd/scripts/script.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/sockets.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
@@ -185,6 +192,15 @@ lvsd_check(const struct lvsd_opts *o)
  * This is where the parent makes the kernel match the configuration
  * (e.g. ipvs_reconcile(d->conf)).
  */
+/* Readiness (for the vrrp child) and the announced routes, judged again:
+ * after an apply, and through the judge hook when health changed. */
+static void
+lvsd_judge(struct lvsd *d)
+{
+	proc_ready(d);
+	announce_update(d);
+}
+
 /* The kernel answered every operation of the generation's reconcile. */
 static void
 lvsd_applied(void *arg)
@@ -192,8 +208,7 @@ lvsd_applied(void *arg)
 	struct lvsd *d = arg;
 
 	d->applied = true;
-	proc_ready(d);
-	announce_update(d);
+	lvsd_judge(d);
 }
 
 static void
@@ -205,64 +220,7 @@ lvsd_apply(struct lvsd *d)
 	if (writer_apply(d->ipvs, d->conf, eff_table_weight, d) == 0 &&
 	    writer_wait(d->ipvs, writer_ticket(d->ipvs), lvsd_applied, d) == 1)
 		d->applied = true;
-	proc_ready(d);
-	announce_update(d);
-}
-
-/* Every real server with a check that runs has its first result: a
- * returning director preempts only with its health known. */
-static bool
-lvsd_health_known(const struct lvsd *d)
-{
-	const struct conf *c = d->conf;
-	struct eff_view v;
-
-	for (size_t i = 0; i < c->n_services; i++)
-		for (size_t j = 0; j < c->services[i].n_rs; j++) {
-			const struct conf_rs *rs = &c->services[i].rs[j];
-			enum conf_check_type t =
-			    rs->has_check ? rs->check.type : c->services[i].check.type;
-
-			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
-			     t == CONF_CHECK_HTTPS || t == CONF_CHECK_SCRIPT) &&
-			    eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UNKNOWN)
-				return false;
-		}
-	return true;
-}
-
-/* Every service whose real servers are checked has one up: a director
- * whose checks say a service has nowhere to go (its own link was down, say)
- * does not take the VIPs from a peer that may still have. */
-static bool
-lvsd_health_usable(const struct lvsd *d)
-{
-	const struct conf *c = d->conf;
-	struct eff_view v;
-
-	for (size_t i = 0; i < c->n_services; i++) {
-		bool checked = false, up = false;
-
-		for (size_t j = 0; j < c->services[i].n_rs && !up; j++) {
-			const struct conf_rs *rs = &c->services[i].rs[j];
-
-			if ((rs->has_check ? rs->check.type : c->services[i].check.type) ==
-			    CONF_CHECK_NONE)
-				continue;
-			checked = true;
-			up = eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UP;
-		}
-		if (checked && !up)
-			return false;
-	}
-	return true;
-}
-
-bool
-lvsd_ready(const struct lvsd *d)
-{
-	return d->conf->n_services == 0 ||
-	       (d->applied && lvsd_health_known(d) && lvsd_health_usable(d));
+	lvsd_judge(d);
 }
 
 static void
@@ -294,7 +252,11 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 	announce_reset(d);
 }
 
-int
+/* Load the configuration file again; on success swap it in, bump the
+ * generation, apply it and push it to the children.  0 or -errno, with
+ * the reason ("file:line:col: msg") in err.  SIGHUP, and lvsctl reload
+ * through the reload hook. */
+static int
 lvsd_reload(struct lvsd *d, char *err, size_t len)
 {
 	struct conf_error e;
@@ -324,6 +286,85 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 	return 0;
 }
 
+/* A result of a check the parent runs itself (type script): as one of the
+ * checkers child's, and a first result may make the director ready. */
+static void
+lvsd_script_health(struct lvsd *d, const struct ipc_health_rs *h)
+{
+	lvsd_health(d, h);
+	lvsd_ready_soon(d);
+}
+
+/* The rooms below call up only through these. */
+static void
+lvsd_hooks(struct lvsd *d)
+{
+	d->hooks.reload = lvsd_reload;
+	d->hooks.status_progress = control_status_progress;
+	d->hooks.vrrp_progress = control_vrrp_progress;
+	d->hooks.judge = lvsd_judge;
+	d->hooks.health = lvsd_script_health;
+}
+
+/* SIGTERM, SIGINT: the routes are withdrawn first (the router moves flows
+ * while we stop), the control socket closes, the children stop; the loop
+ * ends once they are gone. */
+static void
+lvsd_stop(struct lvsd *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	announce_update(d);
+	control_close(d);
+	proc_stop(d);
+}
+
+static void
+lvsd_on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct lvsd *d = arg;
+	char err[sizeof(d->last_reload_error)];
+
+	log_info("SIGHUP received: reloading %s", d->conf_path);
+	lvsd_reload(d, err, sizeof(err));
+}
+
+static void
+lvsd_on_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	struct lvsd *d = arg;
+
+	log_info("%s received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	lvsd_stop(d);
+}
+
+/* SIGHUP reloads, SIGTERM and SIGINT stop (SIGCHLD is proc.c's). */
+static int
+lvsd_signals(struct lvsd *d)
+{
+	d->ev_hup = evsignal_new(d->base, SIGHUP, lvsd_on_sighup, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, lvsd_on_sigterm, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, lvsd_on_sigterm, d);
+	if (!d->ev_hup || !d->ev_term || !d->ev_int)
+		return -ENOMEM;
+	if (evsignal_add(d->ev_hup, NULL) < 0 || evsignal_add(d->ev_term, NULL) < 0 ||
+	    evsignal_add(d->ev_int, NULL) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void
+lvsd_signals_free(struct lvsd *d)
+{
+	struct event *evs[] = {d->ev_hup, d->ev_term, d->ev_int};
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	d->ev_hup = d->ev_term = d->ev_int = NULL;
+}
+
 /* libevent's own warnings go where lvsd's go. */
 static void
 lvsd_event_log(int severity, const char *msg)
@@ -346,7 +387,7 @@ lvsd_run(struct lvsd *d)
 		log_err("cannot create the event loop");
 		return 1;
 	}
-	if (writer_start(d->ipvs, d->base) < 0) {
+	if (writer_start(d->ipvs, d->base) < 0 || lvsd_signals(d) < 0) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -374,7 +415,7 @@ lvsd_run(struct lvsd *d)
 	r = proc_init(d);
 	if (r < 0) {
 		log_err("cannot start the children: %s", strerror(-r));
-		proc_stop(d);
+		lvsd_stop(d);
 	}
 	log_info("lvsd %s running, pid %d", PACKAGE_VERSION, (int)getpid());
 	event_base_dispatch(d->base);
@@ -461,6 +502,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 
 	d->foreground = o->foreground;
 	d->debug = o->debug;
+	lvsd_hooks(d);
 	if (lvsd_first_load(d, o))
 		return 1;
 	d->generation = 1;
@@ -471,6 +513,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	announce_free(d); /* every route withdrawn: lvsd no longer judges */
 	control_close(d);
 	proc_free(d);
+	lvsd_signals_free(d);
 	chkscript_free(d);
 	track_free(d);
 	script_runner_free(d->scripts);

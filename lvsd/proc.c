@@ -1,5 +1,5 @@
 /* Supervision: fork the three children, talk to them, restart the ones
- * that die (with back-off), stop them all on SIGTERM. */
+ * that die (with back-off), stop them all when lvsd stops (see proc.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -15,12 +15,14 @@
 
 #include <event2/event.h>
 
-#include "lvsd/announce/announce.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/proc.h"
+#include "lvsd/push.h"
+#include "lvsd/results.h"
 #include "lvsd/scripts/script.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
@@ -31,6 +33,14 @@
 static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight"};
 
 static int proc_start(struct lvsd_child *c);
+
+/* Replies waiting for every child's status may be complete. */
+static void
+proc_status_progress(struct lvsd *d)
+{
+	if (d->hooks.status_progress)
+		d->hooks.status_progress(d);
+}
 
 static void
 proc_kill(struct lvsd_child *c, int sig)
@@ -67,7 +77,7 @@ proc_status_reply(struct lvsd_child *c, const struct ipc_status *st)
 	c->status_cookie = st->cookie;
 	c->acked_generation = st->generation;
 	c->n_objects = st->n_objects;
-	control_status_progress(c->d);
+	proc_status_progress(c->d);
 	return 0;
 }
 
@@ -125,7 +135,7 @@ proc_on_close(struct ipc_chan *ch, int err, void *arg)
 	if (proc_exited(c->pid)) {
 		ipc_chan_free(c->ch);
 		c->ch = NULL;
-		control_status_progress(c->d);
+		proc_status_progress(c->d);
 		return;
 	}
 
@@ -143,7 +153,7 @@ proc_on_close(struct ipc_chan *ch, int err, void *arg)
 		proc_kill(c, SIGKILL);
 	ipc_chan_free(c->ch);
 	c->ch = NULL;
-	control_status_progress(c->d);
+	proc_status_progress(c->d);
 }
 
 /* Close every descriptor from first up; 0 or -errno when some may be left. */
@@ -205,6 +215,8 @@ proc_signals_hold(struct lvsd *d, bool hold)
 	struct event *evs[] = {d->ev_chld, d->ev_hup, d->ev_term, d->ev_int};
 
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		if (!evs[i])
+			continue;
 		if (hold)
 			event_del(evs[i]);
 		else
@@ -358,7 +370,7 @@ proc_reaped(struct lvsd *d, struct lvsd_child *c, int status)
 	c->pid = 0;
 	ipc_chan_free(c->ch);
 	c->ch = NULL;
-	control_status_progress(d);
+	proc_status_progress(d);
 	if (d->stopping)
 		return;
 	if (up >= PROC_STABLE_S)
@@ -388,25 +400,6 @@ proc_on_sigchld(evutil_socket_t sig, short what, void *arg)
 }
 
 static void
-proc_on_sighup(evutil_socket_t sig, short what, void *arg)
-{
-	struct lvsd *d = arg;
-	char err[sizeof(d->last_reload_error)];
-
-	log_info("SIGHUP received: reloading %s", d->conf_path);
-	lvsd_reload(d, err, sizeof(err));
-}
-
-static void
-proc_on_sigterm(evutil_socket_t sig, short what, void *arg)
-{
-	struct lvsd *d = arg;
-
-	log_info("%s received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	proc_stop(d);
-}
-
-static void
 proc_on_stop_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct lvsd *d = arg;
@@ -425,11 +418,6 @@ proc_stop(struct lvsd *d)
 {
 	struct timeval grace = {PROC_STOP_GRACE_S, 0};
 
-	if (d->stopping)
-		return;
-	d->stopping = true;
-	announce_update(d); /* routes first: the router moves flows while we stop */
-	control_close(d);
 	for (int i = 0; i < LVSD_N_ROLES; i++) {
 		if (d->child[i].restart_ev)
 			evtimer_del(d->child[i].restart_ev);
@@ -497,18 +485,15 @@ proc_status_complete(const struct lvsd *d, uint32_t cookie)
 	return true;
 }
 
+/* SIGCHLD and the stop timer (main handles SIGHUP, SIGTERM, SIGINT). */
 static int
 proc_signals(struct lvsd *d)
 {
 	d->ev_chld = evsignal_new(d->base, SIGCHLD, proc_on_sigchld, d);
-	d->ev_hup = evsignal_new(d->base, SIGHUP, proc_on_sighup, d);
-	d->ev_term = evsignal_new(d->base, SIGTERM, proc_on_sigterm, d);
-	d->ev_int = evsignal_new(d->base, SIGINT, proc_on_sigterm, d);
 	d->ev_stop = evtimer_new(d->base, proc_on_stop_timeout, d);
-	if (!d->ev_chld || !d->ev_hup || !d->ev_term || !d->ev_int || !d->ev_stop)
+	if (!d->ev_chld || !d->ev_stop)
 		return -ENOMEM;
-	if (evsignal_add(d->ev_chld, NULL) < 0 || evsignal_add(d->ev_hup, NULL) < 0 ||
-	    evsignal_add(d->ev_term, NULL) < 0 || evsignal_add(d->ev_int, NULL) < 0)
+	if (evsignal_add(d->ev_chld, NULL) < 0)
 		return -EINVAL;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -550,7 +535,7 @@ proc_init(struct lvsd *d)
 void
 proc_free(struct lvsd *d)
 {
-	struct event *evs[] = {d->ev_chld, d->ev_hup, d->ev_term, d->ev_int, d->ev_stop};
+	struct event *evs[] = {d->ev_chld, d->ev_stop};
 
 	for (int i = 0; i < LVSD_N_ROLES; i++) {
 		ipc_chan_free(d->child[i].ch);
@@ -561,4 +546,5 @@ proc_free(struct lvsd *d)
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
+	d->ev_chld = d->ev_stop = NULL;
 }

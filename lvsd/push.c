@@ -13,7 +13,9 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/push.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/sockets.h"
 #include "lvsd/writer/effective.h"
 
 static void
@@ -458,6 +460,6 @@ push_ready(struct lvsd *d, struct ipc_chan *ch)
 
 	memset(&m, 0, sizeof(m));
 	m.generation = d->generation;
-	m.ready = lvsd_ready(d);
+	m.ready = eff_ready(d);
 	return ipc_send(ch, IPC_READY, &m, sizeof(m));
 }

@@ -1,7 +1,9 @@
 /* What the children report, into the parent's state: health results and
  * weight proposals for real servers (handed to the IPVS writer through
  * the effective weight), VRRP state changes per instance.  The caller
- * (proc.c) has checked each message's generation and ids. */
+ * (proc.c) has checked each message's generation and ids; what must be
+ * judged again above (readiness, routes, a handover waiting) is told
+ * through main's hooks. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,13 +14,14 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "lvsd/announce/announce.h"
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/core/names.h"
 #include "lvsd/drill/drill.h"
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/results.h"
+#include "lvsd/scripts/notify.h"
 #include "lvsd/writer/effective.h"
 
 static bool
@@ -100,8 +103,8 @@ results_ready_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	proc_ready(d);
-	announce_update(d);
+	if (d->hooks.judge)
+		d->hooks.judge(d);
 }
 
 void
@@ -266,7 +269,8 @@ lvsd_vrrp_state(struct lvsd *d, const struct ipc_vrrp_state *v)
 	if (v->reason)
 		notify_transition(d, v);
 	drill_record(d, v);
-	control_vrrp_progress(d);
+	if (d->hooks.vrrp_progress)
+		d->hooks.vrrp_progress(d);
 }
 
 /* The new generation's instances, each with what the vrrp child last said

@@ -10,6 +10,7 @@
 
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/sockets.h"
 
 static bool
 sockets_same(const struct conf_sockaddr *a, const struct conf_sockaddr *b)

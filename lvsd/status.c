@@ -14,7 +14,9 @@
 #include "lvsd/core/json.h"
 #include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/results.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/status.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 

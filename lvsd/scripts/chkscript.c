@@ -4,8 +4,9 @@
  * interval (the first ones spread over it) its command runs through the
  * script runner (as global.script_user, own process group, the check's
  * timeout), exit 0 is a success, and the results go through the checkers'
- * state machine (rise, fall) into the same path as theirs: lvsd_health(),
- * which logs a change once with its reason and sets the weight. */
+ * state machine (rise, fall) into the same path as theirs through the
+ * health hook (main's: lvsd_health() logs a change once with its reason
+ * and sets the weight). */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "lvsd/core/log.h"
 #include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/scripts/chkscript.h"
 #include "lvsd/scripts/script.h"
 
 struct chkscript_ent {
@@ -90,8 +92,8 @@ chkscript_done(void *arg, const struct script_result *res)
 	h.reason = reason;
 	h.code = code;
 	h.count = ok ? e->fsm.ok : e->fsm.fail;
-	lvsd_health(e->d, &h);
-	lvsd_ready_soon(e->d); /* a first result may make the director ready */
+	if (e->d->hooks.health) /* as a checkers child's result */
+		e->d->hooks.health(e->d, &h);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "lvsd/core/ipc.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/scripts/notify.h"
 #include "lvsd/scripts/script.h"
 
 #define NOTIFY_TIMEOUT_MS 10000

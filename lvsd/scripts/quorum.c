@@ -14,6 +14,7 @@
 
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/scripts/quorum.h"
 #include "lvsd/scripts/script.h"
 
 #define QUORUM_TIMEOUT_MS 10000

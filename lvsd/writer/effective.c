@@ -13,6 +13,7 @@
 #include "lvsd/core/log.h"
 #include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/scripts/quorum.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/table.h"
 #include "lvsd/writer/writer.h"
@@ -740,4 +741,60 @@ eff_parse_line(const struct conf *c, const char *line, struct eff_line *out, cha
 	l.svc = si;
 	*out = l;
 	return 0;
+}
+
+/* Every real server with a check that runs has its first result: a
+ * returning director preempts only with its health known. */
+static bool
+eff_health_known(const struct lvsd *d)
+{
+	const struct conf *c = d->conf;
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++)
+		for (size_t j = 0; j < c->services[i].n_rs; j++) {
+			const struct conf_rs *rs = &c->services[i].rs[j];
+			enum conf_check_type t =
+			    rs->has_check ? rs->check.type : c->services[i].check.type;
+
+			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
+			     t == CONF_CHECK_HTTPS || t == CONF_CHECK_SCRIPT) &&
+			    eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UNKNOWN)
+				return false;
+		}
+	return true;
+}
+
+/* Every service whose real servers are checked has one up: a director
+ * whose checks say a service has nowhere to go (its own link was down, say)
+ * does not take the VIPs from a peer that may still have. */
+static bool
+eff_health_usable(const struct lvsd *d)
+{
+	const struct conf *c = d->conf;
+	struct eff_view v;
+
+	for (size_t i = 0; i < c->n_services; i++) {
+		bool checked = false, up = false;
+
+		for (size_t j = 0; j < c->services[i].n_rs && !up; j++) {
+			const struct conf_rs *rs = &c->services[i].rs[j];
+
+			if ((rs->has_check ? rs->check.type : c->services[i].check.type) ==
+			    CONF_CHECK_NONE)
+				continue;
+			checked = true;
+			up = eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UP;
+		}
+		if (checked && !up)
+			return false;
+	}
+	return true;
+}
+
+bool
+eff_ready(const struct lvsd *d)
+{
+	return d->conf->n_services == 0 ||
+	       (d->applied && eff_health_known(d) && eff_health_usable(d));
 }

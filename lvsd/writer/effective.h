@@ -95,6 +95,12 @@ uint32_t eff_table_weight(void *arg, size_t svc, size_t rs, uint32_t static_weig
 /* false when (svc, rs) is out of range. */
 bool eff_get(const struct lvsd *d, size_t svc, size_t rs, struct eff_view *out);
 
+/* Ready to forward: the IPVS table of the running generation is programmed
+ * (d->applied; or there is nothing to program), every checked real server
+ * has its first result and every checked service has one up.  A backup
+ * preempts only when ready. */
+bool eff_ready(const struct lvsd *d);
+
 /* One override line, "SERVICE SERVER WEIGHT" or "SERVICE SERVER clear"
  * (SERVICE may contain spaces: the last two words are SERVER and WEIGHT),
  * resolved against c: SERVER is ADDR, [ADDR6], ADDR:PORT or [ADDR6]:PORT

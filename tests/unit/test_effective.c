@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lvsd/lvsd.h"
+#include "lvsd/scripts/quorum.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/table.h"
 

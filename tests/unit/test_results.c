@@ -1,7 +1,8 @@
 /* What the parent does with the children's results: a message for the
  * running generation is applied, one for another generation is dropped
  * (its ids may name other objects now), one naming objects the generation
- * does not have, or sent by the wrong child, is a protocol error. */
+ * does not have, or sent by the wrong child, is a protocol error.  What
+ * must be judged again above results.c reaches main through its hooks. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,26 +15,27 @@
 
 #include <cmocka.h>
 
-#include "lvsd/announce/announce.h"
 #include "lvsd/core/ipc.h"
+#include "lvsd/drill/drill.h"
+#include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/results.h"
+#include "lvsd/scripts/notify.h"
+#include "lvsd/writer/effective.h"
 
-/* The control socket is not part of these tests: results.c tells it of
- * VRRP transitions, which nothing waits for here. */
-void
-proc_ready(struct lvsd *d)
+/* main's hooks, counted */
+static unsigned n_judge, n_vrrp_progress;
+
+static void
+count_judge(struct lvsd *d)
 {
+	n_judge++;
 }
 
-void
-control_vrrp_progress(struct lvsd *d)
+static void
+count_vrrp_progress(struct lvsd *d)
 {
-}
-
-/* Nor are routes: announce.c judges them from what results.c applied. */
-void
-announce_update(struct lvsd *d)
-{
+	n_vrrp_progress++;
 }
 
 static const char doc[] = "vrrp:\n"
@@ -176,6 +178,52 @@ test_vrrp_state(void **state)
 	conf_free(c);
 }
 
+/* Applied results call up only through the hooks: a change of health
+ * asks for a judgement (readiness, routes), a repeat of the same health
+ * does not, and a VRRP state tells whoever waits for a handover. */
+static void
+test_hooks(void **state)
+{
+	const uint32_t up[][3] = {{0, 0, IPC_HEALTH_UP}};
+	struct ipc_vrrp_state v = {.generation = 1, .instance_id = 0, .state = IPC_VRRP_MASTER};
+	struct ipc_msg m = {.type = IPC_VRRP_STATE, .len = sizeof(v), .payload = &v, .fd = -1};
+	struct lvsd d;
+
+	memset(&d, 0, sizeof(d));
+	d.conf = load();
+	d.generation = 1;
+	d.hooks.judge = count_judge;
+	d.hooks.vrrp_progress = count_vrrp_progress;
+	assert_int_equal(eff_init(&d), 0);
+	assert_int_equal(lvsd_results_reset(&d, 0), 0);
+	assert_int_equal(drill_init(&d), 0);
+	assert_int_equal(notify_reset(&d), 0);
+	assert_int_equal(fb_reset(&d), 0);
+	n_judge = n_vrrp_progress = 0;
+
+	results_apply(&d, (m = health(1, up, 1), &m));
+	assert_int_equal(n_judge, 1); /* no loop here: judged at once */
+	results_apply(&d, (m = health(1, up, 1), &m));
+	assert_int_equal(n_judge, 1);
+
+	m = (struct ipc_msg){.type = IPC_VRRP_STATE, .len = sizeof(v), .payload = &v, .fd = -1};
+	results_apply(&d, &m);
+	assert_int_equal(n_vrrp_progress, 1);
+	assert_int_equal(n_judge, 1);
+
+	/* without hooks (as before main installs them), nothing breaks */
+	memset(&d.hooks, 0, sizeof(d.hooks));
+	results_apply(&d, &m);
+	assert_int_equal(n_vrrp_progress, 1);
+
+	fb_free(&d);
+	notify_free(&d);
+	drill_free(&d);
+	lvsd_results_free(&d);
+	eff_free(&d);
+	conf_free(d.conf);
+}
+
 int
 main(void)
 {
@@ -183,6 +231,7 @@ main(void)
 	    cmocka_unit_test(test_health),
 	    cmocka_unit_test(test_weights),
 	    cmocka_unit_test(test_vrrp_state),
+	    cmocka_unit_test(test_hooks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
