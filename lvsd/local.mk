@@ -8,8 +8,9 @@
 # core/ (shared by every process), conf/ (the configuration model) and
 # ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
-lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/push.c \
-	lvsd/control.c lvsd/status.c lvsd/results.c lvsd/sockets.c
+lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
+	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
+	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # main.c compiles in the default configuration path (SYSCONFDIR, from
 # AM_CPPFLAGS), and make does not track flags: rebuild it when configure
@@ -29,7 +30,7 @@ lvsd_lvsd_LDADD = $(LVSD_PARENT_LIBS) vrrp/libvrrp.a checkers/libchk.a weight/li
 check_PROGRAMS += tests/unit/test_results
 TESTS += tests/unit/test_results
 UNIT_TESTS += tests/unit/test_results
-tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c
+tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/results.h
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)
 tests_unit_test_results_LDADD = lvsd/feedback/libfeedback.a lvsd/drill/libdrill.a \

@@ -14,6 +14,8 @@
 #include <event2/event.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/announce/announce_calc.h"
+#include "lvsd/announce/announce_kernel.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/json.h"
 #include "lvsd/core/log.h"

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "lvsd/announce/announce.h"
+#include "lvsd/announce/announce_calc.h"
 
 enum ann_why
 ann_judge(const struct ann_input *in)

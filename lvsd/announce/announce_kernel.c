@@ -13,7 +13,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/route.h>
 
-#include "lvsd/announce/announce.h"
+#include "lvsd/announce/announce_kernel.h"
 #include "lvsd/core/nlerr.h"
 
 struct ann_nl {

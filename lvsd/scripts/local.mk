@@ -6,7 +6,8 @@
 noinst_LIBRARIES += lvsd/scripts/libscripts.a
 lvsd_scripts_libscripts_a_SOURCES = lvsd/scripts/script.c lvsd/scripts/script.h \
 	lvsd/scripts/notify.c lvsd/scripts/quorum.c lvsd/scripts/track.c \
-	lvsd/scripts/track_calc.c lvsd/scripts/track.h lvsd/scripts/chkscript.c
+	lvsd/scripts/track_calc.c lvsd/scripts/track_calc.h lvsd/scripts/track.h \
+	lvsd/scripts/notify.h lvsd/scripts/quorum.h lvsd/scripts/chkscript.c lvsd/scripts/chkscript.h
 lvsd_scripts_libscripts_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS)
 
 # unit tests of the script runner's pure pieces and of tracking
@@ -14,7 +15,7 @@ check_PROGRAMS += tests/unit/test_track
 TESTS += tests/unit/test_track
 UNIT_TESTS += tests/unit/test_track
 tests_unit_test_track_SOURCES = tests/unit/test_track.c lvsd/scripts/script.c \
-	lvsd/scripts/script.h lvsd/scripts/track_calc.c lvsd/scripts/track.h
+	lvsd/scripts/script.h lvsd/scripts/track_calc.c lvsd/scripts/track_calc.h
 tests_unit_test_track_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS)
 tests_unit_test_track_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) \
 	$(EVENT_LIBS) $(CMOCKA_LIBS)

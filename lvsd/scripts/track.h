@@ -20,31 +20,13 @@
 #include <stdint.h>
 
 #include "lvsd/conf/conf.h"
+#include "lvsd/scripts/track_calc.h"
 
 struct lvsd;
 struct ipc_chan;
 
 #define TRACK_FILE_PERIOD_MS 1000
-#define TRACK_FILE_VALUE_MAX 1000000 /* |value| beyond is clamped */
 
-/* Rise and fall of one script: ok after rise successes in a row, failing
- * after fall failures in a row. */
-struct track_rf {
-	bool ok;
-	uint16_t run; /* results in a row against the current state */
-};
-
-/* pure (track_calc.c) */
-/* One result: true when the state changed. */
-bool track_rf_step(struct track_rf *rf, bool success, uint16_t rise, uint16_t fall);
-/* Instance v's verdict from its scripts' states (by script id) and its
- * files' values (by file id): the priority delta and whether to fault. */
-void track_combine(const struct conf_vrrp *v, const bool *script_ok, const int64_t *file_value,
-		   int32_t *delta, bool *fault);
-/* The integer a tracked file holds (blanks around it allowed): 0 or -EINVAL. */
-int track_parse_value(const char *buf, size_t len, int64_t *out);
-
-/* track.c */
 int track_init(struct lvsd *d);
 /* A new configuration generation is running: scripts of the same name
  * and command keep their state. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lvsd/core/ipc.h"
-#include "lvsd/scripts/track.h"
+#include "lvsd/scripts/track_calc.h"
 
 bool
 track_rf_step(struct track_rf *rf, bool success, uint16_t rise, uint16_t fall)

@@ -5,7 +5,7 @@
 # servers, quorums) and hands each change to the writer.
 noinst_LIBRARIES += lvsd/writer/libwriter.a
 lvsd_writer_libwriter_a_SOURCES = lvsd/writer/writer.c lvsd/writer/writer.h \
-	lvsd/writer/writer_int.h lvsd/writer/writer_kernel.c lvsd/writer/writer_dump.c \
+	lvsd/writer/writer_int.h lvsd/writer/writer_stats.h lvsd/writer/writer_kernel.c lvsd/writer/writer_dump.c \
 	lvsd/writer/table.c lvsd/writer/table.h lvsd/writer/effective.c lvsd/writer/effective.h
 lvsd_writer_libwriter_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 

@@ -12,9 +12,19 @@
 
 #include "lvsd/core/log.h"
 #include "lvsd/ipvs/ipvs_owned.h"
+#include "lvsd/writer/writer.h"
 #include "lvsd/writer/writer_int.h"
 
+/* A callback waiting for the kernel to answer up to its ticket. */
+struct writer_waiter {
+	uint64_t ticket;
+	writer_done_fn cb;
+	void *arg;
+	struct writer_waiter *next;
+};
+
 static void writer_kick(struct writer *w);
+static void writer_readable(evutil_socket_t fd, short what, void *arg);
 
 static void
 writer_gen_free(struct writer *w)
@@ -69,6 +79,8 @@ writer_new(const char *owned_path)
 		free(w);
 		return NULL;
 	}
+	if (w)
+		w->readable = writer_readable; /* writer_open watches the socket with it */
 	return w;
 }
 
@@ -597,7 +609,7 @@ writer_send(struct writer *w)
 	}
 }
 
-void
+static void
 writer_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct writer *w = arg;

@@ -29,6 +29,7 @@
 
 #include "lvsd/conf/conf.h"
 #include "lvsd/writer/table.h"
+#include "lvsd/writer/writer_stats.h"
 
 struct event_base;
 struct writer;
@@ -68,27 +69,6 @@ uint64_t writer_ticket(const struct writer *w);
 int writer_wait(struct writer *w, uint64_t ticket, writer_done_fn cb, void *arg);
 void writer_wait_cancel(struct writer *w, void *arg);
 
-/* For status. */
-struct writer_stats {
-	bool available;
-	uint32_t version;	/* the kernel's IPVS version, e.g. 0x010201 */
-	uint32_t conn_tab_size; /* its connection hash table size */
-	size_t services;	/* wanted by the configuration */
-	size_t services_accepted; /* of those, in the kernel as far as it told us */
-	size_t dests;		  /* wanted */
-	size_t dests_accepted;	  /* in the kernel with the wanted options... */
-	size_t dests_weight_ok;	  /* ...and the wanted weight */
-	size_t pending;		  /* changes queued, not sent */
-	size_t in_flight;	  /* requests sent, not answered */
-	unsigned refused;	  /* refusals in the last apply */
-	unsigned applied_ops;	  /* accepted operations of the last apply */
-	unsigned long long applies;
-	unsigned long long dumps;	   /* full reads of the kernel's table */
-	double last_dump_s;		   /* how long the last one held the loop */
-	unsigned long long resyncs;	   /* periodic resyncs done */
-	unsigned long long repairs;	   /* operations resyncs made to repair drift */
-	unsigned long long weight_changes; /* SET_DEST sent for weight changes */
-};
 void writer_stats(const struct writer *w, struct writer_stats *out);
 
 #endif

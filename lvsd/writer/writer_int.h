@@ -1,17 +1,19 @@
 /* The IPVS writer's state, shared by writer.c (the generation, the queue,
- * the batches) and writer_kernel.c (the socket, the ownership record, the
- * sync daemons, the log lines).  Not for other files. */
+ * the batches), writer_kernel.c (the socket, the ownership record, the
+ * sync daemons, the log lines) and writer_dump.c (reading the kernel's
+ * table).  Not for other files; the two below writer.c never call it. */
 #ifndef LVSD_WRITER_INT_H
 #define LVSD_WRITER_INT_H
 
 #include <time.h>
 
-#include <event2/util.h>
+#include <event2/event.h>
 
 #include "lvsd/ipvs/ipvs.h"
 #include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/ipvs/ipvs_table.h"
-#include "lvsd/writer/writer.h"
+#include "lvsd/conf/conf.h"
+#include "lvsd/writer/writer_stats.h"
 
 #define WRITER_RETRY_S 2	 /* no IPVS in the kernel: try again this often */
 #define WRITER_REPAIRS_LOGGED 20 /* per resync, one line each; then a count */
@@ -36,12 +38,7 @@ struct writer_item {
 	bool weight;
 };
 
-struct writer_waiter {
-	uint64_t ticket;
-	writer_done_fn cb;
-	void *arg;
-	struct writer_waiter *next;
-};
+struct writer_waiter; /* writer.c's */
 
 /* The reconcile whose summary is due once its operations are answered. */
 struct writer_round {
@@ -66,6 +63,7 @@ struct writer {
 	struct ipvs_nl *nl;
 	struct event_base *base;
 	struct event *ev_nl, *ev_kick, *ev_retry, *ev_resync;
+	event_callback_fn readable; /* writer.c's: the socket has acks to read */
 	uint32_t resync_ms;
 	char sync_if[CONF_NAME_MAX];
 	uint8_t sync_id;
@@ -116,7 +114,5 @@ void writer_log_repair(const struct ipvs_op *op, const struct ipvs_index *hx);
 int writer_dump_start(struct writer *w);
 int writer_dump_recv(struct writer *w);
 void writer_dump_free(struct writer *w);
-/* writer.c: the socket has acks to read */
-void writer_readable(evutil_socket_t fd, short what, void *arg);
 
 #endif

@@ -55,7 +55,7 @@ writer_open(struct writer *w)
 	}
 	if (w->base) {
 		w->ev_nl =
-		    event_new(w->base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST, writer_readable, w);
+		    event_new(w->base, ipvs_nl_fd(w->nl), EV_READ | EV_PERSIST, w->readable, w);
 		if (!w->ev_nl || event_add(w->ev_nl, NULL) < 0) {
 			writer_close(w);
 			return -ENOMEM;

@@ -14,7 +14,8 @@ tests_netns_report_forge_LDADD = weight/libreport.a $(CRYPTO_LIBS)
 
 # route-tool drives the announce routes (lvsd/announce/announce_kernel.c) as lvsd does.
 check_PROGRAMS += tests/netns/route-tool
-tests_netns_route_tool_SOURCES = tests/netns/route-tool.c lvsd/announce/announce_kernel.c
+tests_netns_route_tool_SOURCES = tests/netns/route-tool.c lvsd/announce/announce_kernel.c \
+	lvsd/announce/announce_kernel.h
 tests_netns_route_tool_CFLAGS = $(AM_CFLAGS) $(NL_CFLAGS)
 tests_netns_route_tool_LDADD = $(NL_LIBS)
 

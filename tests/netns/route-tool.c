@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lvsd/announce/announce.h"
+#include "lvsd/announce/announce_kernel.h"
 
 static void
 print_one(void *arg, uint32_t table, const struct conf_addr *dst)

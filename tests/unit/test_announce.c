@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "lvsd/announce/announce.h"
+#include "lvsd/announce/announce_calc.h"
 
 /* a fit director: IPVS programmed, 3 of 3 servers up, 1 needed */
 static struct ann_input

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 
 #include "lvsd/scripts/script.h"
-#include "lvsd/scripts/track.h"
+#include "lvsd/scripts/track_calc.h"
 
 static void
 test_split(void **state)
