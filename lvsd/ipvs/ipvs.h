@@ -224,4 +224,23 @@ int ipvs_nl_dump_recv(struct ipvs_nl *nl, uint32_t seq, ipvs_dump_cb cb, void *a
 int ipvs_nl_daemon_start(struct ipvs_nl *nl, const struct ipvs_daemon *d);
 int ipvs_nl_daemon_stop(struct ipvs_nl *nl, uint32_t state);
 
+/* A table: services with their destinations.  The adapter's own type;
+ * ipvs_table.h diffs and applies it, ipvs_index.h looks into it. */
+struct ipvs_table_svc {
+	struct ipvs_service svc;
+	struct ipvs_dest *dests;
+	size_t n_dests;
+};
+
+struct ipvs_table {
+	struct ipvs_table_svc *svcs;
+	size_t n;
+};
+
+/* A list of operations, each with its result after ipvs_table_apply. */
+struct ipvs_ops {
+	struct ipvs_op *ops;
+	size_t n, cap;
+};
+
 #endif

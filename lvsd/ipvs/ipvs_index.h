@@ -8,7 +8,7 @@
 #ifndef LVSD_IPVS_INDEX_H
 #define LVSD_IPVS_INDEX_H
 
-#include "lvsd/ipvs/ipvs_table.h"
+#include "lvsd/ipvs/ipvs.h"
 
 struct ipvs_index_slot {
 	uint64_t h;

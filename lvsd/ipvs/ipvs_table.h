@@ -23,23 +23,6 @@
 
 #include "lvsd/ipvs/ipvs.h"
 
-struct ipvs_table_svc {
-	struct ipvs_service svc;
-	struct ipvs_dest *dests;
-	size_t n_dests;
-};
-
-struct ipvs_table {
-	struct ipvs_table_svc *svcs;
-	size_t n;
-};
-
-/* A list of operations, each with its result after ipvs_table_apply. */
-struct ipvs_ops {
-	struct ipvs_op *ops;
-	size_t n, cap;
-};
-
 void ipvs_table_free(struct ipvs_table *t);
 const struct ipvs_table_svc *ipvs_table_find(const struct ipvs_table *t,
 					     const struct ipvs_service *key);
