@@ -1,9 +1,12 @@
 /* The checkers child, inside: one struct chk_rs per real server of the
  * installed generation, its check state machine (lvsd/core/chk_fsm.c), the
  * scheduler (chk_sched.c) that fires its probes spread across the
- * interval with a timeout and retries, and one file per check type:
- * chk_tcp.c (the connect every type starts with), chk_http.c (GET and the
- * bounded response parser of chk_resp.c), chk_https.c (the same over TLS). */
+ * interval with a timeout and retries, the connection every check runs on
+ * (chk_conn.c), and one file per check type: chk_tcp.c (the connect
+ * alone), chk_http.c (GET and the bounded response parser of chk_resp.c),
+ * chk_https.c (the same over TLS).  A check type tells the connection
+ * what to do through its struct chk_proto, and ends an attempt through
+ * the scheduler's hook (chk_done): calls run down, never back up. */
 #ifndef CHK_H
 #define CHK_H
 
@@ -53,6 +56,16 @@ uint8_t chk_resp_judge(struct chk_resp *r, bool eof, uint16_t status, const char
 
 struct chk;
 struct chk_probe;
+struct chk_rs;
+
+/* What a check type does on its connection (chk_conn.c calls it): the
+ * connect completed, bytes arrived, the peer closed.  read and eof may be
+ * NULL for a type that ends at the connect. */
+struct chk_proto {
+	void (*connected)(struct chk_rs *rs);
+	void (*read)(struct chk_rs *rs);
+	void (*eof)(struct chk_rs *rs);
+};
 
 struct chk_rs {
 	struct chk *chk;
@@ -76,6 +89,7 @@ struct chk_rs {
  * as few system calls as the check needs; a TLS one under an OpenSSL
  * bufferevent (bev). */
 struct chk_probe {
+	const struct chk_proto *proto;
 	struct bufferevent *bev;
 	struct event *ev;
 	int fd;
@@ -97,29 +111,61 @@ struct chk {
 	size_t n_staged, cap_staged, n_rs;
 	void **ca_staged, **ca; /* X509_STORE of each IPC_CONF_CA, by id */
 	size_t n_ca_staged, n_ca;
+	/* the scheduler's: an attempt ended (chk_main installs chk_result) */
+	void (*done)(struct chk_rs *rs, uint8_t reason, int32_t code);
 };
+
+static inline struct event_base *
+chk_base(const struct chk_rs *rs)
+{
+	return rs->chk->base;
+}
+
+/* The SSL_CTX of https checks. */
+static inline void *
+chk_ssl_ctx(const struct chk_rs *rs)
+{
+	return rs->chk->tls;
+}
+
+/* The X509_STORE of rs's ca_file, or NULL when it has none. */
+static inline void *
+chk_ca_of(const struct chk_rs *rs)
+{
+	return rs->check.ca >= 0 && (size_t)rs->check.ca < rs->chk->n_ca
+		   ? rs->chk->ca[rs->check.ca]
+		   : NULL;
+}
+
+/* The attempt ended with reason (CHK_R_OK or why it failed) and code:
+ * what every check type calls, through the scheduler's hook. */
+static inline void
+chk_done(struct chk_rs *rs, uint8_t reason, int32_t code)
+{
+	rs->chk->done(rs, reason, code);
+}
 
 /* chk_sched.c */
 int chk_rs_start(struct chk *c, struct chk_rs *rs, size_t i, size_t n);
 void chk_rs_stop(struct chk_rs *rs);
 void chk_health_fill(const struct chk_rs *rs, struct ipc_health_rs *h);
-struct event_base *chk_base(const struct chk_rs *rs);
-void *chk_ssl_ctx(const struct chk_rs *rs);
-/* The attempt ended with reason (CHK_R_OK or why it failed) and code. */
-void chk_done(struct chk_rs *rs, uint8_t reason, int32_t code);
+/* An attempt ended: a retry, or the result into the state machine and the
+ * next round.  chk_main installs it as the done hook of struct chk. */
+void chk_result(struct chk_rs *rs, uint8_t reason, int32_t code);
 
-/* chk_tcp.c: connect (over ssl when not NULL: taken); 0 or -reason. */
-int chk_connect(struct chk_rs *rs, void *ssl);
+/* chk_conn.c: connect (over ssl when not NULL: taken), then tell proto;
+ * 0 or -reason. */
+int chk_connect(struct chk_rs *rs, void *ssl, const struct chk_proto *proto);
 uint8_t chk_errno_reason(int err);
-int chk_tcp_start(struct chk_rs *rs);
 /* At the deadline of a plain (TCP or HTTP) attempt: handle what its socket
  * has ready now.  True when that ended the attempt. */
 bool chk_plain_last_look(struct chk_rs *rs);
+/* chk_tcp.c */
+int chk_tcp_start(struct chk_rs *rs);
 /* chk_http.c */
 int chk_http_start(struct chk_rs *rs);
-void chk_http_connected(struct chk_rs *rs);
-void chk_http_read(struct chk_rs *rs);
-void chk_http_eof(struct chk_rs *rs);
+/* the HTTP exchange on a connection, plain or TLS */
+extern const struct chk_proto chk_http_proto;
 /* chk_https.c */
 int chk_https_start(struct chk_rs *rs);
 void *chk_tls_ctx_new(void);

@@ -1,6 +1,7 @@
-/* TCP connect checks, and the connect every check type starts with: a
- * non-blocking socket (bound to the source address when one is set) under
- * a bufferevent, over TLS when the caller gives an SSL. */
+/* The connection every check type runs on: a non-blocking socket (bound
+ * to the source address when one is set), watched by one edge-triggered
+ * event, or under an OpenSSL bufferevent when the caller gives an SSL.
+ * What happens on it is the check type's (its struct chk_proto). */
 #include "config.h"
 
 #include <errno.h>
@@ -62,18 +63,15 @@ chk_on_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		rs->probe->connected = true;
-		if (rs->check.type == CONF_CHECK_TCP)
-			chk_done(rs, CHK_R_OK, 0);
-		else
-			chk_http_connected(rs);
+		rs->probe->proto->connected(rs);
 		return;
 	}
 	if (tls && (what & BEV_EVENT_ERROR) && tls_err)
 		return chk_tls_error(rs, bev, tls_err);
 	if (what & BEV_EVENT_EOF) {
-		if (!rs->probe->connected)
+		if (!rs->probe->connected || !rs->probe->proto->eof)
 			return chk_done(rs, tls ? CHK_R_TLS : CHK_R_RESET, 0);
-		return chk_http_eof(rs);
+		return rs->probe->proto->eof(rs);
 	}
 	if (tls && rs->probe->connected == false && !err)
 		return chk_done(rs, CHK_R_TLS, 0);
@@ -83,7 +81,10 @@ chk_on_event(struct bufferevent *bev, short what, void *arg)
 static void
 chk_on_read(struct bufferevent *bev, void *arg)
 {
-	chk_http_read(arg);
+	struct chk_rs *rs = arg;
+
+	if (rs->probe->proto->read)
+		rs->probe->proto->read(rs);
 }
 
 static int
@@ -103,33 +104,23 @@ chk_socket(struct chk_rs *rs)
 	return fd;
 }
 
-/* A plain attempt's socket is ready: the connect's outcome (a TCP check
- * ends there), then the HTTP exchange. */
+/* A plain attempt's socket is ready: the connect's outcome goes to the
+ * check type (a TCP check ends there; HTTP sends its request at once, and
+ * a failed connect fails it with the connect's own error), then what it
+ * reads. */
 static void
 chk_on_io(evutil_socket_t fd, short what, void *arg)
 {
 	struct chk_rs *rs = arg;
 	struct chk_probe *p = rs->probe;
-	int err = 0;
-	socklen_t len = sizeof(err);
 
 	if (p->connected) {
-		if (what & EV_READ)
-			chk_http_read(rs);
+		if ((what & EV_READ) && p->proto->read)
+			p->proto->read(rs);
 		return;
 	}
-	if (rs->check.type == CONF_CHECK_TCP) {
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-			err = errno;
-		if (err)
-			return chk_done(rs, chk_errno_reason(err), err);
-		p->connected = true;
-		return chk_done(rs, CHK_R_OK, 0);
-	}
-	/* HTTP: the request goes out at once; a failed connect fails it with
-	 * the connect's own error */
 	p->connected = true;
-	chk_http_connected(rs);
+	p->proto->connected(rs);
 }
 
 /* TCP and HTTP: socket, connect, one edge-triggered event for both
@@ -153,7 +144,7 @@ chk_connect_plain(struct chk_rs *rs, struct chk_probe *p, int fd)
 }
 
 int
-chk_connect(struct chk_rs *rs, void *ssl)
+chk_connect(struct chk_rs *rs, void *ssl, const struct chk_proto *proto)
 {
 	struct event_base *base = chk_base(rs);
 	/* not calloc: the response's line buffer needs no clearing */
@@ -167,6 +158,7 @@ chk_connect(struct chk_rs *rs, void *ssl)
 	}
 	memset(p, 0, offsetof(struct chk_probe, resp.line));
 	p->fd = -1;
+	p->proto = proto;
 	rs->probe = p;
 	if ((fd = chk_socket(rs)) < 0) {
 		SSL_free(ssl);
@@ -214,10 +206,4 @@ chk_plain_last_look(struct chk_rs *rs)
 		what |= EV_WRITE;
 	chk_on_io(p->fd, what, rs);
 	return rs->probe == NULL; /* chk_done ends the probe */
-}
-
-int
-chk_tcp_start(struct chk_rs *rs)
-{
-	return chk_connect(rs, NULL);
 }

@@ -29,10 +29,20 @@ chk_expect(const struct chk_rs *rs)
 	return rs->check.expect[0] ? rs->check.expect : NULL;
 }
 
+static void chk_http_connected(struct chk_rs *rs);
+static void chk_http_read(struct chk_rs *rs);
+static void chk_http_eof(struct chk_rs *rs);
+
+const struct chk_proto chk_http_proto = {
+    .connected = chk_http_connected,
+    .read = chk_http_read,
+    .eof = chk_http_eof,
+};
+
 int
 chk_http_start(struct chk_rs *rs)
 {
-	return chk_connect(rs, NULL);
+	return chk_connect(rs, NULL, &chk_http_proto);
 }
 
 /* The Host header: the configured host, else the server's address (IPv6
@@ -57,7 +67,7 @@ chk_host(const struct chk_rs *rs, char *buf, size_t len)
 	}
 }
 
-void
+static void
 chk_http_connected(struct chk_rs *rs)
 {
 	struct chk_probe *p = rs->probe;
@@ -111,7 +121,7 @@ chk_http_feed(struct chk_rs *rs, const void *buf, size_t n)
 	return r != 0;
 }
 
-void
+static void
 chk_http_read(struct chk_rs *rs)
 {
 	struct chk_probe *p = rs->probe;
@@ -149,7 +159,7 @@ chk_http_read(struct chk_rs *rs)
 	event_active(p->ev, EV_READ, 0);
 }
 
-void
+static void
 chk_http_eof(struct chk_rs *rs)
 {
 	chk_http_verdict(rs, true);

@@ -92,5 +92,5 @@ chk_https_start(struct chk_rs *rs)
 	}
 	if (chk_ca_of(rs))
 		SSL_set_verify(ssl, SSL_VERIFY_PEER, NULL);
-	return chk_connect(rs, ssl);
+	return chk_connect(rs, ssl, &chk_http_proto);
 }

@@ -218,6 +218,7 @@ chk_start(void *state, struct child *c, struct event_base *base)
 
 	s->child = c;
 	s->base = base;
+	s->done = chk_result; /* how every check type ends an attempt */
 	s->tls = chk_tls_ctx_new();
 	if (!s->tls)
 		log_warn("checkers: no TLS context: https checks fail");

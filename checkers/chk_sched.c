@@ -18,26 +18,6 @@
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
 
-struct event_base *
-chk_base(const struct chk_rs *rs)
-{
-	return rs->chk->base;
-}
-
-void *
-chk_ca_of(const struct chk_rs *rs)
-{
-	return rs->check.ca >= 0 && (size_t)rs->check.ca < rs->chk->n_ca
-		   ? rs->chk->ca[rs->check.ca]
-		   : NULL;
-}
-
-void *
-chk_ssl_ctx(const struct chk_rs *rs)
-{
-	return rs->chk->tls;
-}
-
 static void
 ms_tv(uint32_t ms, struct timeval *tv)
 {
@@ -174,7 +154,7 @@ chk_report(struct chk_rs *rs)
 }
 
 void
-chk_done(struct chk_rs *rs, uint8_t reason, int32_t code)
+chk_result(struct chk_rs *rs, uint8_t reason, int32_t code)
 {
 	bool ok = reason == CHK_R_OK;
 

@@ -1,7 +1,7 @@
 # checkers: the health-check child, linked into lvsd.
 noinst_LIBRARIES += checkers/libchk.a
 checkers_libchk_a_SOURCES = checkers/chk_main.c checkers/chk.h \
-	checkers/chk_resp.c checkers/chk_sched.c checkers/chk_tcp.c \
+	checkers/chk_resp.c checkers/chk_sched.c checkers/chk_conn.c checkers/chk_tcp.c \
 	checkers/chk_http.c checkers/chk_https.c
 checkers_libchk_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 

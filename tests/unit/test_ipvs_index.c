@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "lvsd/ipvs/ipvs_index.h"
+#include "lvsd/ipvs/ipvs_table.h"
 
 #define N_SVC 100
 #define N_DEST 100
