@@ -4,7 +4,7 @@ noinst_LIBRARIES += vrrp/libvrrp.a
 vrrp_libvrrp_a_SOURCES = vrrp/vrrp.h vrrp/vrrp_main.c vrrp/vrrp_inst.c vrrp/vrrp_sock.c \
 	vrrp/vrrp_addr.c vrrp/vrrp_announce.c vrrp/vrrp_link.c \
 	vrrp/vrrp_pkt.c vrrp/vrrp_pkt.h vrrp/vrrp_fsm.c vrrp/vrrp_fsm.h \
-	vrrp/vrrp_nft.h vrrp/vrrp_nft_msg.c vrrp/vrrp_nft.c vrrp/vrrp_strict.c
+	vrrp/vrrp_nft.h vrrp/vrrp_nft_msg.c vrrp/vrrp_nft_msg.h vrrp/vrrp_nft.c vrrp/vrrp_strict.c
 vrrp_libvrrp_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(NL_CFLAGS) $(NFTNL_CFLAGS)
 
 # unit tests of the state machine, with a fake clock

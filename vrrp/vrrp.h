@@ -95,6 +95,10 @@ struct vrrp_child {
 	bool syncing;  /* moving the members of a sync group */
 	uint64_t stop_deadline;
 	struct event *ev_stop;
+	/* vrrp_main's: an instance of a sync group made a transition, its
+	 * fellow members follow (installed at start) */
+	void (*sync_transition)(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st from,
+				enum vrrp_st to);
 };
 
 /* vrrp_inst.c */
@@ -125,10 +129,6 @@ void vrrp_inst_hold(struct vrrp_inst *vi, bool hold);
 void vrrp_inst_sync_leave(struct vrrp_inst *vi);
 /* Report the instance's state and counters to the parent. */
 void vrrp_inst_report(struct vrrp_inst *vi, uint8_t prev, uint8_t why);
-
-/* vrrp_main.c: a member of a sync group made a transition */
-void vrrp_sync_transition(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st from,
-			  enum vrrp_st to);
 
 /* vrrp_sock.c */
 /* Open the raw socket of vi on its interface (multicast group joined, or

@@ -156,8 +156,8 @@ inst_transition(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 		vi->handover_cookie = 0;
 		vi->resigned_at = 0;
 	}
-	if (vi->sync_group)
-		vrrp_sync_transition(vi->vc, vi, o->from, o->to);
+	if (vi->sync_group && vi->vc->sync_transition)
+		vi->vc->sync_transition(vi->vc, vi, o->from, o->to);
 }
 
 /* Carry out what the state machine asked, in its order. */

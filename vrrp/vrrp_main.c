@@ -230,7 +230,7 @@ vrrp_track(struct vrrp_child *vc, const struct ipc_track *t)
 /* A member of a sync group moved: its fellow members follow.  While one
  * is in fault the others are held in backup; one leaving master for
  * backup takes the other masters along. */
-void
+static void
 vrrp_sync_transition(struct vrrp_child *vc, struct vrrp_inst *vi, enum vrrp_st from,
 		     enum vrrp_st to)
 {
@@ -381,6 +381,7 @@ vrrp_start(void *state, struct child *c, struct event_base *base)
 
 	vc->child = c;
 	vc->base = base;
+	vc->sync_transition = vrrp_sync_transition;
 	if ((r = vrrp_addr_socket(&vc->route)) < 0)
 		return r;
 	if ((r = vrrp_link_open(base, vrrp_on_link, vc, &vc->link)) < 0)

@@ -19,7 +19,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter_arp.h>
 
-#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_nft_msg.h"
 
 /* Every message we build is far below this (the longest, the ND rule, is
  * about 500 bytes); each is built in a scratch buffer of this size and

@@ -25,7 +25,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "vrrp/vrrp_nft.h"
+#include "vrrp/vrrp_nft_msg.h"
 
 #define SEQ 100
 #define NFT(t) ((NFNL_SUBSYS_NFTABLES << 8) | (t))
