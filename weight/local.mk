@@ -2,8 +2,9 @@
 noinst_LIBRARIES += weight/libwt.a
 weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_recv.c \
 	weight/wt_drop.c weight/wt_drop.h \
-	weight/wt_round.c weight/policy.c weight/policy.h \
-	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
+	weight/wt_round.c weight/pool.h weight/policy.c weight/policy.h \
+	weight/policy_math.c weight/policy_math.h weight/policy_paper.c weight/policy_paper.h \
+	weight/policy_damped.c weight/policy_damped.h
 weight_libwt_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(CRYPTO_CFLAGS)
 
 # The load report codec (pure: report.c) and its signatures (report_sig.c,
@@ -52,8 +53,9 @@ tests_unit_test_wt_ratelimit_LDADD = $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_policy
 TESTS += tests/unit/test_policy
 UNIT_TESTS += tests/unit/test_policy
-tests_unit_test_policy_SOURCES = tests/unit/test_policy.c weight/policy.c weight/policy.h \
-	weight/policy_int.h weight/policy_paper.c weight/policy_damped.c
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c weight/pool.h weight/policy.c \
+	weight/policy.h weight/policy_math.c weight/policy_math.h weight/policy_paper.c \
+	weight/policy_paper.h weight/policy_damped.c weight/policy_damped.h
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_policy_LDADD = lvsd/core/libcore.a $(CMOCKA_LIBS)
 
@@ -73,7 +75,7 @@ TESTS += tests/unit/test_wt_recv
 UNIT_TESTS += tests/unit/test_wt_recv
 tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_recv.c \
 	weight/wt_drop.c \
-	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_paper.c \
-	weight/policy_damped.c
+	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_math.c \
+	weight/policy_paper.c weight/policy_damped.c
 tests_unit_test_wt_recv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_wt_recv_LDADD = weight/libreport.a $(CMOCKA_LIBS) $(CRYPTO_LIBS)

@@ -25,7 +25,8 @@
  *            weight last proposed, or lands back on static x unit. */
 #include "config.h"
 
-#include "weight/policy_int.h"
+#include "weight/policy_damped.h"
+#include "weight/policy_math.h"
 
 #define WT_PPM 1000000u
 #define WT_PRESSURE_FLOOR 250u /* permille: pressure alone at most quarters a weight */

@@ -9,7 +9,8 @@
 
 #include <errno.h>
 
-#include "weight/policy_int.h"
+#include "weight/policy_math.h"
+#include "weight/policy_paper.h"
 
 /* a / b rounded half up (the paper's "rounded"), b > 0 */
 static uint64_t

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "weight/policy.h"
+#include "weight/policy_paper.h"
 
 #define S 1000u /* one second in ms */
 #define GB (1024ull * 1024)

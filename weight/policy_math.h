@@ -1,8 +1,9 @@
-/* What the policy files share; not for other roles (they use policy.h). */
-#ifndef LVSD_WEIGHT_POLICY_INT_H
-#define LVSD_WEIGHT_POLICY_INT_H
+/* The arithmetic the policies share (policy_math.c); not for other roles
+ * (they use policy.h).  Pure. */
+#ifndef LVSD_WEIGHT_POLICY_MATH_H
+#define LVSD_WEIGHT_POLICY_MATH_H
 
-#include "weight/policy.h"
+#include "weight/pool.h"
 
 /* Available memory and capacity of a report, in KB: the cgroup's when it
  * has a limit, else the host's; capacity_kb, when non-zero, replaces the
@@ -16,9 +17,5 @@ uint64_t wt_median(uint64_t *v, size_t n);
 /* a + (b - a) * num / den, for 0 <= num <= den, den > 0: a straight line
  * from a to b. */
 uint32_t wt_lerp(uint32_t a, uint32_t b, uint64_t num, uint64_t den);
-
-/* The policies' rounds, after every server's state has advanced. */
-int wt_round_paper(struct wt_policy_pool *pool, uint32_t *out);
-int wt_round_damped(struct wt_policy_pool *pool, uint64_t now, uint32_t *out);
 
 #endif
