@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "lvsd/core/ipc.h"
+#include "lvsd/core/keyfile.h"
 #include "lvsd/core/log.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/push.h"
@@ -183,27 +183,6 @@ push_cas_collect(const struct conf *c, struct push_cas *cas)
 	return 0;
 }
 
-/* Read at most max bytes of a file: its length or -errno (-EFBIG when it
- * is longer). */
-static ssize_t
-push_read_file(const char *path, uint8_t *buf, size_t max)
-{
-	ssize_t n, total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + total, max + 1 - (size_t)total)) > 0 &&
-	       (size_t)(total += n) <= max)
-		;
-	if (n < 0)
-		total = -errno;
-	else if ((size_t)total > max)
-		total = -EFBIG;
-	close(fd);
-	return total;
-}
-
 /* A CA file as its bytes: the checkers child cannot open it. */
 static int
 push_ca(struct ipc_chan *ch, const char *path, uint32_t id, uint32_t *n)
@@ -215,7 +194,7 @@ push_ca(struct ipc_chan *ch, const char *path, uint32_t id, uint32_t *n)
 	if (!m)
 		return -ENOMEM;
 	m->id = id;
-	len = push_read_file(path, m->pem, IPC_CA_MAX);
+	len = keyfile_read(path, m->pem, IPC_CA_MAX, NULL);
 	if (len < 0) {
 		log_warn("ca_file %s: cannot read it: %s; https checks verifying against it fail",
 			 path, len == -EFBIG ? "longer than 60000 bytes" : strerror((int)-len));
@@ -250,27 +229,6 @@ push_rs(struct ipc_chan *ch, const struct conf_service *s, uint32_t sid, uint32_
 	return ipc_send(ch, IPC_CONF_RS, &m, sizeof(m));
 }
 
-/* Read at most IPC_KEY_MAX bytes of a key file: its length or -errno
- * (-EFBIG when it is longer). */
-static ssize_t
-push_read_key(const char *path, uint8_t *buf)
-{
-	ssize_t n, total = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + total, IPC_KEY_MAX + 1 - (size_t)total)) > 0 &&
-	       (total += n) <= IPC_KEY_MAX)
-		;
-	if (n < 0)
-		total = -errno;
-	else if (total > IPC_KEY_MAX)
-		total = -EFBIG;
-	close(fd);
-	return total;
-}
-
 /* The key as the bytes of its file, read here: the weight child has no
  * right to open it.  A file that cannot be read goes as an empty key with
  * the reason, so the child counts its reports as unverifiable. */
@@ -286,7 +244,7 @@ push_key(struct ipc_chan *ch, const struct conf_key *k, uint32_t id, uint32_t *n
 	m->id = id;
 	m->type = (uint8_t)k->type;
 	ipc_strset(m->name, sizeof(m->name), k->name);
-	len = push_read_key(k->file, m->material);
+	len = keyfile_read(k->file, m->material, IPC_KEY_MAX, NULL);
 	if (len < 0) {
 		log_warn("key %s: cannot read %s: %s; reports signed with it will be dropped",
 			 k->name, k->file, strerror((int)-len));

@@ -17,31 +17,9 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "lvsd/core/keyfile.h"
 #include "lvsd/core/log.h"
 #include "weight/agent.h"
-
-/* Read a whole key file into buf (AGENT_KEY_MAX + 1 bytes): its length, or
- * -errno (-EFBIG when longer than a key file can be). */
-static ssize_t
-agent_key_read(const char *path, char *buf, bool *loose)
-{
-	ssize_t n, total = 0;
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	*loose = fstat(fd, &st) == 0 && (st.st_mode & 077);
-	while ((n = read(fd, buf + total, AGENT_KEY_MAX + 1 - (size_t)total)) > 0 &&
-	       (total += n) <= AGENT_KEY_MAX)
-		;
-	if (n < 0)
-		total = -errno;
-	else if (total > AGENT_KEY_MAX)
-		total = -EFBIG;
-	close(fd);
-	return total;
-}
 
 int
 agent_key_load(const char *path, struct rpt_key *out)
@@ -53,7 +31,7 @@ agent_key_load(const char *path, struct rpt_key *out)
 
 	if (!buf)
 		return -ENOMEM;
-	len = agent_key_read(path, buf, &loose);
+	len = keyfile_read(path, buf, AGENT_KEY_MAX, &loose);
 	if (len < 0) {
 		free(buf);
 		return (int)len;

@@ -7,7 +7,7 @@ lvsd_core_libcore_a_SOURCES = lvsd/core/log.c lvsd/core/log.h \
 	lvsd/core/ipc.c lvsd/core/ipc.h lvsd/core/ipc_ev.c \
 	lvsd/core/child.c lvsd/core/child.h \
 	lvsd/core/privdrop.c lvsd/core/privdrop.h \
-	lvsd/core/json.c lvsd/core/json.h \
+	lvsd/core/json.c lvsd/core/json.h lvsd/core/keyfile.c lvsd/core/keyfile.h \
 	lvsd/core/names.c lvsd/core/names.h lvsd/core/chk_fsm.c lvsd/core/chk_fsm.h \
 	lvsd/core/clock.h lvsd/core/nlerr.h
 lvsd_core_libcore_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS)
