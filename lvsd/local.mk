@@ -45,3 +45,8 @@ UNIT_TESTS += tests/unit/test_lint
 tests_unit_test_lint_SOURCES = tests/unit/test_lint.c lvsd/lint.c lvsd/lint.h
 tests_unit_test_lint_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_lint_LDADD = lvsd/conf/libconf.a lvsd/core/libcore.a $(YAML_LIBS) $(CMOCKA_LIBS)
+
+# the rooms of the tree and which way their arrows point: includes and calls
+dist_check_SCRIPTS += tests/unit/layout.sh
+TESTS += tests/unit/layout.sh
+UNIT_TESTS += tests/unit/layout.sh
