@@ -1,5 +1,5 @@
 /* A desired IPVS table, the difference to the kernel's, and reconcile.
- * The table is the adapter's own type; lvsd/table.h builds one from the
+ * The table is the adapter's own type (ipvs.h); lvsd/writer/table.h builds one from the
  * configuration.
  *
  * Ownership rule.  lvsd owns exactly the services whose key (af + protocol +
