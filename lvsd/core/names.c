@@ -79,24 +79,15 @@ vrrp_drop_name(int reason)
 	 * distinct from the codec's "interval" (zero) and "version" (not 2
 	 * or 3): status --json uses the names as keys */
 	static const char *const names[VRRP_DROP_REASONS] = {
-	    [VRRP_DROP_NONE] = "none",
-	    [VRRP_DROP_SHORT] = "short",
-	    [VRRP_DROP_IP_HEADER] = "ip-header",
-	    [VRRP_DROP_TTL] = "ttl",
-	    [VRRP_DROP_VERSION] = "version",
-	    [VRRP_DROP_FAMILY] = "family",
-	    [VRRP_DROP_TYPE] = "type",
-	    [VRRP_DROP_LENGTH] = "length",
-	    [VRRP_DROP_COUNT] = "count",
-	    [VRRP_DROP_CHECKSUM] = "checksum",
-	    [VRRP_DROP_INTERVAL] = "interval",
-	    [VRRP_DROP_AUTH] = "auth",
-	    [VRRP_DROP_RESERVED] = "reserved",
-	    [VRRP_DROP_VRID] = "vrid",
-	    [VRRP_DROP_ADDRS] = "addresses",
-	    [VRRP_DROP_ADV_INTERVAL] = "interval-mismatch",
-	    [VRRP_DROP_PEER] = "peer",
-	    [VRRP_DROP_INST_VERSION] = "version-mismatch",
+	    [VRRP_DROP_NONE] = "none",		 [VRRP_DROP_SHORT] = "short",
+	    [VRRP_DROP_IP_HEADER] = "ip-header", [VRRP_DROP_TTL] = "ttl",
+	    [VRRP_DROP_VERSION] = "version",	 [VRRP_DROP_FAMILY] = "family",
+	    [VRRP_DROP_TYPE] = "type",		 [VRRP_DROP_LENGTH] = "length",
+	    [VRRP_DROP_COUNT] = "count",	 [VRRP_DROP_CHECKSUM] = "checksum",
+	    [VRRP_DROP_INTERVAL] = "interval",	 [VRRP_DROP_AUTH] = "auth",
+	    [VRRP_DROP_RESERVED] = "reserved",	 [VRRP_DROP_VRID] = "vrid",
+	    [VRRP_DROP_ADDRS] = "addresses",	 [VRRP_DROP_ADV_INTERVAL] = "interval-mismatch",
+	    [VRRP_DROP_PEER] = "peer",		 [VRRP_DROP_INST_VERSION] = "version-mismatch",
 	};
 	const char *n;
 

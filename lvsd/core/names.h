@@ -65,24 +65,24 @@ enum vrrp_why {
  * in struct ipc_vrrp_state. */
 enum vrrp_drop {
 	VRRP_DROP_NONE = 0,
-	VRRP_DROP_SHORT,     /* shorter than an IPv4 header or the VRRP header */
-	VRRP_DROP_IP_HEADER, /* IPv4 header: not version 4, a header length
-				under 20 or past the end, a total length other than
-				the packet's, a protocol other than 112 */
-	VRRP_DROP_TTL,	     /* TTL / hop limit other than 255 */
-	VRRP_DROP_VERSION,   /* VRRP version other than 2 or 3 */
-	VRRP_DROP_FAMILY,    /* not AF_INET / AF_INET6, or version 2 over IPv6 */
-	VRRP_DROP_TYPE,	     /* type other than 1 (advertisement) */
-	VRRP_DROP_LENGTH,    /* not the header plus whole addresses (v2: plus
-				the 8 authentication bytes) */
-	VRRP_DROP_COUNT,     /* count 0, or not the number of addresses present */
-	VRRP_DROP_CHECKSUM,  /* not the checksum the encoder computes */
-	VRRP_DROP_INTERVAL,  /* advertisement interval 0 */
-	VRRP_DROP_AUTH,	     /* v2 auth type other than 0 (1 and 2 are RFC 3768's
-				deprecated authentication), or auth data not zero */
-	VRRP_DROP_RESERVED,  /* v3 reserved bits set */
-	VRRP_DROP_COUNT_,    /* the number of the codec's reasons; the
-				instance's follow */
+	VRRP_DROP_SHORT,		   /* shorter than an IPv4 header or the VRRP header */
+	VRRP_DROP_IP_HEADER,		   /* IPv4 header: not version 4, a header length
+					      under 20 or past the end, a total length other than
+					      the packet's, a protocol other than 112 */
+	VRRP_DROP_TTL,			   /* TTL / hop limit other than 255 */
+	VRRP_DROP_VERSION,		   /* VRRP version other than 2 or 3 */
+	VRRP_DROP_FAMILY,		   /* not AF_INET / AF_INET6, or version 2 over IPv6 */
+	VRRP_DROP_TYPE,			   /* type other than 1 (advertisement) */
+	VRRP_DROP_LENGTH,		   /* not the header plus whole addresses (v2: plus
+					      the 8 authentication bytes) */
+	VRRP_DROP_COUNT,		   /* count 0, or not the number of addresses present */
+	VRRP_DROP_CHECKSUM,		   /* not the checksum the encoder computes */
+	VRRP_DROP_INTERVAL,		   /* advertisement interval 0 */
+	VRRP_DROP_AUTH,			   /* v2 auth type other than 0 (1 and 2 are RFC 3768's
+					      deprecated authentication), or auth data not zero */
+	VRRP_DROP_RESERVED,		   /* v3 reserved bits set */
+	VRRP_DROP_COUNT_,		   /* the number of the codec's reasons; the
+					      instance's follow */
 	VRRP_DROP_VRID = VRRP_DROP_COUNT_, /* another virtual router on the link */
 	VRRP_DROP_ADDRS,		   /* the address list is not ours */
 	VRRP_DROP_ADV_INTERVAL,		   /* v2: not our advertisement interval

@@ -9,9 +9,9 @@
 
 struct writer_stats {
 	bool available;
-	uint32_t version;	/* the kernel's IPVS version, e.g. 0x010201 */
-	uint32_t conn_tab_size; /* its connection hash table size */
-	size_t services;	/* wanted by the configuration */
+	uint32_t version;	  /* the kernel's IPVS version, e.g. 0x010201 */
+	uint32_t conn_tab_size;	  /* its connection hash table size */
+	size_t services;	  /* wanted by the configuration */
 	size_t services_accepted; /* of those, in the kernel as far as it told us */
 	size_t dests;		  /* wanted */
 	size_t dests_accepted;	  /* in the kernel with the wanted options... */
