@@ -661,7 +661,10 @@ writer_step(evutil_socket_t fd, short what, void *arg)
 			return;
 		w->reconcile_due = true;
 	}
-	if (w->reconcile_due || w->resync_due) {
+	/* A periodic resync waits for the round in progress: reading the
+	 * table now would drop the round's queued operations (to be redone
+	 * as "repairs") and its summary with them.  batch_done kicks again. */
+	if (w->reconcile_due || (w->resync_due && !w->round.active)) {
 		int r = writer_dump_start(w); /* the reconcile goes on when it is read */
 
 		if (r < 0) {
