@@ -13,7 +13,7 @@ echo "1..17"
 ns_setup d1 d2 c1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 # the VIP answers on whichever director holds it
 for d in d1 d2; do
-	nsx "$d" python3 -c '
+	ip netns exec "$(ns "$d")" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -37,7 +37,7 @@ check "the client reaches d1 through the VIP" wait_until 30 eval '[ "$(answers)"
 # probe FILE: a new connection every 20 ms until FILE.stop exists (at most
 # 3,000 probes); one line per probe: ms name|ERR
 probe_start() {
-	nsx c1 python3 - "$VIP" "$1" <<'EOP' &
+	ip netns exec "$(ns c1)" python3 - "$VIP" "$1" <<'EOP' &
 import socket, sys, time, os
 vip, out = sys.argv[1], sys.argv[2]
 t0 = time.monotonic()
@@ -57,11 +57,17 @@ with open(out, "w", buffering=1) as f:
         time.sleep(max(0, 0.02 - (time.monotonic() - t)))
 EOP
 	PROBE=$!
+	NS_PIDS="$NS_PIDS $PROBE"
 }
 probe_stop() { : >"$1.stop"; wait "$PROBE"; }
 probes() { grep -c . "$1"; }
 failed() { grep -c ' ERR' "$1"; }
-answered_by() { grep -c " $2\$" "$1"; }
+# answered_by FILE NAME: probes NAME answered (0 before the probe made FILE)
+answered_by() {
+	local n=0
+	[ -f "$1" ] && n=$(grep -c " $2\$" "$1")
+	echo "$n"
+}
 
 out=$("$LVSCTL" -s "$T/d2.sock" handover 2>&1); rc=$?
 check "handover on the backup is refused: $out" \
