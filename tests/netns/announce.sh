@@ -12,7 +12,7 @@ ns_skip_unless_ready
 ROUTE_TOOL=$abs_top_builddir/tests/netns/route-tool
 [ -x "$ROUTE_TOOL" ] || { echo "1..0 # SKIP route-tool not built"; exit 0; }
 command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3"; exit 0; }
-echo "1..13"
+tap_plan 13
 ns_setup d1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 
 # routes TABLE: the table as ip(8) shows it, one line each

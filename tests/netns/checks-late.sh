@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
 command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3"; exit 0; }
-echo "1..8"
+tap_plan 8
 NS_IP[r1]=192.0.2.11
 ns_setup d1 r1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 R1=${NS_IP[r1]}

@@ -13,7 +13,7 @@
 ns_skip_unless_ready
 command -v python3 >/dev/null && command -v openssl >/dev/null ||
 	{ echo "1..0 # SKIP needs python3 and openssl"; exit 0; }
-echo "1..31"
+tap_plan 31
 NS_IP[r1]=192.0.2.11
 NS_IP[r2]=192.0.2.12
 NS_IP6[r1]=2001:db8::11

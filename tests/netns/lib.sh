@@ -21,7 +21,10 @@ ns_skip_unless_ready() {
 
 # ns NAME: the full name of a node's namespace
 ns() { echo "$NS_PFX-$1"; }
-# nsx NAME CMD...: run CMD in the node's namespace
+# nsx NAME CMD...: run CMD in the node's namespace.  Not for a process in the
+# background: with `nsx ... &`, $! is a subshell's pid, and killing it leaves
+# CMD running; write `ip netns exec "$(ns NAME)" CMD &` (ip netns exec
+# executes CMD in its own process: $! is CMD's pid) and add $! to NS_PIDS.
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
 # ns_setup NODE...: the switch and one namespace per node, eth0 on the switch
@@ -52,13 +55,26 @@ link_ready() {
 		nsx "$1" ip -br link show dev eth0 | grep -q 'LOWER_UP'
 }
 
+# ns_names: the namespaces of this run (the switch and the nodes)
+ns_names() {
+	local n
+	for n in sw "${NS_NODES[@]}"; do ns "$n"; done
+}
+
+# Stop what the test started (NS_PIDS: SIGTERM, SIGKILL after 10 s), check
+# that nothing it started is left, in its namespaces or anywhere (the last
+# test point, killing what is), show the logs of a failed run, remove the
+# namespaces.
 ns_cleanup() {
-	local p
+	local rc=$? p
 	for p in $NS_PIDS; do kill -TERM "$p" 2>/dev/null; done
 	for p in $NS_PIDS; do
 		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
 	done
+	proc_stop
+	proc_no_leftovers $(ns_names)
 	if [ "$tap_failed" != 0 ]; then
 		for f in "$T"/*.log; do
 			[ -f "$f" ] || continue
@@ -66,8 +82,9 @@ ns_cleanup() {
 			tail -n 30 "$f" | diag
 		done
 	fi
-	for n in sw "${NS_NODES[@]}"; do ip netns del "$(ns "$n")" 2>/dev/null; done
+	for p in $(ns_names); do ip netns del "$p" 2>/dev/null; done
 	LVSD_PID=
+	(exit "$rc")
 	proc_cleanup
 }
 

@@ -21,9 +21,16 @@ chmod 755 "$T"
 VIP4=192.0.2.100
 VIP6=2001:db8::100
 SRV_PID=
+# the plan comes last: the test points, then "no process left behind"
+tap_leftovers=1
 cleanup() {
-	[ -n "${TOOLP_PID:-}" ] && kill "$TOOLP_PID" 2>/dev/null
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
+	local p
+	for p in ${TOOLP_PID:-} $SRV_PID; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	proc_no_leftovers "$B" "$C"
+	echo "1..$tap_n"
 	ip netns del "$B" 2>/dev/null
 	ip netns del "$C" 2>/dev/null
 	rm -rf "$T"
@@ -187,4 +194,3 @@ else
 	ok "# SKIP no user lvsd"
 fi
 exec {TOOLP[1]}>&-
-echo "1..$tap_n"

@@ -17,7 +17,7 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3"; exit 0; }
 AGENT=$abs_top_builddir/weight/lvs-agent
 FORGE=$abs_top_builddir/tests/netns/report-forge
 [ -x "$AGENT" ] && [ -x "$FORGE" ] || { echo "1..0 # SKIP lvs-agent or report-forge not built"; exit 0; }
-echo "1..46"
+tap_plan 46
 NS_IP[a1]=192.0.2.21
 NS_IP6[a1]=2001:db8::21
 ns_setup d1 a1 x1 || { echo "Bail out! cannot build the namespaces"; exit 1; }

@@ -9,7 +9,7 @@
 # (status --json has no key twice).
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..16"
+tap_plan 16
 ns_setup d1 d2 x1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 ADVERT=1s
 vrrp_conf d1 150 "    version: 2"

@@ -9,7 +9,7 @@
 # master, and a backup that joins later does not take over.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..17"
+tap_plan 17
 ns_setup d1 d2 c1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 # the VIP answers on whichever director holds it
 for d in d1 d2; do

@@ -5,7 +5,7 @@
 # link down the backup takes over, and the client reaches it there.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..7"
+tap_plan 7
 ns_setup d1 d2 c1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 for n in d1 d2; do
 	cat >"$T/$n.yaml" <<EOC

@@ -7,7 +7,7 @@
 ns_skip_unless_ready
 command -v keepalived >/dev/null || { echo "1..0 # SKIP no keepalived (apt-get install keepalived)"; exit 0; }
 modes="v2 v3 v2-unicast v3-unicast"
-echo "1..$((8 * 4))"
+tap_plan $((8 * 4))
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 
 # keepalived_conf MODE PRIORITY: keepalived in d2

@@ -9,7 +9,7 @@
 # announce_interval), counted as they leave it.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..22"
+tap_plan 22
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 vrrp_conf d2 100 "    announce_repeat: 5

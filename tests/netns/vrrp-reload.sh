@@ -5,7 +5,7 @@
 # is shut down (its addresses go); a broken file changes nothing.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..10"
+tap_plan 10
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 VIP2=192.0.2.101
 # 1 s adverts: between the two reloads the directors disagree on the address

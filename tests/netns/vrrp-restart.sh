@@ -6,7 +6,7 @@
 # it; without, it hears the other master and removes it, saying so once.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..10"
+tap_plan 10
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 vrrp_conf d2 100

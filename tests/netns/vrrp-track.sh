@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
 id lvsd >/dev/null 2>&1 || { echo "1..0 # SKIP no user lvsd"; exit 0; }
-echo "1..19"
+tap_plan 19
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 VIP2=192.0.2.101
 VIP3=192.0.2.102

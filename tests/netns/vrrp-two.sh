@@ -5,7 +5,7 @@
 # down moves both to d2.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..5"
+tap_plan 5
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 VIPB=192.0.2.110
 for n in d1 d2; do

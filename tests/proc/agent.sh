@@ -17,7 +17,7 @@ AGENT_PID=
 RECV_PID=
 # stop what is still running, then proc_cleanup with the script's status
 trap 'st=$?; for p in $AGENT_PID $RECV_PID; do kill "$p" 2>/dev/null; done; (exit $st); proc_cleanup' EXIT
-echo "1..17"
+tap_plan 17
 
 # mode FILE: its permission bits, octal
 mode() { stat -c %a "$1"; }

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..8"
+tap_plan 8
 # the script user may write in $T/w only
 mkdir -m 1777 "$T/w"
 printf '0\n' >"$T/verdict"

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..11"
+tap_plan 11
 write_conf dir1
 
 # stdout only: the warnings about what is not acted on yet go to stderr (lint.sh)

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..15"
+tap_plan 15
 write_conf dir1
 check "lvsd starts" start_lvsd
 

@@ -12,7 +12,7 @@ if [ -z "$LVSD_TEST_IN_NS" ]; then
 	LVSD_TEST_IN_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 proc_setup
-echo "1..9"
+tap_plan 9
 
 # A /dev with only what lvsd and the test use, and /dev/log ours.
 mkdir "$T/dev" && mount -t tmpfs -o mode=755 lvsd-test-dev "$T/dev" || exit 1

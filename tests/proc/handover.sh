@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..8"
+tap_plan 8
 port=
 for p in $(seq 600 990); do
 	ss -Hlun "sport = :$p" | grep -q . || { port=$p; break; }

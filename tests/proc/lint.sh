@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..12"
+tap_plan 12
 
 # line numbers matter: the expected warnings below name them
 cat >"$CONF" <<EOC

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..23"
+tap_plan 23
 write_conf dir1
 check "lvsd starts" start_lvsd
 uid=$(id -u lvsd) gid=$(id -g lvsd)

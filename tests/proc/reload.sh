@@ -6,7 +6,7 @@
 proc_skip_unless_root
 proc_setup
 export CONF
-echo "1..12"
+tap_plan 12
 write_conf dir1
 check "lvsd starts" start_lvsd
 

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..18"
+tap_plan 18
 write_conf dir1
 check "lvsd starts" start_lvsd
 

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..11"
+tap_plan 11
 write_conf dir1
 
 # run_limited N: lvsd -n with at most N descriptors, in the background

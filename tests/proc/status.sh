@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..9"
+tap_plan 9
 write_conf dir1
 check "lvsd starts and answers on its control socket" start_lvsd
 

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..5"
+tap_plan 5
 write_conf dir1
 check "lvsd starts" start_lvsd
 kids=$(children_of "$LVSD_PID")
