@@ -8,7 +8,7 @@ PKGS="build-essential autoconf automake pkg-config
  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
  libssl-dev libyaml-dev libevent-dev libcmocka-dev
  iproute2 procps python3 user-mode-linux kmod ipvsadm busybox util-linux
- gdb keepalived nftables iputils-arping iputils-ping openssl bird2"
+ gdb keepalived nftables iputils-arping iputils-ping tcpdump openssl bird2"
 LOCK_WAIT_S=600
 
 # apt_get ARGS...: apt-get waiting up to LOCK_WAIT_S for the dpkg lock; the

@@ -6,10 +6,10 @@
 # transition, and heal a split brain within an advertisement interval of
 # the link coming back.  Timers: 100 ms advertisements.  d2 announces a VIP
 # it takes over with 5 gratuitous ARPs 50 ms apart (announce_repeat,
-# announce_interval), counted as they leave it.
+# announce_interval), counted as they leave it (tcpdump).
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-tap_plan 22
+tap_plan 25
 ns_setup d1 d2 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 vrrp_conf d2 100 "    announce_repeat: 5
@@ -24,21 +24,39 @@ notheld() { nsx "$1" nft list set inet lvsd notheld4 2>/dev/null | grep -q " $VI
 check "strict filter: d2's nftables set of VIPs not held has $VIP" wait_until 30 notheld d2
 check "and d1's (the master) does not" eval '! notheld d1 && nsx d1 nft list table inet lvsd >/dev/null'
 
-# the master's link goes down: d2 takes over
-ip netns exec "$(ns d2)" tcpdump -i eth0 -Q out -n -l arp >"$T/garp.txt" 2>"$T/garp.err" &
-GARP=$!
-NS_PIDS="$NS_PIDS $GARP"
+# the master's link goes down: d2 takes over.  What leaves d2's eth0 (ARP
+# and VRRP, in the order it leaves, a line each as it goes) is captured from
+# before: the capture must be seen working first, on an ARP request of d2's
+# own for d1 (else a capture that never started would count no ARP at all)
+ip netns exec "$(ns d2)" tcpdump -i eth0 -Q out -n -l 'arp or ip proto 112' \
+	>"$T/d2-out.txt" 2>"$T/d2-out.err" &
+CAPTURE=$!
+NS_PIDS="$NS_PIDS $CAPTURE"
+arp_captured() { grep -q "Request who-has ${NS_IP[d1]} .*tell ${NS_IP[d2]}," "$T/d2-out.txt"; }
+arp_seen() { nsx d2 arping -q -c 1 -w 1 -I eth0 "${NS_IP[d1]}"; arp_captured; }
+check "a capture of what leaves d2 sees its ARP request for d1" wait_until 30 arp_seen
+arp_captured || diag <"$T/d2-out.err" # why it did not start
 # gratuitous: an ARP request for the VIP from the VIP
-garps() { grep -c "Request who-has $VIP tell $VIP," "$T/garp.txt"; }
-wait_until 30 grep -q listening "$T/garp.err"
+garp="Request who-has $VIP tell $VIP,"
+garps() { grep -cF -- "$garp" "$T/d2-out.txt"; }
+# adverts_after_garp N: d2's advertisements captured after its Nth gratuitous ARP
+adverts_after_garp() {
+	awk -v g="$garp" -v n="$1" 'index($0, g) { seen++; next } seen >= n && / VRRPv/ { a++ }
+		END { print a + 0 }' "$T/d2-out.txt"
+}
 ip -n "$(ns sw)" link set v-d1 down
 check "d1's link down: d1 goes to fault" wait_until 30 is_state d1 fault
 check "and d2 becomes master with the VIP" wait_until 30 eval 'is_state d2 master && has_vip d2'
 check "d2 says why: no advertisement from the master" \
 	log_has d2 "backup -> master: no advertisement from the master"
-wait_until 30 eval '[ "$(garps)" -ge 5 ]'
-sleep 0.5 # none after the fifth
-kill "$GARP" 2>/dev/null
+check "d2 announces $VIP with gratuitous ARPs" wait_until 30 eval '[ "$(garps)" -ge 5 ]'
+# the announcements are over once d2 has advertised three times after the
+# fifth: adverts go every 100 ms from the same event loop, and a sixth
+# announcement would have been due 50 ms after the fifth
+check "d2 goes on advertising as master after its fifth" \
+	wait_until 30 eval '[ "$(adverts_after_garp 5)" -ge 3 ]'
+kill "$CAPTURE" 2>/dev/null
+wait "$CAPTURE" 2>/dev/null
 check "d2 sent exactly its 5 gratuitous ARPs for $VIP ($(garps))" test "$(garps)" = 5
 ip -n "$(ns sw)" link set v-d1 up
 check "d1's link back: d1 preempts, d2 hands the VIP back" \
