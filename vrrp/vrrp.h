@@ -168,6 +168,8 @@ void vrrp_strict_close(struct vrrp_child *vc, bool remove);
 /* Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) for
  * every virtual address of vi: 0 or the first -errno. */
 int vrrp_announce(const struct vrrp_inst *vi);
+/* The same for the address vi advertises from (self): 0 or -errno. */
+int vrrp_announce_self(const struct vrrp_inst *vi);
 
 /* vrrp_link.c */
 typedef void (*vrrp_link_cb)(void *arg, const char *ifname, int ifindex, bool up);

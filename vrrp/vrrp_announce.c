@@ -1,8 +1,9 @@
-/* Telling the link that this director now has the virtual addresses:
- * gratuitous ARP requests (IPv4; sender and target are the address) on a
- * packet socket, unsolicited neighbour advertisements (IPv6, RFC 4861
- * 7.2.6: override flag, target link-layer address) to all nodes with hop
- * limit 255 on a raw ICMPv6 socket, which computes the checksum. */
+/* Telling the link that this director now has the virtual addresses (or,
+ * its link back, its own address): gratuitous ARP requests (IPv4; sender
+ * and target are the address) on a packet socket, unsolicited neighbour
+ * advertisements (IPv6, RFC 4861 7.2.6: override flag, target link-layer
+ * address) to all nodes with hop limit 255 on a raw ICMPv6 socket, which
+ * computes the checksum. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -53,7 +54,7 @@ announce_hwaddr(int fd, const char *ifname, uint8_t mac[ETH_ALEN])
 }
 
 static int
-announce_arp(const struct vrrp_inst *vi)
+announce_arp(const struct vrrp_inst *vi, const struct vrrp_addr *addrs, size_t n)
 {
 	struct sockaddr_ll to = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
 				 .sll_ifindex = vi->ifindex, .sll_halen = ETH_ALEN};
@@ -74,11 +75,11 @@ announce_arp(const struct vrrp_inst *vi)
 	g.h.ar_hln = ETH_ALEN;
 	g.h.ar_pln = 4;
 	g.h.ar_op = htons(ARPOP_REQUEST);
-	for (size_t i = 0; i < vi->n_vips; i++) {
-		if (vi->vips[i].family != AF_INET)
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].family != AF_INET)
 			continue;
-		memcpy(g.spa, vi->vips[i].a.b, 4);
-		memcpy(g.tpa, vi->vips[i].a.b, 4);
+		memcpy(g.spa, addrs[i].a.b, 4);
+		memcpy(g.tpa, addrs[i].a.b, 4);
 		if (sendto(fd, &g, sizeof(g), 0, (struct sockaddr *)&to, sizeof(to)) < 0 && !r)
 			r = -errno;
 	}
@@ -87,7 +88,7 @@ announce_arp(const struct vrrp_inst *vi)
 }
 
 static int
-announce_na(const struct vrrp_inst *vi)
+announce_na(const struct vrrp_inst *vi, const struct vrrp_addr *addrs, size_t n)
 {
 	struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_scope_id = (uint32_t)vi->ifindex};
 	int fd, hops = 255, r = 0, ifx = vi->ifindex;
@@ -109,10 +110,10 @@ announce_na(const struct vrrp_inst *vi)
 	u.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
 	u.opt.nd_opt_type = ND_OPT_TARGET_LINKADDR;
 	u.opt.nd_opt_len = 1; /* in units of 8 bytes */
-	for (size_t i = 0; i < vi->n_vips; i++) {
-		if (vi->vips[i].family != AF_INET6)
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i].family != AF_INET6)
 			continue;
-		memcpy(&u.na.nd_na_target, vi->vips[i].a.b, 16);
+		memcpy(&u.na.nd_na_target, addrs[i].a.b, 16);
 		if (sendto(fd, &u, sizeof(u), 0, (struct sockaddr *)&to, sizeof(to)) < 0 && !r)
 			r = -errno;
 	}
@@ -131,8 +132,17 @@ vrrp_announce(const struct vrrp_inst *vi)
 		v6 |= vi->vips[i].family == AF_INET6;
 	}
 	if (v4)
-		r = announce_arp(vi);
-	if (v6 && (e = announce_na(vi)) < 0 && !r)
+		r = announce_arp(vi, vi->vips, vi->n_vips);
+	if (v6 && (e = announce_na(vi, vi->vips, vi->n_vips)) < 0 && !r)
 		r = e;
 	return r;
+}
+
+int
+vrrp_announce_self(const struct vrrp_inst *vi)
+{
+	if (!vi->have_self)
+		return 0;
+	return vi->self.family == AF_INET ? announce_arp(vi, &vi->self, 1)
+					  : announce_na(vi, &vi->self, 1);
 }

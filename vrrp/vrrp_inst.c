@@ -550,7 +550,9 @@ void
 vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up)
 {
 	struct vrrp_fsm_out o;
+	char a[64];
 	bool down;
+	int r;
 
 	if (!inst_tracks(vi, ifname))
 		return;
@@ -569,6 +571,14 @@ vrrp_inst_link(struct vrrp_inst *vi, const char *ifname, int ifindex, bool up)
 	}
 	if (!down && vi->fd < 0 && inst_open_socket(vi) < 0)
 		return; /* stays in fault: the socket said why */
+	/* A unicast peer that sent to us while the link was down holds its
+	 * advertisements until it resolves our address again, which it
+	 * retries once a second: longer than a short master-down interval,
+	 * and we would take over from a master we cannot hear yet (ready or
+	 * not).  Our address announced, it sends them at once. */
+	if (!down && vi->n_peers && (r = vrrp_announce_self(vi)) < 0)
+		log_warn("%s: cannot announce %s on %s: %s", vi->name,
+			 vrrp_addr_str(&vi->self, a, sizeof(a)), vi->ifname, strerror(-r));
 	vrrp_fsm_fault(&vi->fsm, vrrp_now(), down || vi->track_fault, &o);
 	inst_do(vi, &o);
 }
