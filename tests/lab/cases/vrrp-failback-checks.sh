@@ -54,8 +54,18 @@ lab_check "the client is served through dir2" more_answers 20
 lab_check "dir1's checker keeps trying while its link is down" \
 	lab_wait_for 30 eval '[[ $(lab_in dir1 ip neigh show dev eth0) == *INCOMPLETE* ||
 		$(lab_in dir1 ip neigh show dev eth0) == *FAILED* ]]'
-lab_check "dir1's checks find the real servers down meanwhile" \
-	lab_wait_for 30 grep -q "rs ${LAB_IP[rs1]}:80 in web: down" "$LAB_CASE_DIR/lvsd-dir1.log"
+# every server down, hence dir1 not ready: only then is its return the case
+# this proves (with one server still up it would be ready at once, and which
+# came first, the link or the last checks, would be a race)
+all_down() {
+	local rs
+	for rs in rs1 rs2 rs3; do
+		grep -q "rs ${LAB_IP[$rs]}:80 in web: down" "$LAB_CASE_DIR/lvsd-dir1.log" || return 1
+	done
+}
+lab_check "dir1's checks find every real server down meanwhile" lab_wait_for 30 all_down
+lab_check "so dir1 is not ready to forward" \
+	lab_wait_for 30 grep -q "the director is not ready to forward" "$LAB_CASE_DIR/lvsd-dir1.log"
 from=$(grep -c '^[0-9]' "$log")
 ip link set v-dir1 up
 lab_check "dir1's link back: it takes the VIP back" lab_wait_for 30 lab_vrrp_settled dir1 dir2
@@ -65,8 +75,11 @@ wait "$probe"
 failed=$(tail -n +"$((from + 1))" "$log" | grep -c ERR:)
 lab_log "$(tail -n +"$((from + 1))" "$log" | grep -B2 -A2 ERR: | head -20)"
 lab_is "no probe failed from the link's return to the end" "$failed" 0
+# in dir1's log after its link came back (before, the start-up has both)
 lab_check "dir1 took the VIP back only once a server was up again" \
-	awk '/in web: up/ { up = 1 } /preempted/ { exit !up }' "$LAB_CASE_DIR/lvsd-dir1.log"
+	awk '/eth0 is up/ { back = 1 } back && /in web: up/ { up = 1 }
+		back && /preempted/ { took = 1; exit !up } END { if (!took) exit 1 }' \
+	"$LAB_CASE_DIR/lvsd-dir1.log"
 lab_check "dir1 said it forgot the unresolved neighbour entries" \
 	grep -q "forgot [0-9]* neighbour entries of eth0 left unresolved" "$LAB_CASE_DIR/lvsd-dir1.log"
 lab_dirty # the link of dir1 went down and up
