@@ -11,7 +11,7 @@
 # It fails only on what is wrong whatever the machine's load: no takeover,
 # two masters that persist, a failed probe in a handover, requests failing
 # once settled. Outages are measured and printed, never asserted.
-# lab: timeout=400
+# lab: timeout=600
 # shellcheck shell=bash disable=SC2016 # eval '...' expands later, on purpose
 cfg=$LAB_CASE_DIR
 vip=$LAB_VIP

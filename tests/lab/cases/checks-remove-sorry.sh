@@ -1,4 +1,4 @@
-# lab: fresh timeout=180
+# lab: fresh timeout=300
 # A down server removed, the sorry server, the quorum hooks: lvsd in dir1
 # with an http check on a tunnel service of rs1 and rs2 (on_down: remove), a
 # sorry server on a node of its own and a quorum of both servers' weights.

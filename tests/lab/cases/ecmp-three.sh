@@ -1,4 +1,4 @@
-# lab: fresh timeout=170
+# lab: fresh timeout=400
 # Three directors active-active behind a router with ECMP, announced by
 # BIRD (etc/lvsd-ecmp.yaml, etc/bird-ecmp-director.conf,
 # etc/bird-ecmp-router.conf, as shipped but for paths and logging): the

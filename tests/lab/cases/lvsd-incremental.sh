@@ -1,4 +1,4 @@
-# lab: timeout=240
+# lab: timeout=400
 # lvsd's IPVS writer changes one destination without reading the kernel's
 # table, keeps answering while a large apply is in flight, and repairs drift.
 # (a) `lvsctl weight web RS W` reaches the kernel (ipvsadm -Ln --exact, an

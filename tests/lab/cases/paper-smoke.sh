@@ -1,4 +1,4 @@
-# lab: timeout=200
+# lab: timeout=400
 # bench/paper in one minute: the same case (bench/paper/case.sh) with one
 # short run per policy (static, paper-1, paper-2, damped): two pre-forking
 # web servers and their agents in memory groups, lvsd with a wlc tunnel

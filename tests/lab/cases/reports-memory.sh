@@ -1,4 +1,4 @@
-# lab: timeout=240
+# lab: timeout=400
 # Load reports drive the kernel, end to end: every rs runs lvs-agent scoped
 # to its own cgroup v2 group (memory.max 64 MB, the rs's web server moved
 # into it), signing reports with its own Ed25519 key to both directors;

@@ -7,7 +7,7 @@
 # through IPVS would wait on them and get "host unreachable" when they run
 # out: the vrrp child forgets such entries when the link comes back.  A new
 # TCP connection every 20 ms: none fails from the link's return to the end.
-# lab: timeout=120
+# lab: timeout=300
 conf() { # conf DIR PRIORITY PEER
 	cat >"$LAB_CASE_DIR/$1.yaml" <<END
 global:

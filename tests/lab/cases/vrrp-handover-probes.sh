@@ -12,7 +12,7 @@
 # old master picked. Without them such a probe is reset now and then.
 # The lab kernel has no nftables: the strict filter's absence is said once
 # per vrrp child, and the pair works without it.
-# lab: timeout=120
+# lab: timeout=300
 # conf DIR PRIORITY PEER: lvsd's configuration for a director
 conf() {
 	cat >"$LAB_CASE_DIR/$1.yaml" <<END

@@ -5,7 +5,7 @@
 # to leave the director unready for good: it stayed backup.) A client
 # opens a new TCP connection every 20 ms throughout: the fail-back after the
 # restart (make-before-break, once ready) costs no probe.
-# lab: timeout=120
+# lab: timeout=300
 conf() { # conf DIR PRIORITY PEER
 	cat >"$LAB_CASE_DIR/$1.yaml" <<END
 global:

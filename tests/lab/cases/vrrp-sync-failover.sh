@@ -5,7 +5,7 @@
 # connection's next packets to the same real server. The client keeps one
 # kept-alive HTTP connection (lab_get -k) throughout: no request fails and
 # one real server answers every request, before and after.
-# lab: timeout=120
+# lab: timeout=300
 # conf DIR PRIORITY PEER: lvsd's configuration for a director
 conf() {
 	cat >"$LAB_CASE_DIR/$1.yaml" <<END
