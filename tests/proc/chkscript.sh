@@ -7,6 +7,8 @@
 proc_skip_unless_root
 proc_setup
 tap_plan 8
+# The script (sh, cat, id) takes a few ms on an idle host and over 150 ms on
+# a busy one: its timeout is 1.5 s, so that only the hanging one meets it.
 # the script user may write in $T/w only
 mkdir -m 1777 "$T/w"
 printf '0\n' >"$T/verdict"
@@ -29,7 +31,7 @@ services:
     port: 80
     real_servers:
       - address: 198.51.100.11
-        check: { type: script, script: "$T/check.sh", interval: 200ms, timeout: 150ms, rise: 2, fall: 2 }
+        check: { type: script, script: "$T/check.sh", interval: 2s, timeout: 1500ms, rise: 2, fall: 2 }
 EOC
 # rs KEY: a field of the real server in status --json
 rs() {
