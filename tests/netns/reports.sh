@@ -44,7 +44,7 @@ keys:
   victim: {type: ed25519, file: $T/victim.pub}
 reports:
   listen: "$1"
-  max_skew: 30s
+  max_skew: 300s
   round: 200ms
   rate_limit: 20
   history: $HIST
@@ -63,7 +63,7 @@ services:
     address: $VIP
     port: 81
     forwarding: nat
-    weight_policy: {type: damped, warmup: 0s}
+    weight_policy: {type: damped, warmup: 0s, stale_after: 1h, expire_after: 2h}
     check: {type: none}
     real_servers:
       - {address: 198.51.100.14, port: 81, weight: 50, agent_key: victim}
@@ -174,8 +174,8 @@ attack "a report with a bit flipped" signature -s "$VS" -k "$T/victim.key" -b 7 
 attack "a report signed with a wrong key" signature -s "$VS" -k "$T/wrong.key" -b 7
 attack "an HMAC report for an Ed25519 server" signature -s "$VS" -k "$T/rs2.key" -t hmac -b 7
 attack "an older sequence number" replay -s "$VS" -k "$T/victim.key" -b 7 -q 999
-attack "a timestamp 120 s in the future" skew -s "$VS" -k "$T/victim.key" -b 7 -o 120
-attack "a timestamp 120 s in the past" skew -s "$VS" -k "$T/victim.key" -b 7 -o -120
+attack "a timestamp 900 s in the future" skew -s "$VS" -k "$T/victim.key" -b 7 -o 900
+attack "a timestamp 900 s in the past" skew -s "$VS" -k "$T/victim.key" -b 7 -o -900
 attack "an unknown server" unknown_server -s 198.51.100.99:81 -k "$T/victim.key"
 attack "a server without a key" no_key -s 198.51.100.15:81 -k "$T/victim.key"
 
