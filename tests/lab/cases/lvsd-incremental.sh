@@ -99,12 +99,14 @@ write_conf 0 1
 # loop after it is accepted); the apply of 4,005 operations takes a dump and
 # several netlink round trips, each a turn of the loop.  A writer that does
 # not hold the loop reads the weight request before the apply ends; one that
-# held it would log the weight after the apply's summary.
+# held it would log the weight after the apply's summary.  lvsctl's clock
+# (10 s by default) runs while lvsd is stopped and while it reloads: on a
+# busy host that is longer, so the two wait up to 120 s.
 lvsd_pid=$(lab_pid lvsd)
 kill -STOP "$lvsd_pid"
-ip netns exec dir1 lvsctl -s "$sock" status >"$LAB_CASE_DIR/status.during" 2>&1 &
+ip netns exec dir1 lvsctl -s "$sock" -t 120 status >"$LAB_CASE_DIR/status.during" 2>&1 &
 spid=$!
-ip netns exec dir1 lvsctl -s "$sock" weight web "${LAB_IP[rs2]}" 9 \
+ip netns exec dir1 lvsctl -s "$sock" -t 120 weight web "${LAB_IP[rs2]}" 9 \
 	>"$LAB_CASE_DIR/weight.during" 2>&1 &
 wpid=$!
 lab_check "both requests wait, sent, in the stopped lvsd's control socket" \
