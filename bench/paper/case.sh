@@ -27,6 +27,8 @@
 : "${BENCH_CGI_KB_RS2:=$((BENCH_CGI_KB * 2))}"
 : "${BENCH_DAMPED:=smoothing: 30, max_step: 10, band: 4, write_threshold: 5}"
 : "${BENCH_SETTLE:=3}"
+# a request not answered in this long is an error (ms)
+: "${BENCH_REQ_TIMEOUT_MS:=10000}"
 out=$BENCH_OUT
 port=8080
 svc=$LAB_VIP:$port
@@ -191,7 +193,7 @@ bp_run() {
 		sampler "$out/mem-$tag" "$cg/paper-rs1" "$cg/paper-rs2" "$hex1" "$hex2" "$BENCH_DURATION"
 	t0=$(lab_now_us)
 	lab_in cl1 lab-paper load -a "$BENCH_EVERY_MS" -d "$BENCH_DURATION" \
-		-z "$BENCH_THINK" -t 10000 -o "$out/req-$tag" "$svc" >"$out/load-$tag" 2>&1 ||
+		-z "$BENCH_THINK" -t "$BENCH_REQ_TIMEOUT_MS" -o "$out/req-$tag" "$svc" >"$out/load-$tag" 2>&1 ||
 		{ lab_log "$tag: the load generator failed"; ok=0; }
 	t1=$(lab_now_us)
 	lab_stop paper-sampler 5
