@@ -10,7 +10,8 @@
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
-	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h
+	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h lvsd/snapshot.c \
+	lvsd/snapshot.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # main.c compiles in the default configuration path (SYSCONFDIR, from
 # AM_CPPFLAGS), and make does not track flags: rebuild it when configure
@@ -22,6 +23,7 @@ lvsd/lvsd-main.$(OBJEXT): Makefile
 LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a \
 	lvsd/drill/libdrill.a lvsd/writer/libwriter.a lvsd/scripts/libscripts.a
 lvsd_lvsd_LDADD = $(LVSD_PARENT_LIBS) vrrp/libvrrp.a checkers/libchk.a weight/libwt.a \
+	metrics/libmetrics.a \
 	weight/libreport.a lvsd/core/libcore.a \
 	lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(EVENT_LIBS) $(YAML_LIBS) $(NL_LIBS) \
 	$(CRYPTO_LIBS) $(NFTNL_LIBS)

@@ -25,7 +25,8 @@ struct script_runner;
 struct track;
 struct ipc_health_rs;
 
-enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
+/* The metrics child runs only while global.metrics is set. */
+enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_METRICS, LVSD_N_ROLES };
 
 struct lvsd_child {
 	struct lvsd *d;
@@ -84,6 +85,7 @@ struct lvsd {
 	struct conf *conf;   /* the running configuration; never NULL after start */
 	uint64_t generation; /* 1 for the first load, +1 per successful reload */
 	time_t loaded_at;    /* wall clock */
+	unsigned reloads_ok;
 	unsigned reloads_failed;
 	char last_reload_error[CONF_PATH_MAX + CONF_ERR_MAX + 32];
 	struct timespec started; /* CLOCK_MONOTONIC */
@@ -98,6 +100,9 @@ struct lvsd {
 	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
+	int metrics_fd;			    /* the metrics listener, or -1 */
+	struct conf_sockaddr metrics_bound; /* where metrics_fd is bound */
+	struct snapshot *snap; /* the metrics child's snapshot request (snapshot.h) */
 	struct eff *eff; /* effective weights of the real servers (writer/effective.h) */
 	struct feedback *fb; /* the weight child's feedback (feedback/feedback.h) */
 	struct drill *drill; /* VRRP transitions and handovers (drill/drill.h) */

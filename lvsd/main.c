@@ -30,6 +30,7 @@
 #include "lvsd/scripts/notify.h"
 #include "lvsd/scripts/script.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/snapshot.h"
 #include "lvsd/sockets.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
@@ -281,6 +282,7 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 		log_warn("control_socket changed to %s: takes effect at the next start",
 			 c->global.control_socket);
 	lvsd_installed(d, c);
+	d->reloads_ok++;
 	proc_push_all(d);
 	snprintf(err, len, "ok");
 	return 0;
@@ -295,12 +297,20 @@ lvsd_script_health(struct lvsd *d, const struct ipc_health_rs *h)
 	lvsd_ready_soon(d);
 }
 
+/* A child answered a status request: replies and snapshots may be due. */
+static void
+lvsd_status_progress(struct lvsd *d)
+{
+	control_status_progress(d);
+	snapshot_progress(d);
+}
+
 /* The rooms below call up only through these. */
 static void
 lvsd_hooks(struct lvsd *d)
 {
 	d->hooks.reload = lvsd_reload;
-	d->hooks.status_progress = control_status_progress;
+	d->hooks.status_progress = lvsd_status_progress;
 	d->hooks.vrrp_progress = control_vrrp_progress;
 	d->hooks.judge = lvsd_judge;
 	d->hooks.health = lvsd_script_health;
@@ -522,6 +532,8 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	eff_free(d);
 	fb_free(d);
 	sockets_close(d);
+	sockets_metrics_close(d);
+	snapshot_free(d);
 	lvsd_results_free(d);
 	drill_free(d);
 	if (d->self_fd >= 0)
@@ -539,6 +551,7 @@ static const struct child_entry lvsd_children[] = {
     {"vrrp", PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), SIGKILL, vrrp_main},
     {"checkers", 0, SIGTERM, chk_main},
     {"weight", 0, SIGTERM, wt_main},
+    {"metrics", 0, SIGTERM, metrics_main},
 };
 
 int
@@ -564,5 +577,6 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.self_fd = -1;
 	d.reports_fd = -1;
+	d.metrics_fd = -1;
 	return lvsd_start(&d, &o);
 }

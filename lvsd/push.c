@@ -290,6 +290,19 @@ push_reports_socket(struct lvsd *d, struct ipc_chan *ch, uint32_t *n)
 	return ipc_send_fd(ch, IPC_CONF_SOCKET, &m, sizeof(m), fd);
 }
 
+/* The metrics child's whole configuration: its listener. */
+static int
+push_metrics_socket(struct lvsd *d, struct ipc_chan *ch, uint32_t *n)
+{
+	struct ipc_conf_socket m = {.kind = IPC_SOCKET_METRICS};
+	int fd = sockets_metrics(d);
+
+	if (fd < 0)
+		return 0;
+	(*n)++;
+	return ipc_send_fd(ch, IPC_CONF_SOCKET, &m, sizeof(m), fd);
+}
+
 /* Services with their real servers; for the weight child, first the
  * report listener, its socket and the keys. */
 static int
@@ -358,6 +371,8 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 	if (role == LVSD_VRRP)
 		for (size_t i = 0; r == 0 && i < c->n_vrrp; i++)
 			r = push_vrrp(d, ch, &c->vrrp[i], (uint32_t)i, &n);
+	else if (role == LVSD_METRICS && r == 0)
+		r = push_metrics_socket(d, ch, &n);
 	else if (r == 0)
 		r = push_services(d, ch, role == LVSD_WEIGHT, &n);
 	if (r < 0)

@@ -14,6 +14,7 @@
 #include "lvsd/core/json.h"
 #include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/proc.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/track.h"
 #include "lvsd/status.h"
@@ -211,21 +212,6 @@ status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 	}
 }
 
-/* "198.51.100.11:80", "[2001:db8::11]:80" or the address alone (no port) */
-static const char *
-status_rs_name(const struct conf_service *s, const struct conf_rs *rs, char *buf, size_t len)
-{
-	char a[CONF_ADDRSTRLEN];
-	uint16_t port = rs->port ? rs->port : s->port;
-
-	conf_addr_str(&rs->addr, a, sizeof(a));
-	if (!port)
-		snprintf(buf, len, "%s", a);
-	else
-		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-	return buf;
-}
-
 /* The operator's weight overrides (lvsctl weight), one line each. */
 static void
 status_text_overrides(const struct lvsd *d, struct evbuffer *out)
@@ -240,7 +226,7 @@ status_text_overrides(const struct lvsd *d, struct evbuffer *out)
 				evbuffer_add_printf(
 				    out, "  weight override: %s %s %u (effective %u)\n",
 				    c->services[i].name,
-				    status_rs_name(&c->services[i], &c->services[i].rs[j], n,
+				    conf_rs_endpoint(&c->services[i], &c->services[i].rs[j], n,
 						   sizeof(n)),
 				    v.override, v.effective);
 }
@@ -261,7 +247,7 @@ status_json_overrides(const struct lvsd *d, struct json *j)
 			json_string(j, "service", c->services[i].name);
 			json_string(
 			    j, "server",
-			    status_rs_name(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
+			    conf_rs_endpoint(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
 			json_uint(j, "weight", v.override);
 			json_uint(j, "effective", v.effective);
 			json_object_end(j);
@@ -301,7 +287,7 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 				continue;
 			evbuffer_add_printf(
 			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s%s\n", s->name,
-			    status_rs_name(s, &s->rs[k], n, sizeof(n)),
+			    conf_rs_endpoint(s, &s->rs[k], n, sizeof(n)),
 			    conf_check_type_name(status_check(s, k)->type),
 			    status_health_name(v.health),
 			    v.health == EFF_HEALTH_UNKNOWN
@@ -322,7 +308,7 @@ status_sorry_name(const struct conf_service *s, char *buf, size_t len)
 {
 	struct conf_rs so = {.addr = s->sorry.addr, .port = s->sorry.port};
 
-	return status_rs_name(s, &so, buf, len);
+	return conf_rs_endpoint(s, &so, buf, len);
 }
 
 /* Services with a sorry server: whether it is in. */
@@ -413,7 +399,7 @@ status_json_rs(const struct lvsd *d, struct json *j)
 				continue;
 			json_object_begin(j, NULL);
 			json_string(j, "service", s->name);
-			json_string(j, "server", status_rs_name(s, &s->rs[k], n, sizeof(n)));
+			json_string(j, "server", conf_rs_endpoint(s, &s->rs[k], n, sizeof(n)));
 			json_string(j, "check", conf_check_type_name(status_check(s, k)->type));
 			json_string(j, "health", status_health_name(v.health));
 			if (v.health != EFF_HEALTH_UNKNOWN)
@@ -461,7 +447,8 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	evbuffer_add_printf(out, "  %-9s %-7d %-8s %-8s %-4llu %-7s %s\n", "lvsd", (int)getpid(),
 			    up, "-", (unsigned long long)d->generation, "-", "-");
 	for (int i = 0; i < LVSD_N_ROLES; i++)
-		status_text_child(&d->child[i], out);
+		if (d->child[i].pid || proc_wanted(d, (enum lvsd_role)i))
+			status_text_child(&d->child[i], out);
 	evbuffer_add_printf(out, "  results dropped as of another generation: vrrp %lu, "
 				 "checkers %lu, weight %lu\n",
 			    d->child[LVSD_VRRP].stale, d->child[LVSD_CHECKERS].stale,
@@ -593,7 +580,8 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	json_null(&j, "last_exit");
 	json_object_end(&j);
 	for (int i = 0; i < LVSD_N_ROLES; i++)
-		status_json_child(&d->child[i], &j);
+		if (d->child[i].pid || proc_wanted(d, (enum lvsd_role)i))
+			status_json_child(&d->child[i], &j);
 	json_array_end(&j);
 	status_json_conf(d, &j);
 	status_json_vrrp(d, &j);
