@@ -11,7 +11,7 @@ sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
 	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h lvsd/snapshot.c \
-	lvsd/snapshot.h
+	lvsd/snapshot.h lvsd/sdnotify.c lvsd/sdnotify.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # main.c compiles in the default configuration path (SYSCONFDIR, from
 # AM_CPPFLAGS), and make does not track flags: rebuild it when configure

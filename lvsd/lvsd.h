@@ -113,6 +113,11 @@ struct lvsd {
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
 	struct event *ev_ready; /* readiness and announcements judged once per loop */
+	struct sdnotify *sdn;	/* the service manager's socket (sdnotify.h), or NULL */
+	/* reload --confirm (confirm.h): the generation before, kept to roll
+	 * back to, until lvsctl confirm or the deadline */
+	struct confirm *confirm;
+	struct timespec confirm_deadline; /* CLOCK_MONOTONIC; 0 when none waits */
 	struct lvsd_hooks hooks; /* installed by main */
 };
 

@@ -30,6 +30,7 @@
 #include "lvsd/scripts/notify.h"
 #include "lvsd/scripts/script.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/sdnotify.h"
 #include "lvsd/snapshot.h"
 #include "lvsd/sockets.h"
 #include "lvsd/writer/effective.h"
@@ -200,6 +201,14 @@ lvsd_judge(struct lvsd *d)
 {
 	proc_ready(d);
 	announce_update(d);
+	struct writer_stats st;
+
+	writer_stats(d->ipvs, &st);
+	/* the first table programmed, or a reload's; or no IPVS to program:
+	 * lvsd runs, and its status says so */
+	if (d->applied || !st.available)
+		sdnotify_ready(d);
+	sdnotify_status(d);
 }
 
 /* The kernel answered every operation of the generation's reconcile. */
@@ -265,6 +274,7 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 	int r;
 
 	memset(&e, 0, sizeof(e));
+	sdnotify_reloading(d);
 	r = conf_load(d->conf_path, &c, &e);
 	if (r == 0 && (r = lvsd_validate(c, err, len)) < 0)
 		conf_free(c);
@@ -275,6 +285,7 @@ lvsd_reload(struct lvsd *d, char *err, size_t len)
 		snprintf(d->last_reload_error, sizeof(d->last_reload_error), "%s", err);
 		log_err("reload failed, keeping generation %llu: %s",
 			(unsigned long long)d->generation, err);
+		sdnotify_ready(d); /* the running generation stays */
 		return r;
 	}
 	lint_config(c, lint_log, NULL);
@@ -305,13 +316,22 @@ lvsd_status_progress(struct lvsd *d)
 	snapshot_progress(d);
 }
 
+/* The vrrp child reported a transition: a handover may be complete, and
+ * the service manager's status line says how many masters. */
+static void
+lvsd_vrrp_progress(struct lvsd *d)
+{
+	control_vrrp_progress(d);
+	sdnotify_status(d);
+}
+
 /* The rooms below call up only through these. */
 static void
 lvsd_hooks(struct lvsd *d)
 {
 	d->hooks.reload = lvsd_reload;
 	d->hooks.status_progress = lvsd_status_progress;
-	d->hooks.vrrp_progress = control_vrrp_progress;
+	d->hooks.vrrp_progress = lvsd_vrrp_progress;
 	d->hooks.judge = lvsd_judge;
 	d->hooks.health = lvsd_script_health;
 }
@@ -325,6 +345,7 @@ lvsd_stop(struct lvsd *d)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	sdnotify_stopping(d);
 	announce_update(d);
 	control_close(d);
 	proc_stop(d);
@@ -397,7 +418,8 @@ lvsd_run(struct lvsd *d)
 		log_err("cannot create the event loop");
 		return 1;
 	}
-	if (writer_start(d->ipvs, d->base) < 0 || lvsd_signals(d) < 0) {
+	if (sdnotify_init(d) == -ENOMEM || writer_start(d->ipvs, d->base) < 0 ||
+	    lvsd_signals(d) < 0) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -534,6 +556,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	sockets_close(d);
 	sockets_metrics_close(d);
 	snapshot_free(d);
+	sdnotify_free(d);
 	lvsd_results_free(d);
 	drill_free(d);
 	if (d->self_fd >= 0)
