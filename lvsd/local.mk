@@ -11,7 +11,7 @@ sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
 	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h lvsd/snapshot.c \
-	lvsd/snapshot.h lvsd/sdnotify.c lvsd/sdnotify.h
+	lvsd/snapshot.h lvsd/sdnotify.c lvsd/sdnotify.h lvsd/confirm.c lvsd/confirm.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # main.c compiles in the default configuration path (SYSCONFDIR, from
 # AM_CPPFLAGS), and make does not track flags: rebuild it when configure
@@ -20,7 +20,7 @@ lvsd/lvsd-main.$(OBJEXT): Makefile
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  The libraries come in the order of their arrows: each
 # uses only those after it (libcore: IPC, logging; libconf: the model).
-LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a \
+LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a lvsd/preview/libpreview.a \
 	lvsd/drill/libdrill.a lvsd/writer/libwriter.a lvsd/scripts/libscripts.a
 lvsd_lvsd_LDADD = $(LVSD_PARENT_LIBS) vrrp/libvrrp.a checkers/libchk.a weight/libwt.a \
 	metrics/libmetrics.a \

@@ -10,7 +10,7 @@
 #   - lvsd/core includes nothing outside itself; lvsd/ipvs nothing but
 #     itself; lvsd/conf nothing but itself;
 #   - the parent's rooms in their order: the top (lvsd/*.c) above announce/,
-#     feedback/ and drill/, above writer/, above scripts/; a room includes
+#     feedback/, drill/ and preview/, above writer/, above scripts/; a room includes
 #     only rooms below it (and lvsd/lvsd.h, the state they share), never
 #     one of its own level or above.
 # Then the calls, from the built libraries (nm): a library of the parent
@@ -85,6 +85,7 @@ for leaf in ("lvsd/core", "lvsd/conf", "lvsd/ipvs"):
     point(not bad, f"{leaf} includes nothing outside itself", bad)
 
 level = {"lvsd": 4, "lvsd/announce": 3, "lvsd/feedback": 3, "lvsd/drill": 3,
+         "lvsd/preview": 3,
          "lvsd/writer": 2, "lvsd/scripts": 1,
          "lvsd/core": 0, "lvsd/conf": 0, "lvsd/ipvs": 0}
 bad = []
@@ -104,7 +105,8 @@ point(not bad, "lvsd/lvsd.h, the shared state, includes only core and conf", bad
 
 # the calls: which library defines each symbol, which it leaves undefined
 libs = {"lvsd/announce/libannounce.a": 3, "lvsd/feedback/libfeedback.a": 3,
-        "lvsd/drill/libdrill.a": 3, "lvsd/writer/libwriter.a": 2,
+        "lvsd/drill/libdrill.a": 3, "lvsd/preview/libpreview.a": 3,
+        "lvsd/writer/libwriter.a": 2,
         "lvsd/scripts/libscripts.a": 1, "lvsd/core/libcore.a": 0,
         "lvsd/conf/libconf.a": 0, "lvsd/ipvs/libipvs.a": 0,
         "vrrp/libvrrp.a": "child", "checkers/libchk.a": "child",
