@@ -63,8 +63,17 @@ struct lvsd_vrrp {
  * request).  Unset (NULL) hooks are skipped: unit tests leave them so. */
 struct lvsd_hooks {
 	/* Load the configuration file again (lvsctl reload): 0, or -errno
-	 * with the reason ("file:line:col: msg") in err. */
-	int (*reload)(struct lvsd *d, char *err, size_t len);
+	 * with the reason ("file:line:col: msg") in err.  confirm_s > 0: on
+	 * trial for that long (reload --confirm, confirm.h). */
+	int (*reload)(struct lvsd *d, uint32_t confirm_s, char *err, size_t len);
+	/* What loading file (NULL: the running one's path) would change,
+	 * applying nothing (reload --dry-run): 0, or -errno with the reason
+	 * in err. */
+	int (*preview)(struct lvsd *d, const char *file, struct evbuffer *out, char *err,
+		       size_t len);
+	/* A reload on trial broke something, or was not confirmed in time:
+	 * the configuration before goes in again (confirm.h). */
+	void (*rollback)(struct lvsd *d, const char *why);
 	/* A child answered a status request, or one ended: status replies
 	 * that wait for every child may be complete. */
 	void (*status_progress)(struct lvsd *d);

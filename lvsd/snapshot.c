@@ -7,6 +7,7 @@
 
 #include <event2/event.h>
 
+#include "lvsd/confirm.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
 #include "lvsd/feedback/feedback.h"
@@ -65,6 +66,8 @@ snapshot_head(const struct lvsd *d, uint32_t cookie, struct ipc_snap_begin *h)
 	h->reloads = d->reloads_ok;
 	h->reloads_failed = d->reloads_failed;
 	h->ready = d->applied;
+	h->confirm_pending = confirm_pending(d, &h->confirm_left_ms);
+	h->rollbacks = confirm_rollbacks(d);
 	writer_stats(d->ipvs, &st);
 	h->ipvs_available = st.available;
 	h->ipvs_applies = st.applies;

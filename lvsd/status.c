@@ -10,6 +10,7 @@
 #include <event2/buffer.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/confirm.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/json.h"
 #include "lvsd/core/names.h"
@@ -442,6 +443,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	if (d->reloads_failed)
 		evbuffer_add_printf(out, "  %u failed reloads, last: %s\n", d->reloads_failed,
 				    d->last_reload_error);
+	confirm_status_text(d, out);
 	evbuffer_add_printf(out, "processes\n  %-9s %-7s %-8s %-8s %-4s %-7s %s\n", "ROLE", "PID",
 			    "UPTIME", "RESTARTS", "GEN", "OBJECTS", "LAST EXIT");
 	evbuffer_add_printf(out, "  %-9s %-7d %-8s %-8s %-4llu %-7s %s\n", "lvsd", (int)getpid(),
@@ -505,6 +507,7 @@ status_json_conf(const struct lvsd *d, struct json *j)
 		json_string(j, "last_reload_error", d->last_reload_error);
 	else
 		json_null(j, "last_reload_error");
+	confirm_status_json(d, j);
 	json_object_end(j);
 	status_json_ipvs(d, j);
 }
