@@ -170,8 +170,9 @@ mt_reports(struct mt *t, const struct ipc_snap_begin *h)
 			  (unsigned long long)h->reports_dropped[r]);
 }
 
-/* The labels every series of an instance carries. */
-#define MT_VRRP_LBL "instance=\"%s\""
+/* The label every series of a VRRP instance carries (not "instance":
+ * Prometheus gives that name to the scraped target). */
+#define MT_VRRP_LBL "vrrp_instance=\"%s\""
 
 static void
 mt_vrrp_counters(struct mt *t, const struct metrics_snap *s)

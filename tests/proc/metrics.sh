@@ -40,7 +40,7 @@ check "GET /metrics answers 200" wait_until serves
 printf '%s\n' "$body" | grep -E '^lvsd_(build_info|vrrp_state|real_server_health)' | head -8 | diag
 check "with the director, the instance's state and each real server's health" \
 	eval 'metric "lvsd_build_info{version=\"'"$(ctl -v 2>/dev/null | awk '{print $2}')"'\",director=\"dir1\"} 1" &&
-	metric "lvsd_vrrp_state{instance=\"vi_1\",state=\"fault\"} 1" &&
+	metric "lvsd_vrrp_state{vrrp_instance=\"vi_1\",state=\"fault\"} 1" &&
 	metric "lvsd_real_server_weight_configured{service=\"web\",server=\"198.51.100.12:80\"} 20" &&
 	metric "lvsd_process_up{process=\"checkers\"} 1"'
 out=$(printf '%s\n' "$body" | promtool check metrics 2>&1); rc=$?
