@@ -268,18 +268,42 @@ status_check(const struct conf_service *s, size_t rs)
 	return s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
 }
 
-/* Real servers: check, health, last result, time in state, weights. */
+/* The widths of the service and server columns: their longest entry. */
+static void
+status_rs_widths(const struct conf *c, int *w_svc, int *w_srv)
+{
+	char n[CONF_ADDRSTRLEN + 16];
+
+	*w_svc = 7; /* "SERVICE" */
+	*w_srv = 6; /* "SERVER" */
+	for (size_t i = 0; i < c->n_services; i++) {
+		const struct conf_service *s = &c->services[i];
+
+		if ((int)strlen(s->name) > *w_svc)
+			*w_svc = (int)strlen(s->name);
+		for (size_t k = 0; k < s->n_rs; k++)
+			if ((int)strlen(conf_rs_endpoint(s, &s->rs[k], n, sizeof(n))) > *w_srv)
+				*w_srv = (int)strlen(n);
+	}
+}
+
+/* Real servers: check, health, time in state, the weight IPVS has and the
+ * configured one (each in its own column: a policy's weights are on
+ * another scale than the file's), last result. */
 static void
 status_text_rs(const struct lvsd *d, struct evbuffer *out)
 {
 	const struct conf *c = d->conf;
 	char n[CONF_ADDRSTRLEN + 16], why[160], t[32];
 	struct eff_view v;
+	int ws, wr;
 
 	if (!status_n_rs(c))
 		return;
-	evbuffer_add_printf(out, "real servers\n  %-12s %-24s %-6s %-8s %-8s %-7s %s\n",
-			    "SERVICE", "SERVER", "CHECK", "HEALTH", "FOR", "WEIGHT", "LAST RESULT");
+	status_rs_widths(c, &ws, &wr);
+	evbuffer_add_printf(out, "real servers\n  %-*s %-*s %-6s %-7s %-7s %6s %6s  %s\n", ws,
+			    "SERVICE", wr, "SERVER", "CHECK", "HEALTH", "FOR", "WEIGHT", "CONF",
+			    "LAST RESULT");
 	for (size_t i = 0; i < c->n_services; i++)
 		for (size_t k = 0; k < c->services[i].n_rs; k++) {
 			const struct conf_service *s = &c->services[i];
@@ -287,7 +311,7 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 			if (!eff_get(d, i, k, &v))
 				continue;
 			evbuffer_add_printf(
-			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s%s\n", s->name,
+			    out, "  %-*s %-*s %-6s %-7s %-7s %6u %6u  %s%s\n", ws, s->name, wr,
 			    conf_rs_endpoint(s, &s->rs[k], n, sizeof(n)),
 			    conf_check_type_name(status_check(s, k)->type),
 			    status_health_name(v.health),
