@@ -1,12 +1,14 @@
 # lvsd: the parent process.  Its top is supervision and the control
 # surface: options, loads and reloads (main.c), the children (proc.c, what
 # they are sent: push.c, sockets.c; what they report: results.c), the
-# control socket and status (control.c, status.c) and lvsd -t's warnings
-# (lint.c).  Each other role is a folder with its own local.mk: writer/
-# (the IPVS side), announce/ (VIP routes), scripts/ (operator scripts),
-# feedback/ (the weight child's feedback), drill/ (drills); and below them
-# core/ (shared by every process), conf/ (the configuration model) and
-# ipvs/ (the IPVS adapter).
+# control socket and status (control.c, status.c), reloads on trial
+# (confirm.c), the metrics child's snapshots (snapshot.c), the service
+# manager's notifications (sdnotify.c) and lvsd -t's warnings (lint.c).
+# Each other role is a folder with its own local.mk: writer/ (the IPVS
+# side), announce/ (VIP routes), scripts/ (operator scripts), feedback/
+# (the weight child's feedback), drill/ (drills), preview/ (reload
+# --dry-run); and below them core/ (shared by every process), conf/ (the
+# configuration model) and ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \

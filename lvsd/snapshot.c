@@ -177,6 +177,8 @@ snapshot_rs_one(const struct lvsd *d, size_t i, size_t k, uint64_t now_ms, struc
 		v->check_reason = ev.check_reason;
 		v->weight_effective = ev.effective;
 		v->weight_configured = ev.static_weight;
+		v->checks_up = ev.went_up;
+		v->checks_down = ev.went_down;
 	}
 	if (f) {
 		v->has_feedback = 1;

@@ -308,7 +308,7 @@ mt_rs_plain(struct mt *t, const struct metrics_snap *s, enum mt_rs_field k)
 	    "The weight IPVS has for the server (0 while down or drained).",
 	    "Age of the server's last accepted load report.",
 	    "Load reports accepted for the server since the weight child started.",
-	    "The server's health changes in this generation, by the state it went to."};
+	    "The server's health changes since lvsd started, by the state it went to."};
 	char l[4 * IPC_NAME_MAX + 64];
 
 	if (k == MT_RS_DOWN)

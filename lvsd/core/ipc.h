@@ -490,7 +490,7 @@ struct ipc_snap_rs {
 	uint32_t weight_configured, weight_feedback, weight_effective;
 	uint32_t report_age_ms; /* UINT32_MAX without a report */
 	uint64_t reports;	/* accepted for this server */
-	uint32_t checks_up, checks_down; /* health transitions, since the generation */
+	uint32_t checks_up, checks_down; /* health changes to up, to down */
 };
 struct ipc_snap_rss {
 	uint32_t n;

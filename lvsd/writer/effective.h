@@ -45,6 +45,7 @@ struct eff_view {
 	 * ramp_ms (0 when not ramping) */
 	struct timespec ramp_from;
 	uint32_t ramp_ms;
+	uint32_t went_up, went_down; /* health changes to up, to down (kept over reloads) */
 	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
 	bool removed; /* down with on_down: remove: not in the IPVS table */
 };

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-tap_plan 12
+tap_plan 13
 
 # line numbers matter: the expected warnings below name them
 cat >"$CONF" <<EOC
@@ -99,3 +99,13 @@ diag <"$T/err"
 check "with wrr and no sloppy_tcp: a warning for each" \
 	eval 'grep -q "with scheduler wrr, which does not pick the same real server" "$T/err" &&
 		grep -q "sloppy_tcp is not set" "$T/err" && [ "$(wc -l <"$T/err")" = 2 ]'
+
+# every shipped example enables only what lvsd does: its warnings here are
+# about this host (key files, interfaces it lacks), never about the file
+bad=
+for f in "${ECMP%/*}"/*.yaml; do
+	"$LVSD" -t -f "$f" >/dev/null 2>"$T/err" || bad="$bad $f(invalid)"
+	grep -v -e ': cannot read ' -e ' does not exist on this system$' "$T/err" | diag
+	grep -qv -e ': cannot read ' -e ' does not exist on this system$' "$T/err" && bad="$bad $f"
+done
+check "the shipped examples draw no warning but this host's files and interfaces:$bad" test -z "$bad"

@@ -6,13 +6,15 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..14"
+echo "1..15"
 PORT=$((20000 + $$ % 20000))
 URL=http://127.0.0.1:$PORT
 
 # write_metrics_conf on|off
 write_metrics_conf() {
 	write_conf dir1
+	# the second server's check fails for sure (a script that exits 1)
+	sed -i 's|^      - address: 198.51.100.12$|&\n        check: { type: script, script: /bin/false, interval: 200ms, timeout: 150ms, fall: 1 }|' "$CONF"
 	if [ "$1" = on ]; then
 		sed -i "4a\\  metrics: 127.0.0.1:$PORT" "$CONF"
 	fi
@@ -43,6 +45,9 @@ check "with the director, the instance's state and each real server's health" \
 	metric "lvsd_vrrp_state{vrrp_instance=\"vi_1\",state=\"fault\"} 1" &&
 	metric "lvsd_real_server_weight_configured{service=\"web\",server=\"198.51.100.12:80\"} 20" &&
 	metric "lvsd_process_up{process=\"checkers\"} 1"'
+check "a server whose check fails has gone down once, with the reason" wait_until eval 'serves &&
+	metric "lvsd_real_server_health_transitions_total{service=\"web\",server=\"198.51.100.12:80\",to=\"down\"} 1" &&
+	metric "lvsd_real_server_health{service=\"web\",server=\"198.51.100.12:80\",state=\"down\"} 1"'
 out=$(printf '%s\n' "$body" | promtool check metrics 2>&1); rc=$?
 echo "$out" | diag
 check "promtool check metrics finds nothing to say" test "$rc" = 0 -a -z "$out"
