@@ -23,8 +23,8 @@ struct confirm {
 	struct conf *prev;
 	uint64_t prev_gen, trial_gen;
 	uint32_t seconds;
-	struct timespec deadline; /* CLOCK_MONOTONIC */
-	char (*masters)[CONF_NAME_MAX];	 /* instances master when it began */
+	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	char (*masters)[CONF_NAME_MAX]; /* instances master when it began */
 	char (*serving)[CONF_NAME_MAX]; /* services with a server up (and quorum) */
 	size_t n_masters, n_serving;
 	struct event *timer;

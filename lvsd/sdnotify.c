@@ -33,8 +33,8 @@ struct sdnotify {
 
 /* One datagram; a failure is logged once a minute at most (the manager
  * may restart, the socket buffer may be full): never fatal. */
-static void
-sdnotify_send(struct sdnotify *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sdnotify_send(struct sdnotify *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void
 sdnotify_send(struct sdnotify *n, const char *fmt, ...)
 {
@@ -49,8 +49,8 @@ sdnotify_send(struct sdnotify *n, const char *fmt, ...)
 	va_end(ap);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return;
-	if (sendto(n->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
-		   (struct sockaddr *)&n->sa, n->salen) >= 0)
+	if (sendto(n->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&n->sa,
+		   n->salen) >= 0)
 		return;
 	if (!said_once || lvsd_since(&said) >= 60.0) {
 		log_warn("systemd notification failed: %s", strerror(errno));
@@ -176,9 +176,10 @@ sdnotify_line(const struct lvsd *d, char *buf, size_t len)
 		     "generation %llu: %zu vrrp instances (%zu master), %zu services, %zu of %zu "
 		     "real servers up%s",
 		     (unsigned long long)d->generation, c->n_vrrp, masters, c->n_services, up, n_rs,
-		     (writer_stats(d->ipvs, &st), !st.available) ? "; IPVS not available in this kernel"
-		     : d->applied				   ? ""
-								   : "; programming IPVS");
+		     (writer_stats(d->ipvs, &st), !st.available)
+			 ? "; IPVS not available in this kernel"
+		     : d->applied ? ""
+				  : "; programming IPVS");
 	if (o > 0 && (size_t)o < len && d->confirm_deadline.tv_sec)
 		snprintf(buf + o, len - (size_t)o, "; awaiting lvsctl confirm");
 }

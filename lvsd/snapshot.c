@@ -207,7 +207,8 @@ snapshot_rss(struct lvsd *d, struct snapshot *sn, struct ipc_chan *ch)
 		for (size_t k = 0; r == 0 && k < c->services[i].n_rs; k++) {
 			snapshot_rs_one(d, i, k, now_ms, &m->rs[m->n++]);
 			if (m->n == IPC_SNAP_RS_MAX) {
-				r = ipc_send(ch, IPC_SNAP_RS, m, sizeof(*m) + m->n * sizeof(m->rs[0]));
+				r = ipc_send(ch, IPC_SNAP_RS, m,
+					     sizeof(*m) + m->n * sizeof(m->rs[0]));
 				m->n = 0;
 			}
 		}

@@ -102,7 +102,8 @@ sockets_metrics(struct lvsd *d)
 	char a[CONF_ADDRSTRLEN + 16];
 	int fd;
 
-	if (g->metrics_enabled && d->metrics_fd >= 0 && sockets_same(&d->metrics_bound, &g->metrics))
+	if (g->metrics_enabled && d->metrics_fd >= 0 &&
+	    sockets_same(&d->metrics_bound, &g->metrics))
 		return d->metrics_fd;
 	sockets_metrics_close(d);
 	if (!g->metrics_enabled)

@@ -141,7 +141,8 @@ metrics_request(struct evhttp_request *req, void *arg)
 	struct evbuffer *body;
 
 	if (path && !strcmp(path, "/metrics")) {
-		if (s->cur.complete && lvsd_clock_ms(CLOCK_MONOTONIC) - s->cur_ms < METRICS_FRESH_MS)
+		if (s->cur.complete &&
+		    lvsd_clock_ms(CLOCK_MONOTONIC) - s->cur_ms < METRICS_FRESH_MS)
 			metrics_reply(s, req);
 		else
 			metrics_wait(s, req);
@@ -175,8 +176,8 @@ metrics_message(void *state, struct ipc_msg *msg)
 		return; /* the rest of one ignored, or of one that timed out */
 	r = metrics_snap_frame(&s->next, msg);
 	if (r < 0)
-		log_err("metrics: a bad snapshot from the parent (%s): %s", ipc_type_name(msg->type),
-			strerror(-r));
+		log_err("metrics: a bad snapshot from the parent (%s): %s",
+			ipc_type_name(msg->type), strerror(-r));
 	if (r == 0)
 		return;
 	if (r > 0) {

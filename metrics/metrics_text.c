@@ -38,8 +38,7 @@ struct mt {
 	int err;
 };
 
-static void
-mt_printf(struct mt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mt_printf(struct mt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 mt_printf(struct mt *t, const char *fmt, ...)
 {
@@ -113,10 +112,10 @@ mt_procs(struct mt *t, const struct ipc_snap_begin *h)
 		mt_head(t, names[k], types[k], helps[k]);
 		for (size_t i = 0; i < h->n_procs; i++) {
 			const struct ipc_snap_proc *p = &h->procs[i];
-			double v = k == 0 ? p->up
-				 : k == 1 ? p->restarts
-				 : k == 2 ? p->lag_max_us / 1e6
-					  : p->lag_minute_us / 1e6;
+			double v = k == 0   ? p->up
+				   : k == 1 ? p->restarts
+				   : k == 2 ? p->lag_max_us / 1e6
+					    : p->lag_minute_us / 1e6;
 
 			if (k >= 2 && !p->lag_known)
 				continue;
@@ -128,16 +127,15 @@ mt_procs(struct mt *t, const struct ipc_snap_begin *h)
 static void
 mt_ipvs(struct mt *t, const struct ipc_snap_begin *h)
 {
-	mt_one(t, "lvsd_ipvs_available", "gauge", "1 when the kernel has IPVS.",
-	       h->ipvs_available);
+	mt_one(t, "lvsd_ipvs_available", "gauge", "1 when the kernel has IPVS.", h->ipvs_available);
 	mt_one(t, "lvsd_ipvs_applies_total", "counter",
 	       "Configuration generations the IPVS writer applied.", (double)h->ipvs_applies);
 	mt_one(t, "lvsd_ipvs_batches_total", "counter",
 	       "Batches of IPVS changes sent to the kernel.", (double)h->ipvs_batches);
-	mt_one(t, "lvsd_ipvs_operations_total", "counter",
-	       "IPVS operations the kernel accepted.", (double)h->ipvs_ops);
-	mt_one(t, "lvsd_ipvs_refusals_total", "counter",
-	       "IPVS operations the kernel refused.", (double)h->ipvs_refused);
+	mt_one(t, "lvsd_ipvs_operations_total", "counter", "IPVS operations the kernel accepted.",
+	       (double)h->ipvs_ops);
+	mt_one(t, "lvsd_ipvs_refusals_total", "counter", "IPVS operations the kernel refused.",
+	       (double)h->ipvs_refused);
 	mt_one(t, "lvsd_ipvs_resyncs_total", "counter",
 	       "Periodic reads of the kernel's table to repair drift.", (double)h->ipvs_resyncs);
 	mt_one(t, "lvsd_ipvs_resync_repairs_total", "counter",
@@ -150,11 +148,10 @@ mt_ipvs(struct mt *t, const struct ipc_snap_begin *h)
 	       (double)h->ipvs_services);
 	mt_one(t, "lvsd_ipvs_services_programmed", "gauge",
 	       "Of those, services the kernel has as wanted.", (double)h->ipvs_services_accepted);
-	mt_one(t, "lvsd_ipvs_destinations", "gauge",
-	       "IPVS destinations the configuration wants.", (double)h->ipvs_dests);
+	mt_one(t, "lvsd_ipvs_destinations", "gauge", "IPVS destinations the configuration wants.",
+	       (double)h->ipvs_dests);
 	mt_one(t, "lvsd_ipvs_destinations_programmed", "gauge",
-	       "Of those, destinations the kernel has as wanted.",
-	       (double)h->ipvs_dests_accepted);
+	       "Of those, destinations the kernel has as wanted.", (double)h->ipvs_dests_accepted);
 }
 
 static void
@@ -234,8 +231,8 @@ mt_vrrp(struct mt *t, const struct metrics_snap *s)
 		      "The instance's priority in the configuration.", 1);
 	mt_vrrp_gauge(t, s, "lvsd_vrrp_transitions_total", "counter",
 		      "State transitions since the vrrp child started.", 2);
-	mt_vrrp_gauge(t, s, "lvsd_vrrp_adverts_sent_total", "counter",
-		      "VRRP advertisements sent.", 3);
+	mt_vrrp_gauge(t, s, "lvsd_vrrp_adverts_sent_total", "counter", "VRRP advertisements sent.",
+		      3);
 	mt_vrrp_gauge(t, s, "lvsd_vrrp_adverts_received_total", "counter",
 		      "VRRP advertisements received and accepted.", 4);
 	mt_vrrp_counters(t, s);
@@ -296,11 +293,13 @@ enum mt_rs_field {
 static void
 mt_rs_plain(struct mt *t, const struct metrics_snap *s, enum mt_rs_field k)
 {
-	static const char *const names[] = {
-	    "lvsd_real_server_drained",		 "lvsd_real_server_weight_configured",
-	    "lvsd_real_server_weight_feedback",	 "lvsd_real_server_weight_effective",
-	    "lvsd_real_server_report_age_seconds", "lvsd_real_server_reports_accepted_total",
-	    "lvsd_real_server_health_transitions_total"};
+	static const char *const names[] = {"lvsd_real_server_drained",
+					    "lvsd_real_server_weight_configured",
+					    "lvsd_real_server_weight_feedback",
+					    "lvsd_real_server_weight_effective",
+					    "lvsd_real_server_report_age_seconds",
+					    "lvsd_real_server_reports_accepted_total",
+					    "lvsd_real_server_health_transitions_total"};
 	static const char *const helps[] = {
 	    "1 while the operator drains the server (lvsctl drain).",
 	    "The server's weight in the configuration.",

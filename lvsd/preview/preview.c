@@ -186,7 +186,8 @@ pv_check_fields(const struct conf_check *k, struct pv_fields *f)
 	if (k->source.family)
 		conf_addr_str(&k->source, src, sizeof(src));
 	pv_set(f, "source", "%s", src);
-	pv_set(f, "path", "%s", k->type == CONF_CHECK_HTTP || k->type == CONF_CHECK_HTTPS ? k->path : "");
+	pv_set(f, "path", "%s",
+	       k->type == CONF_CHECK_HTTP || k->type == CONF_CHECK_HTTPS ? k->path : "");
 	pv_set(f, "status", "%u", k->status);
 	pv_set(f, "digest", "%s", k->digest);
 	pv_set(f, "expect", "%s", k->expect);

@@ -46,8 +46,8 @@ struct eff_view {
 	struct timespec ramp_from;
 	uint32_t ramp_ms;
 	uint32_t went_up, went_down; /* health changes to up, to down (kept over reloads) */
-	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
-	bool removed; /* down with on_down: remove: not in the IPVS table */
+	bool drained;		     /* lvsctl drain: weight 0 until undrain, whatever its health */
+	bool removed;		     /* down with on_down: remove: not in the IPVS table */
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */

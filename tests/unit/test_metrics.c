@@ -242,8 +242,8 @@ test_text(void **state)
 	assert_non_null(strstr(t, "lvsd_build_info{version=\"0.1\",director=\"dir\\\"1\"} 1\n"));
 	assert_non_null(strstr(t, "lvsd_vrrp_state{vrrp_instance=\"vi_1\",state=\"master\"} 1\n"));
 	assert_non_null(strstr(t, "lvsd_vrrp_state{vrrp_instance=\"vi_1\",state=\"backup\"} 0\n"));
-	assert_non_null(
-	    strstr(t, "lvsd_vrrp_adverts_dropped_total{vrrp_instance=\"vi_1\",reason=\"ttl\"} 3\n"));
+	assert_non_null(strstr(
+	    t, "lvsd_vrrp_adverts_dropped_total{vrrp_instance=\"vi_1\",reason=\"ttl\"} 3\n"));
 	assert_non_null(strstr(t, "# TYPE lvsd_vrrp_adverts_sent_total counter\n"));
 	assert_non_null(strstr(t, "lvsd_ipvs_batches_total 7\n"));
 	assert_non_null(strstr(t, "lvsd_ipvs_resync_repairs_total 4\n"));

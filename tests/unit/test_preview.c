@@ -23,7 +23,7 @@
 	"    interface: eth0\n"                                                                    \
 	"    vrid: 51\n"                                                                           \
 	"    priority: %s\n"                                                                       \
-	"    virtual_addresses: [192.0.2.10/24, 192.0.2.20/24, 192.0.2.21/24]\n"                                              \
+	"    virtual_addresses: [192.0.2.10/24, 192.0.2.20/24, 192.0.2.21/24]\n"                   \
 	"services:\n"                                                                              \
 	"  - name: web\n"                                                                          \
 	"    address: 192.0.2.10\n"                                                                \
@@ -76,7 +76,8 @@ preview(const struct conf *a, const struct conf *b, int *n)
 static void
 test_no_change(void **state)
 {
-	struct conf *a = load("150", "wrr", "2s", "10", ""), *b = load("150", "wrr", "2s", "10", "");
+	struct conf *a = load("150", "wrr", "2s", "10", ""),
+		    *b = load("150", "wrr", "2s", "10", "");
 	int n;
 	char *t = preview(a, b, &n);
 
