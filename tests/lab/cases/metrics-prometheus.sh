@@ -1,8 +1,9 @@
 # A real Prometheus server (Debian's) scrapes both directors' metrics
 # children through a planned drill and answers PromQL: before, dir1 is
-# the one master of VI_1; after `lvsctl handover`, dir2 is, and every
-# scrape in between saw a master.  promtool accepts both
-# directors' pages.  The alerts of etc/prometheus load.
+# the one master of VI_1; after `lvsctl handover`, dir2 is.  promtool
+# accepts both directors' pages.  The alerts of etc/prometheus load.
+# (Two directors' scrapes are not one instant: a query over the moment of
+# the handover may see both or neither as master, so none is asserted.)
 # lab: timeout=300
 if ! command -v prometheus >/dev/null || ! command -v curl >/dev/null; then
 	lab_skip "prometheus or curl is not installed (tests/deps.sh)"
@@ -45,12 +46,13 @@ for d in dir1 dir2; do
 	lab_is "promtool check metrics on $d's page says nothing" "$out" ""
 done
 
-# the server, in the client's namespace, scraping both every 500 ms
+# the server, in the client's namespace, scraping both every 2 s
 cp "$LAB_SRC/etc/prometheus/lvsd.rules.yml" "$LAB_CASE_DIR/"
 cat >"$LAB_CASE_DIR/prometheus.yml" <<END
 global:
-  scrape_interval: 500ms
-  evaluation_interval: 500ms
+  scrape_interval: 2s
+  scrape_timeout: 2s
+  evaluation_interval: 2s
 rule_files: [lvsd.rules.yml]
 scrape_configs:
   - job_name: lvsd
@@ -61,7 +63,7 @@ lab_daemon cl1 prometheus prometheus --config.file="$LAB_CASE_DIR/prometheus.yml
 	--storage.tsdb.path="$LAB_CASE_DIR/tsdb" --web.listen-address=127.0.0.1:9090
 # q PROMQL: the result as "INSTANCE=VALUE ..." sorted (instance: the director's address)
 q() {
-	lab_in cl1 curl -sf -m 10 --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query |
+	lab_in cl1 curl -sf -m 20 --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query |
 		python3 -c '
 import json, sys
 t = sys.stdin.read()
@@ -71,17 +73,17 @@ print(" ".join(sorted("%s=%s" % (x["metric"].get("instance", "-").split(":")[0],
 masters='lvsd_vrrp_state{vrrp_instance="VI_1",state="master"} == 1'
 lab_check "Prometheus scrapes both directors" lab_wait_for 60 \
 	eval '[[ $(q "up{job=\"lvsd\"}") == "${LAB_IP[dir1]}=1 ${LAB_IP[dir2]}=1" ]]'
-lab_check "PromQL: dir1 is the master" lab_wait_for 30 eval '[[ $(q "$masters") == "${LAB_IP[dir1]}=1" ]]'
+lab_check "PromQL: dir1 is the master" lab_wait_for 60 eval '[[ $(q "$masters") == "${LAB_IP[dir1]}=1" ]]'
 lab_check "the alert rules loaded" \
 	eval 'lab_in cl1 curl -sf -m 5 http://127.0.0.1:9090/api/v1/rules | grep -q LvsdTwoMasters'
 
 out=$(lvsctl -s "$LAB_CASE_DIR/dir1.sock" handover 2>&1)
 lab_log "$out"
 lab_check "the drill: dir1 hands over to dir2" lab_wait_for 30 lab_vrrp_settled dir2 dir1
-lab_check "PromQL: dir2 is the new master" lab_wait_for 30 \
+lab_check "PromQL: dir2 is the new master" lab_wait_for 60 \
 	eval '[[ $(q "$masters") == "${LAB_IP[dir2]}=1" ]]'
-lab_is "every scrape through the drill saw a master: none went without" \
-	"$(q "min_over_time(sum(lvsd_vrrp_state{state=\"master\"})[3m:1s])")" "-=1"
+lab_check "the handover is in Prometheus too: dir1 was master, then dir2 (one scrape at least each)" \
+	eval '[[ $(q "max_over_time(lvsd_vrrp_state{vrrp_instance=\"VI_1\",state=\"master\"}[5m])") == "${LAB_IP[dir1]}=1 ${LAB_IP[dir2]}=1" ]]'
 lab_is "every real server up on both, as Prometheus has it" \
 	"$(q 'lvsd_service_real_servers_up{service="web"}')" "${LAB_IP[dir1]}=2 ${LAB_IP[dir2]}=2"
 lab_check "prometheus stops" lab_stop prometheus 30
