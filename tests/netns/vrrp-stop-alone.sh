@@ -5,7 +5,7 @@
 # (SIGKILL) leaves the address where it is.
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..6"
+tap_plan 6
 ns_setup d1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 check "lvsd starts on d1" lvsd_start d1

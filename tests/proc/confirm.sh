@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..19"
+tap_plan 19
 mkdir -m 755 "$T/bin"
 printf '#!/bin/sh\nexit 0\n' >"$T/bin/ok"
 printf '#!/bin/sh\nexit 1\n' >"$T/bin/fail"

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..15"
+tap_plan 15
 PORT=$((20000 + $$ % 20000))
 URL=http://127.0.0.1:$PORT
 

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..10"
+tap_plan 10
 NOTIFY=$T/notify.sock
 GOT=$T/notify.log
 
@@ -27,7 +27,7 @@ with open(sys.argv[2], "a", buffering=1) as out:
         out.write(d.decode().replace("\n", " | ") + "\n")
 EOP
 LISTENER=$!
-trap 'kill $LISTENER 2>/dev/null; proc_cleanup' EXIT
+trap 'st=$?; kill $LISTENER 2>/dev/null; (exit $st); proc_cleanup' EXIT
 wait_until test -S "$NOTIFY"
 : >>"$GOT"
 
