@@ -6,7 +6,7 @@
 # long before its deadline: the kernel gets the old destinations back and
 # no probe started after the rollback's table was programmed fails.  A
 # good file reloaded with --confirm and confirmed stays.
-# lab: timeout=150
+# lab: timeout=300
 # conf FILE WEIGHT RS...: dir1 alone, master of VI_1, one checked service
 conf() {
 	local f=$1 w=$2 rs
