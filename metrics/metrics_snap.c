@@ -20,7 +20,8 @@ static int
 metrics_snap_begin(struct metrics_snap *s, const struct ipc_snap_begin *b)
 {
 	metrics_snap_clear(s);
-	if (b->n_rs > METRICS_SNAP_MAX_RS || b->n_procs > IPC_SNAP_CHILDREN)
+	if (b->n_vrrp > METRICS_SNAP_MAX_VRRP || b->n_svc > METRICS_SNAP_MAX_SVC ||
+	    b->n_rs > METRICS_SNAP_MAX_RS || b->n_procs > IPC_SNAP_CHILDREN)
 		return -EBADMSG;
 	s->head = *b;
 	s->vrrp = calloc(b->n_vrrp ? b->n_vrrp : 1, sizeof(*s->vrrp));

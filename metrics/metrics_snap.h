@@ -12,7 +12,11 @@
 
 #include "lvsd/core/ipc.h"
 
-#define METRICS_SNAP_MAX_RS 2000000 /* real servers of one snapshot, at most */
+/* What one snapshot may announce, at most: BEGIN's counts size the arrays
+ * before any element came, so they are bounded like the elements are. */
+#define METRICS_SNAP_MAX_VRRP 65536
+#define METRICS_SNAP_MAX_SVC 1000000
+#define METRICS_SNAP_MAX_RS 2000000
 
 struct metrics_snap {
 	struct ipc_snap_begin head;
@@ -28,10 +32,10 @@ void metrics_snap_clear(struct metrics_snap *s);
 /* One frame of a snapshot in the making: BEGIN starts it afresh, the
  * objects follow in order (VRRP, services, real servers), END completes it.
  * 1 when the snapshot is complete (after END), 0 when more is to come,
- * -EBADMSG when the frames break the sequence (wrong order, more elements
- * than BEGIN announced, a real server naming a service not sent, an END
- * before all came or with another cookie), -ENOMEM.  On an error the
- * snapshot is cleared. */
+ * -EBADMSG when the frames break the sequence (counts above the maxima,
+ * wrong order, more elements than BEGIN announced, a real server naming a
+ * service not sent, an END before all came or with another cookie),
+ * -ENOMEM.  On an error the snapshot is cleared. */
 int metrics_snap_frame(struct metrics_snap *s, const struct ipc_msg *m);
 
 #endif

@@ -181,6 +181,15 @@ test_snapshot_refused(void **state)
 
 	/* no BEGIN first */
 	assert_int_equal(feed(&s, IPC_SNAP_END, &e, sizeof(e)), -EBADMSG);
+	/* counts no snapshot may announce: refused before anything is sized */
+	head(&h, METRICS_SNAP_MAX_VRRP + 1, 0, 0);
+	assert_int_equal(feed(&s, IPC_SNAP_BEGIN, &h, sizeof(h)), -EBADMSG);
+	head(&h, 0, METRICS_SNAP_MAX_SVC + 1, 0);
+	assert_int_equal(feed(&s, IPC_SNAP_BEGIN, &h, sizeof(h)), -EBADMSG);
+	head(&h, 0, 0, METRICS_SNAP_MAX_RS + 1);
+	assert_int_equal(feed(&s, IPC_SNAP_BEGIN, &h, sizeof(h)), -EBADMSG);
+	head(&h, UINT32_MAX, UINT32_MAX, 0);
+	assert_int_equal(feed(&s, IPC_SNAP_BEGIN, &h, sizeof(h)), -EBADMSG);
 	/* an END before every element came */
 	head(&h, 0, 1, 0);
 	assert_int_equal(feed(&s, IPC_SNAP_BEGIN, &h, sizeof(h)), 0);
