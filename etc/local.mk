@@ -30,3 +30,11 @@ etc/lvs-agent.service: $(srcdir)/etc/lvs-agent.service.in Makefile
 
 etc/sysusers.d/lvsd.conf: $(srcdir)/etc/lvsd.sysusers
 	$(AM_V_GEN)$(MKDIR_P) etc/sysusers.d && cp $(srcdir)/etc/lvsd.sysusers $@
+
+# Prometheus alerts (with their unit tests) and a Grafana dashboard on
+# lvsd's metrics: installed in $(pkgdatadir) for the monitoring hosts.
+dist_pkgdata_DATA = etc/prometheus/lvsd.rules.yml etc/prometheus/lvsd.rules.test.yml \
+	etc/grafana/lvsd-dashboard.json
+dist_check_SCRIPTS += tests/unit/prometheus.sh
+TESTS += tests/unit/prometheus.sh
+UNIT_TESTS += tests/unit/prometheus.sh

@@ -1,7 +1,9 @@
 /* lvsctl: talk to lvsd over its control socket.
  *
  *   lvsctl [-s SOCKET] [-t SECONDS] status [--json]
- *   lvsctl [-s SOCKET] [-t SECONDS] reload
+ *   lvsctl [-s SOCKET] [-t SECONDS] reload [--confirm SECONDS]
+ *   lvsctl [-s SOCKET] [-t SECONDS] reload --dry-run [FILE]
+ *   lvsctl [-s SOCKET] [-t SECONDS] confirm
  *   lvsctl [-s SOCKET] [-t SECONDS] weights [SERVICE] [--json]
  *   lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear
  *   lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-
@@ -13,7 +15,8 @@
  *
  * Sends one command line, prints the body of the reply.  The first reply
  * line is "ok" or "error: REASON"; errors become one line on stderr and a
- * non-zero exit.  The whole exchange (connect, send, read the reply) has
+ * non-zero exit, and so do the "refused: REASON" lines of a reply (a weight
+ * or drain lvsd could not apply).  The whole exchange (connect, send, read the reply) has
  * one deadline on the monotonic clock, whatever the kernel does with the
  * connection: the socket is non-blocking and every step waits in poll().
  */
@@ -21,6 +24,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,7 +59,9 @@ lvsctl_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lvsctl [-s SOCKET] [-t SECONDS] status [--json]\n"
-		"       lvsctl [-s SOCKET] [-t SECONDS] reload\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] reload [--confirm SECONDS]\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] reload --dry-run [FILE]\n"
+		"       lvsctl [-s SOCKET] [-t SECONDS] confirm\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weights [SERVICE] [--json]\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight SERVICE SERVER WEIGHT|clear\n"
 		"       lvsctl [-s SOCKET] [-t SECONDS] weight --batch FILE|-\n"
@@ -68,6 +75,22 @@ lvsctl_usage(FILE *f)
 		"  -v, --version          print the version\n",
 		LVSCTL_DEFAULT_SOCKET, LVSCTL_DEFAULT_TIMEOUT_S);
 	return f == stdout ? 0 : 2;
+}
+
+/* A command line lvsctl does not take: say what, then the usage. */
+static int
+lvsctl_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int
+lvsctl_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lvsctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return lvsctl_usage(stderr);
 }
 
 static void
@@ -298,6 +321,28 @@ lvsctl_exchange(const char *path, const char *cmd, const struct lvsctl_deadline 
 	return r < 0 ? -1 : 0;
 }
 
+/* The body of an "ok" reply to stdout, its "refused: " lines to stderr:
+ * 0, or 1 when something was refused. */
+static int
+lvsctl_body(char *body)
+{
+	int rc = 0;
+
+	for (char *line = body, *nl; *line; line = nl) {
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		if (!strncmp(line, "refused: ", 9)) {
+			fprintf(stderr, "lvsctl: %.*s", (int)(nl - line), line);
+			if (nl[-1] != '\n')
+				fputc('\n', stderr);
+			rc = 1;
+		} else {
+			fwrite(line, 1, (size_t)(nl - line), stdout);
+		}
+	}
+	return rc;
+}
+
 static int
 lvsctl_request(const char *path, const char *cmd, double timeout_s)
 {
@@ -312,8 +357,7 @@ lvsctl_request(const char *path, const char *cmd, double timeout_s)
 	if (body)
 		*body++ = '\0';
 	if (!strcmp(reply, "ok")) {
-		fputs(body ? body : "", stdout);
-		rc = 0;
+		rc = lvsctl_body(body ? body : "");
 	} else if (!strncmp(reply, "error: ", 7)) {
 		fprintf(stderr, "lvsctl: %s\n", reply + 7);
 		rc = 1;
@@ -421,51 +465,101 @@ lvsctl_line(char *buf, size_t len, int argc, char **argv)
 	return 0;
 }
 
-/* Commands that wait on something (the kernel, a peer) get a longer
- * default deadline, unless -t says otherwise. */
+static int lvsctl_command_line(const char *path, int argc, char **argv, double timeout_s);
+
+/* reload [--confirm SECONDS] | reload --dry-run [FILE]: a dry run's file
+ * goes to lvsd as an absolute path (lvsd works in /). */
 static int
-lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool timeout_set)
+lvsctl_reload(const char *path, int argc, char **argv, double timeout_s)
+{
+	char abs[PATH_MAX], req[PATH_MAX + 32];
+
+	if (argc == 1)
+		return lvsctl_request(path, "reload\n", timeout_s);
+	if (!strcmp(argv[1], "--confirm")) {
+		if (argc != 3)
+			return lvsctl_bad("reload --confirm takes SECONDS");
+		return lvsctl_command_line(path, argc, argv, timeout_s);
+	}
+	if (strcmp(argv[1], "--dry-run") || argc > 3)
+		return lvsctl_bad("reload takes --confirm SECONDS, or --dry-run [FILE]");
+	if (argc == 2)
+		return lvsctl_request(path, "reload --dry-run\n", timeout_s);
+	if (!realpath(argv[2], abs)) {
+		fprintf(stderr, "lvsctl: %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	if (strchr(abs, '\n')) {
+		fprintf(stderr, "lvsctl: %s: a newline in the path\n", argv[2]);
+		return 2;
+	}
+	snprintf(req, sizeof(req), "reload --dry-run %s\n", abs);
+	return lvsctl_request(path, req, timeout_s);
+}
+
+/* The words as one command line, sent. */
+static int
+lvsctl_command_line(const char *path, int argc, char **argv, double timeout_s)
 {
 	char req[512];
 
-	if (!strcmp(argv[0], "weight")) {
-		if (!timeout_set)
-			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
-		if (argc == 3 && !strcmp(argv[1], "--batch"))
-			return lvsctl_weight_batch(path, argv[2], timeout_s);
-		if (argc != 4)
-			return lvsctl_usage(stderr);
-	} else if (argc >= 2 && !strcmp(argv[1], "--director") &&
-		   (!strcmp(argv[0], "drain") || !strcmp(argv[0], "undrain"))) {
-		/* answered after the director's drain wait, at most an hour */
-		if (!timeout_set)
-			timeout_s = LVSCTL_DIRECTOR_TIMEOUT_S;
-		if (argc > (strcmp(argv[0], "drain") ? 2 : 3))
-			return lvsctl_usage(stderr);
-	} else if (!strcmp(argv[0], "drain") || !strcmp(argv[0], "undrain")) {
-		if (!timeout_set)
-			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
-		if (argc != 3)
-			return lvsctl_usage(stderr);
-	} else if (!strcmp(argv[0], "handover")) {
-		if (!timeout_set)
-			timeout_s = LVSCTL_HANDOVER_TIMEOUT_S;
-		if (argc > 2)
-			return lvsctl_usage(stderr);
-	} else if (!strcmp(argv[0], "weights")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json")))
-			return lvsctl_usage(stderr);
-	} else if (!strcmp(argv[0], "drill")) {
-		if (argc != 2 || strcmp(argv[1], "report"))
-			return lvsctl_usage(stderr);
-	} else {
-		return lvsctl_usage(stderr);
-	}
 	if (lvsctl_line(req, sizeof(req), argc, argv)) {
 		fprintf(stderr, "lvsctl: bad arguments (no newline in a word, at most 500 bytes)\n");
 		return 2;
 	}
 	return lvsctl_request(path, req, timeout_s);
+}
+
+/* Commands that wait on something (the kernel, a peer) get a longer
+ * default deadline, unless -t says otherwise. */
+static int
+lvsctl_command(const char *path, int argc, char **argv, double timeout_s, bool timeout_set)
+{
+	const char *cmd = argv[0];
+
+	if (!strcmp(cmd, "weight")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
+		if (argc == 3 && !strcmp(argv[1], "--batch"))
+			return lvsctl_weight_batch(path, argv[2], timeout_s);
+		if (argc != 4)
+			return lvsctl_bad("weight takes SERVICE SERVER WEIGHT|clear, or --batch FILE");
+	} else if (argc >= 2 && !strcmp(argv[1], "--director") &&
+		   (!strcmp(cmd, "drain") || !strcmp(cmd, "undrain"))) {
+		/* answered after the director's drain wait, at most an hour */
+		if (!timeout_set)
+			timeout_s = LVSCTL_DIRECTOR_TIMEOUT_S;
+		if (argc > (strcmp(cmd, "drain") ? 2 : 3))
+			return lvsctl_bad("%s --director takes %s", cmd,
+					  strcmp(cmd, "drain") ? "nothing more" : "[SECONDS]");
+	} else if (!strcmp(cmd, "drain") || !strcmp(cmd, "undrain")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_WEIGHT_TIMEOUT_S;
+		if (argc != 3)
+			return lvsctl_bad("%s takes SERVICE SERVER, or --director", cmd);
+	} else if (!strcmp(cmd, "handover")) {
+		if (!timeout_set)
+			timeout_s = LVSCTL_HANDOVER_TIMEOUT_S;
+		if (argc > 2)
+			return lvsctl_bad("handover takes [INSTANCE]");
+	} else if (!strcmp(cmd, "weights")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json")))
+			return lvsctl_bad("weights takes [SERVICE] [--json]");
+	} else if (!strcmp(cmd, "drill")) {
+		if (argc != 2 || strcmp(argv[1], "report"))
+			return lvsctl_bad("drill takes report");
+	} else if (!strcmp(cmd, "status")) {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--json")))
+			return lvsctl_bad("status takes [--json]");
+	} else if (!strcmp(cmd, "reload")) {
+		return lvsctl_reload(path, argc, argv, timeout_s);
+	} else if (!strcmp(cmd, "confirm")) {
+		if (argc != 1)
+			return lvsctl_bad("confirm takes nothing more");
+	} else {
+		return lvsctl_bad("unknown command '%s'", cmd);
+	}
+	return lvsctl_command_line(path, argc, argv, timeout_s);
 }
 
 int
@@ -503,13 +597,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 1 && !strcmp(argv[0], "status"))
-		return lvsctl_request(path, "status\n", timeout_s);
-	if (argc == 2 && !strcmp(argv[0], "status") && !strcmp(argv[1], "--json"))
-		return lvsctl_request(path, "status --json\n", timeout_s);
-	if (argc == 1 && !strcmp(argv[0], "reload"))
-		return lvsctl_request(path, "reload\n", timeout_s);
 	if (argc >= 1)
 		return lvsctl_command(path, argc, argv, timeout_s, timeout_set);
-	return lvsctl_usage(stderr);
+	return lvsctl_bad("a command is missing");
 }

@@ -3,6 +3,7 @@
  * A unix stream socket, mode 0600, owned by root, in a directory lvsd
  * creates if missing; peers must also be root (SO_PEERCRED).  Protocol: the
  * client sends one command line ("status", "status --json", "reload",
+ * "reload --confirm SECONDS", "reload --dry-run [FILE]", "confirm",
  * "weight SERVICE SERVER WEIGHT|clear", or "weight --batch" followed by
  * such lines without "weight " and a last line ".", "drain SERVICE SERVER",
  * "undrain SERVICE SERVER", "drain --director [SECONDS]", "undrain --director",
@@ -31,6 +32,7 @@
 #include <event2/listener.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/confirm.h"
 #include "lvsd/control.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/log.h"
@@ -196,31 +198,96 @@ control_status(struct control_conn *cc, bool json)
 	evtimer_add(cc->timer, &tv);
 }
 
+/* reload --dry-run [FILE]: the changes, nothing applied. */
 static void
-control_reload(struct control_conn *cc)
+control_preview(struct control_conn *cc, const char *file)
+{
+	struct lvsd *d = cc->ctl->d;
+	char err[sizeof(d->last_reload_error)], head[sizeof(err) + 32];
+	struct evbuffer *body = evbuffer_new();
+
+	if (!body || !d->hooks.preview) {
+		control_reply(cc, "error: a dry run is not possible here", NULL);
+	} else if (file && file[0] != '/') {
+		control_reply(cc, "error: reload --dry-run takes an absolute path", NULL);
+	} else if (d->hooks.preview(d, file, body, err, sizeof(err)) < 0) {
+		snprintf(head, sizeof(head), "error: %s", err);
+		control_reply(cc, head, NULL);
+	} else {
+		control_reply(cc, "ok", body);
+	}
+	if (body)
+		evbuffer_free(body);
+}
+
+/* confirm: the generation on trial stays. */
+static void
+control_confirm(struct control_conn *cc)
+{
+	struct evbuffer *body = evbuffer_new();
+	char msg[256];
+
+	if (confirm_accept(cc->ctl->d, msg, sizeof(msg)) < 0) {
+		control_reply(cc, "error: no reload is waiting for confirmation", NULL);
+	} else {
+		if (body)
+			evbuffer_add_printf(body, "%s\n", msg);
+		control_reply(cc, "ok", body);
+	}
+	if (body)
+		evbuffer_free(body);
+}
+
+/* reload, reload --confirm SECONDS, reload --dry-run [FILE]; false when
+ * line is none of them. */
+static bool
+control_reload(struct control_conn *cc, const char *line)
 {
 	struct lvsd *d = cc->ctl->d;
 	char err[sizeof(d->last_reload_error)], head[sizeof(err) + 64];
+	unsigned long confirm_s = 0;
 	struct evbuffer *body;
+	char *end;
 
-	log_info("reload requested over the control socket");
+	if (!strcmp(line, "reload --dry-run") || !strncmp(line, "reload --dry-run ", 17)) {
+		control_preview(cc, line[16] ? line + 17 : NULL);
+		return true;
+	}
+	if (!strncmp(line, "reload --confirm ", 17)) {
+		errno = 0;
+		confirm_s = strtoul(line + 17, &end, 10);
+		if (errno || end == line + 17 || *end || confirm_s < 1 || confirm_s > 86400) {
+			control_reply(cc, "error: reload --confirm takes SECONDS from 1 to 86400",
+				      NULL);
+			return true;
+		}
+	} else if (strcmp(line, "reload")) {
+		return false;
+	}
+	log_info("reload%s requested over the control socket", confirm_s ? " --confirm" : "");
 	if (!d->hooks.reload) {
 		control_reply(cc, "error: reload is not possible here", NULL);
-		return;
+		return true;
 	}
-	if (d->hooks.reload(d, err, sizeof(err)) < 0) {
+	if (d->hooks.reload(d, (uint32_t)confirm_s, err, sizeof(err)) < 0) {
 		snprintf(head, sizeof(head), "error: reload failed, keeping generation %llu: %s",
 			 (unsigned long long)d->generation, err);
 		control_reply(cc, head, NULL);
-		return;
+		return true;
 	}
 	body = evbuffer_new();
 	if (body)
 		evbuffer_add_printf(body, "reloaded %s: generation %llu\n", d->conf_path,
 				    (unsigned long long)d->generation);
+	if (body && confirm_s)
+		evbuffer_add_printf(body,
+				    "on trial: it rolls back in %lu s unless lvsctl confirm (and at "
+				    "once if a master or a serving service is lost)\n",
+				    confirm_s);
 	control_reply(cc, "ok", body);
 	if (body)
 		evbuffer_free(body);
+	return true;
 }
 
 /* ------------------------------------------------------------- weight */
@@ -608,7 +675,7 @@ control_conn_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *cc = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char head[CONTROL_LINE_MAX + 128];
+	char head[CONTROL_LINE_MAX + 256];
 	size_t n;
 	char *line;
 
@@ -627,8 +694,10 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_status(cc, false);
 	else if (!strcmp(line, "status --json"))
 		control_status(cc, true);
-	else if (!strcmp(line, "reload"))
-		control_reload(cc);
+	else if (control_reload(cc, line))
+		;
+	else if (!strcmp(line, "confirm"))
+		control_confirm(cc);
 	else if (control_weights(cc, line))
 		;
 	else if (control_weight(cc, line, in))
@@ -645,8 +714,9 @@ control_conn_read(struct bufferevent *bev, void *arg)
 		control_drill(cc);
 	else {
 		snprintf(head, sizeof(head),
-			 "error: unknown command '%.*s' (status, status --json, reload, weights, "
-			 "weight, drain, undrain, handover, drill report)",
+			 "error: unknown command '%.*s' (status, status --json, reload, reload "
+			 "--dry-run, reload --confirm, confirm, weights, weight, drain, undrain, "
+			 "handover, drill report)",
 			 CONTROL_LINE_MAX, line);
 		control_reply(cc, head, NULL);
 	}

@@ -59,14 +59,6 @@ struct lint_inert {
 	const char *why;
 };
 
-#define INERT "is accepted but not yet acted on"
-
-static void
-inert_metrics(struct lint *l, const char *why)
-{
-	if (l->c->global.metrics_enabled)
-		lint_at(l, &l->c->global.metrics_pos, "metrics " INERT ": %s", why);
-}
 
 /* A key no real server names. */
 static void
@@ -144,7 +136,6 @@ inert_agent_key(struct lint *l, const char *why)
 }
 
 static const struct lint_inert lint_inert[] = {
-    {inert_metrics, "nothing serves the Prometheus endpoint yet"},
     {inert_keys, "is not the agent_key of any real server"},
     {inert_reports, "is on but no real server has an agent_key: every report would be "
 		    "dropped"},

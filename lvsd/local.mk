@@ -1,16 +1,19 @@
 # lvsd: the parent process.  Its top is supervision and the control
 # surface: options, loads and reloads (main.c), the children (proc.c, what
 # they are sent: push.c, sockets.c; what they report: results.c), the
-# control socket and status (control.c, status.c) and lvsd -t's warnings
-# (lint.c).  Each other role is a folder with its own local.mk: writer/
-# (the IPVS side), announce/ (VIP routes), scripts/ (operator scripts),
-# feedback/ (the weight child's feedback), drill/ (drills); and below them
-# core/ (shared by every process), conf/ (the configuration model) and
-# ipvs/ (the IPVS adapter).
+# control socket and status (control.c, status.c), reloads on trial
+# (confirm.c), the metrics child's snapshots (snapshot.c), the service
+# manager's notifications (sdnotify.c) and lvsd -t's warnings (lint.c).
+# Each other role is a folder with its own local.mk: writer/ (the IPVS
+# side), announce/ (VIP routes), scripts/ (operator scripts), feedback/
+# (the weight child's feedback), drill/ (drills), preview/ (reload
+# --dry-run); and below them core/ (shared by every process), conf/ (the
+# configuration model) and ipvs/ (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
-	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h
+	lvsd/results.c lvsd/results.h lvsd/sockets.c lvsd/sockets.h lvsd/snapshot.c \
+	lvsd/snapshot.h lvsd/sdnotify.c lvsd/sdnotify.h lvsd/confirm.c lvsd/confirm.h
 lvsd_lvsd_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
 # main.c compiles in the default configuration path (SYSCONFDIR, from
 # AM_CPPFLAGS), and make does not track flags: rebuild it when configure
@@ -19,9 +22,10 @@ lvsd/lvsd-main.$(OBJEXT): Makefile
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  The libraries come in the order of their arrows: each
 # uses only those after it (libcore: IPC, logging; libconf: the model).
-LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a \
+LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a lvsd/preview/libpreview.a \
 	lvsd/drill/libdrill.a lvsd/writer/libwriter.a lvsd/scripts/libscripts.a
 lvsd_lvsd_LDADD = $(LVSD_PARENT_LIBS) vrrp/libvrrp.a checkers/libchk.a weight/libwt.a \
+	metrics/libmetrics.a \
 	weight/libreport.a lvsd/core/libcore.a \
 	lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(EVENT_LIBS) $(YAML_LIBS) $(NL_LIBS) \
 	$(CRYPTO_LIBS) $(NFTNL_LIBS)

@@ -25,7 +25,8 @@ struct script_runner;
 struct track;
 struct ipc_health_rs;
 
-enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_N_ROLES };
+/* The metrics child runs only while global.metrics is set. */
+enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_METRICS, LVSD_N_ROLES };
 
 struct lvsd_child {
 	struct lvsd *d;
@@ -62,8 +63,17 @@ struct lvsd_vrrp {
  * request).  Unset (NULL) hooks are skipped: unit tests leave them so. */
 struct lvsd_hooks {
 	/* Load the configuration file again (lvsctl reload): 0, or -errno
-	 * with the reason ("file:line:col: msg") in err. */
-	int (*reload)(struct lvsd *d, char *err, size_t len);
+	 * with the reason ("file:line:col: msg") in err.  confirm_s > 0: on
+	 * trial for that long (reload --confirm, confirm.h). */
+	int (*reload)(struct lvsd *d, uint32_t confirm_s, char *err, size_t len);
+	/* What loading file (NULL: the running one's path) would change,
+	 * applying nothing (reload --dry-run): 0, or -errno with the reason
+	 * in err. */
+	int (*preview)(struct lvsd *d, const char *file, struct evbuffer *out, char *err,
+		       size_t len);
+	/* A reload on trial broke something, or was not confirmed in time:
+	 * the configuration before goes in again (confirm.h). */
+	void (*rollback)(struct lvsd *d, const char *why);
 	/* A child answered a status request, or one ended: status replies
 	 * that wait for every child may be complete. */
 	void (*status_progress)(struct lvsd *d);
@@ -84,6 +94,7 @@ struct lvsd {
 	struct conf *conf;   /* the running configuration; never NULL after start */
 	uint64_t generation; /* 1 for the first load, +1 per successful reload */
 	time_t loaded_at;    /* wall clock */
+	unsigned reloads_ok;
 	unsigned reloads_failed;
 	char last_reload_error[CONF_PATH_MAX + CONF_ERR_MAX + 32];
 	struct timespec started; /* CLOCK_MONOTONIC */
@@ -98,6 +109,9 @@ struct lvsd {
 	struct lvsd_vrrp *vrrp; /* one per instance of the running generation */
 	int reports_fd;		/* the report socket handed to the weight child, or -1 */
 	struct conf_sockaddr reports_bound; /* where reports_fd is bound */
+	int metrics_fd;			    /* the metrics listener, or -1 */
+	struct conf_sockaddr metrics_bound; /* where metrics_fd is bound */
+	struct snapshot *snap; /* the metrics child's snapshot request (snapshot.h) */
 	struct eff *eff; /* effective weights of the real servers (writer/effective.h) */
 	struct feedback *fb; /* the weight child's feedback (feedback/feedback.h) */
 	struct drill *drill; /* VRRP transitions and handovers (drill/drill.h) */
@@ -108,6 +122,11 @@ struct lvsd {
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
 	struct event *ev_ready; /* readiness and announcements judged once per loop */
+	struct sdnotify *sdn;	/* the service manager's socket (sdnotify.h), or NULL */
+	/* reload --confirm (confirm.h): the generation before, kept to roll
+	 * back to, until lvsctl confirm or the deadline */
+	struct confirm *confirm;
+	struct timespec confirm_deadline; /* CLOCK_MONOTONIC; 0 when none waits */
 	struct lvsd_hooks hooks; /* installed by main */
 };
 

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/confirm.h"
 #include "lvsd/control.h"
 #include "lvsd/core/child.h"
 #include "lvsd/core/log.h"
@@ -23,6 +25,7 @@
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lint.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/preview/preview.h"
 #include "lvsd/proc.h"
 #include "lvsd/push.h"
 #include "lvsd/results.h"
@@ -30,6 +33,8 @@
 #include "lvsd/scripts/notify.h"
 #include "lvsd/scripts/script.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/sdnotify.h"
+#include "lvsd/snapshot.h"
 #include "lvsd/sockets.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
@@ -199,6 +204,15 @@ lvsd_judge(struct lvsd *d)
 {
 	proc_ready(d);
 	announce_update(d);
+	struct writer_stats st;
+
+	writer_stats(d->ipvs, &st);
+	/* the first table programmed, or a reload's; or no IPVS to program:
+	 * lvsd runs, and its status says so */
+	if (d->applied || !st.available)
+		sdnotify_ready(d);
+	sdnotify_status(d);
+	confirm_judge(d);
 }
 
 /* The kernel answered every operation of the generation's reconcile. */
@@ -223,7 +237,9 @@ lvsd_apply(struct lvsd *d)
 	lvsd_judge(d);
 }
 
-static void
+/* c becomes the running generation; returns the one it replaces (the
+ * caller frees it, or keeps it to roll back to). */
+static struct conf *
 lvsd_installed(struct lvsd *d, struct conf *c)
 {
 	struct conf *old = d->conf;
@@ -236,7 +252,6 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	if (fb_reset(d) < 0)
 		log_err("out of memory: lvsctl weights shows no feedback");
-	conf_free(old);
 	d->generation++;
 	if (notify_reset(d) < 0 || track_reload(d) < 0 || chkscript_reset(d) < 0)
 		log_err("out of memory: tracked scripts and files or script checks are not "
@@ -250,40 +265,123 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 		 (unsigned long long)d->generation, d->conf_path, c->n_vrrp, c->n_services);
 	lvsd_apply(d);
 	announce_reset(d);
+	return old;
 }
 
-/* Load the configuration file again; on success swap it in, bump the
- * generation, apply it and push it to the children.  0 or -errno, with
- * the reason ("file:line:col: msg") in err.  SIGHUP, and lvsctl reload
- * through the reload hook. */
+/* A warning about a previewed file, under the changes. */
+static void
+lvsd_preview_warn(void *arg, const char *line)
+{
+	evbuffer_add_printf(arg, "%s\n", line);
+}
+
+/* Load and check a configuration file: 0 and *out, or -errno with the
+ * reason ("file:line:col: msg") in err. */
 static int
-lvsd_reload(struct lvsd *d, char *err, size_t len)
+lvsd_load(const char *path, struct conf **out, char *err, size_t len)
 {
 	struct conf_error e;
 	struct conf *c = NULL;
 	int r;
 
 	memset(&e, 0, sizeof(e));
-	r = conf_load(d->conf_path, &c, &e);
+	r = conf_load(path, &c, &e);
 	if (r == 0 && (r = lvsd_validate(c, err, len)) < 0)
 		conf_free(c);
 	else if (r < 0)
 		conf_error_format(&e, err, len);
+	if (r == 0)
+		*out = c;
+	return r;
+}
+
+/* Load the configuration file again; on success swap it in, bump the
+ * generation, apply it and push it to the children.  0 or -errno, with
+ * the reason ("file:line:col: msg") in err.  SIGHUP, and lvsctl reload
+ * through the reload hook; with confirm_s, the generation before is kept
+ * to roll back to (confirm.h). */
+static int
+lvsd_reload(struct lvsd *d, uint32_t confirm_s, char *err, size_t len)
+{
+	struct conf *c = NULL, *old;
+	uint32_t left;
+	int r;
+
+	if (confirm_pending(d, &left)) {
+		snprintf(err, len,
+			 "generation %llu is on trial for %u s more: lvsctl confirm it, or let "
+			 "it roll back, before another reload",
+			 (unsigned long long)d->generation, (left + 999) / 1000);
+		log_err("reload refused: %s", err);
+		return -EBUSY;
+	}
+	sdnotify_reloading(d);
+	r = lvsd_load(d->conf_path, &c, err, len);
+	if (r == 0 && confirm_s && (r = confirm_begin(d, confirm_s)) < 0) {
+		snprintf(err, len, "cannot keep the running generation: %s", strerror(-r));
+		conf_free(c);
+	}
 	if (r < 0) {
 		d->reloads_failed++;
 		snprintf(d->last_reload_error, sizeof(d->last_reload_error), "%s", err);
 		log_err("reload failed, keeping generation %llu: %s",
 			(unsigned long long)d->generation, err);
+		sdnotify_ready(d); /* the running generation stays */
 		return r;
 	}
 	lint_config(c, lint_log, NULL);
 	if (strcmp(c->global.control_socket, d->conf->global.control_socket))
 		log_warn("control_socket changed to %s: takes effect at the next start",
 			 c->global.control_socket);
-	lvsd_installed(d, c);
+	old = lvsd_installed(d, c);
+	if (confirm_s)
+		confirm_keep(d, old, d->generation - 1);
+	else
+		conf_free(old);
+	d->reloads_ok++;
 	proc_push_all(d);
 	snprintf(err, len, "ok");
 	return 0;
+}
+
+/* The rollback hook: the configuration before a reload on trial goes in
+ * again as the next generation, as a reload would. */
+static void
+lvsd_rollback(struct lvsd *d, const char *why)
+{
+	uint64_t prev_gen = 0, trial = d->generation;
+	struct conf *prev = confirm_take(d, &prev_gen);
+
+	if (!prev)
+		return;
+	log_warn("rolling back generation %llu: %s; generation %llu's configuration goes in "
+		 "again as generation %llu (the file on disk still holds the rejected one)",
+		 (unsigned long long)trial, why, (unsigned long long)prev_gen,
+		 (unsigned long long)trial + 1);
+	sdnotify_reloading(d);
+	conf_free(lvsd_installed(d, prev));
+	proc_push_all(d);
+}
+
+/* reload --dry-run: what file would change, nothing applied. */
+static int
+lvsd_preview(struct lvsd *d, const char *file, struct evbuffer *out, char *err, size_t len)
+{
+	const char *path = file ? file : d->conf_path;
+	struct conf *c = NULL;
+	int r = lvsd_load(path, &c, err, len);
+
+	if (r < 0)
+		return r;
+	evbuffer_add_printf(out, "%s against generation %llu (nothing applied):\n", path,
+			    (unsigned long long)d->generation);
+	r = preview_diff(d->conf, c, out);
+	if (r >= 0)
+		lint_config(c, lvsd_preview_warn, out);
+	conf_free(c);
+	if (r < 0)
+		snprintf(err, len, "%s", strerror(-r));
+	return r < 0 ? r : 0;
 }
 
 /* A result of a check the parent runs itself (type script): as one of the
@@ -295,13 +393,33 @@ lvsd_script_health(struct lvsd *d, const struct ipc_health_rs *h)
 	lvsd_ready_soon(d);
 }
 
+/* A child answered a status request: replies and snapshots may be due. */
+static void
+lvsd_status_progress(struct lvsd *d)
+{
+	control_status_progress(d);
+	snapshot_progress(d);
+}
+
+/* The vrrp child reported a transition: a handover may be complete, and
+ * the service manager's status line says how many masters. */
+static void
+lvsd_vrrp_progress(struct lvsd *d)
+{
+	control_vrrp_progress(d);
+	sdnotify_status(d);
+	confirm_judge(d);
+}
+
 /* The rooms below call up only through these. */
 static void
 lvsd_hooks(struct lvsd *d)
 {
 	d->hooks.reload = lvsd_reload;
-	d->hooks.status_progress = control_status_progress;
-	d->hooks.vrrp_progress = control_vrrp_progress;
+	d->hooks.preview = lvsd_preview;
+	d->hooks.rollback = lvsd_rollback;
+	d->hooks.status_progress = lvsd_status_progress;
+	d->hooks.vrrp_progress = lvsd_vrrp_progress;
 	d->hooks.judge = lvsd_judge;
 	d->hooks.health = lvsd_script_health;
 }
@@ -315,6 +433,7 @@ lvsd_stop(struct lvsd *d)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	sdnotify_stopping(d);
 	announce_update(d);
 	control_close(d);
 	proc_stop(d);
@@ -327,7 +446,7 @@ lvsd_on_sighup(evutil_socket_t sig, short what, void *arg)
 	char err[sizeof(d->last_reload_error)];
 
 	log_info("SIGHUP received: reloading %s", d->conf_path);
-	lvsd_reload(d, err, sizeof(err));
+	lvsd_reload(d, 0, err, sizeof(err));
 }
 
 static void
@@ -387,7 +506,8 @@ lvsd_run(struct lvsd *d)
 		log_err("cannot create the event loop");
 		return 1;
 	}
-	if (writer_start(d->ipvs, d->base) < 0 || lvsd_signals(d) < 0) {
+	if (sdnotify_init(d) == -ENOMEM || writer_start(d->ipvs, d->base) < 0 ||
+	    lvsd_signals(d) < 0) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -522,6 +642,10 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	eff_free(d);
 	fb_free(d);
 	sockets_close(d);
+	sockets_metrics_close(d);
+	snapshot_free(d);
+	sdnotify_free(d);
+	confirm_free(d);
 	lvsd_results_free(d);
 	drill_free(d);
 	if (d->self_fd >= 0)
@@ -539,6 +663,7 @@ static const struct child_entry lvsd_children[] = {
     {"vrrp", PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_NET_RAW), SIGKILL, vrrp_main},
     {"checkers", 0, SIGTERM, chk_main},
     {"weight", 0, SIGTERM, wt_main},
+    {"metrics", 0, SIGTERM, metrics_main},
 };
 
 int
@@ -564,5 +689,6 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.self_fd = -1;
 	d.reports_fd = -1;
+	d.metrics_fd = -1;
 	return lvsd_start(&d, &o);
 }

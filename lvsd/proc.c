@@ -1,5 +1,7 @@
-/* Supervision: fork the three children, talk to them, restart the ones
- * that die (with back-off), stop them all when lvsd stops (see proc.h). */
+/* Supervision: fork the children, talk to them, restart the ones that die
+ * (with back-off), stop them all when lvsd stops (see proc.h).  The
+ * metrics child runs only while the configuration asks for metrics: a
+ * reload starts or stops it. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,15 +26,22 @@
 #include "lvsd/push.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/script.h"
+#include "lvsd/snapshot.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000
 #define PROC_STABLE_S 10.0  /* up this long: the next death restarts at once */
 #define PROC_STOP_GRACE_S 15 /* SIGTERM, then SIGKILL after this (vrrp hands over) */
 
-static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight"};
+static const char *const proc_names[LVSD_N_ROLES] = {"vrrp", "checkers", "weight", "metrics"};
 
 static int proc_start(struct lvsd_child *c);
+
+bool
+proc_wanted(const struct lvsd *d, enum lvsd_role role)
+{
+	return role != LVSD_METRICS || d->conf->global.metrics_enabled;
+}
 
 /* Replies waiting for every child's status may be complete. */
 static void
@@ -104,6 +113,12 @@ proc_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 	case IPC_FEEDBACK:
 	case IPC_VRRP_STATE:
 		r = proc_result(c, msg);
+		break;
+	case IPC_SNAP_REQ:
+		if (c->role != LVSD_METRICS)
+			r = -EPROTO;
+		else
+			snapshot_request(c->d, IPC_BODY(msg, struct ipc_snap_req)->cookie);
 		break;
 	default:
 		r = -EPROTO;
@@ -310,7 +325,7 @@ proc_restart_cb(evutil_socket_t fd, short what, void *arg)
 	struct lvsd_child *c = arg;
 	int r;
 
-	if (c->d->stopping || c->pid)
+	if (c->d->stopping || c->pid || !proc_wanted(c->d, c->role))
 		return;
 	c->restarts++;
 	r = proc_start(c);
@@ -362,7 +377,7 @@ proc_reaped(struct lvsd *d, struct lvsd_child *c, int status)
 	double up = lvsd_since(&c->started);
 
 	proc_describe(status, c->last_exit, sizeof(c->last_exit));
-	if (d->stopping)
+	if (d->stopping || !proc_wanted(d, c->role))
 		log_info("%s child (pid %d) %s", c->name, (int)c->pid, c->last_exit);
 	else
 		log_warn("%s child (pid %d) %s after %.1f s", c->name, (int)c->pid, c->last_exit,
@@ -371,7 +386,7 @@ proc_reaped(struct lvsd *d, struct lvsd_child *c, int status)
 	ipc_chan_free(c->ch);
 	c->ch = NULL;
 	proc_status_progress(d);
-	if (d->stopping)
+	if (d->stopping || !proc_wanted(d, c->role))
 		return;
 	if (up >= PROC_STABLE_S)
 		c->backoff_ms = 0;
@@ -430,6 +445,26 @@ proc_stop(struct lvsd *d)
 	evtimer_add(d->ev_stop, &grace);
 }
 
+/* A reload may want a child that does not run, or no longer want one. */
+static void
+proc_want(struct lvsd *d, struct lvsd_child *c)
+{
+	int r;
+
+	if (proc_wanted(d, c->role) && !c->pid && c->restart_ev &&
+	    !evtimer_pending(c->restart_ev, NULL)) {
+		c->backoff_ms = 0;
+		if ((r = proc_start(c)) < 0) {
+			log_err("cannot start the %s child: %s", c->name, strerror(-r));
+			proc_schedule_restart(c);
+		}
+	} else if (!proc_wanted(d, c->role) && c->pid) {
+		log_info("the configuration no longer wants the %s child: stopping it", c->name);
+		evtimer_del(c->restart_ev);
+		proc_kill(c, SIGTERM);
+	}
+}
+
 void
 proc_push_all(struct lvsd *d)
 {
@@ -437,8 +472,10 @@ proc_push_all(struct lvsd *d)
 		struct lvsd_child *c = &d->child[i];
 		int r;
 
-		if (!c->ch)
+		if (!c->pid || !c->ch || !proc_wanted(d, c->role)) {
+			proc_want(d, c);
 			continue;
+		}
 		r = push_conf(d, c->ch, c->role);
 		if (r < 0) {
 			log_err("%s child (pid %d): cannot send the configuration: %s; killing it",
@@ -522,6 +559,8 @@ proc_init(struct lvsd *d)
 	for (int i = 0; i < LVSD_N_ROLES; i++) {
 		struct lvsd_child *c = &d->child[i];
 
+		if (!proc_wanted(d, c->role))
+			continue;
 		r = proc_start(c);
 		if (r < 0) {
 			log_err("cannot start the %s child: %s", c->name, strerror(-r));

@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct lvsd;
+#include "lvsd/lvsd.h"
+
 
 /* SIGCHLD, the stop timer, and every child started: 0 or -errno. */
 int proc_init(struct lvsd *d);
@@ -21,6 +22,9 @@ bool proc_status_complete(const struct lvsd *d, uint32_t cookie);
 /* SIGTERM every child (SIGKILL after a grace); the loop ends once all are
  * gone.  d->stopping is set by the caller. */
 void proc_stop(struct lvsd *d);
+/* Whether the running configuration wants the role's child (the metrics
+ * child runs only while metrics are on). */
+bool proc_wanted(const struct lvsd *d, enum lvsd_role role);
 void proc_free(struct lvsd *d);
 
 #endif

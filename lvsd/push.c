@@ -276,13 +276,13 @@ push_reports(struct ipc_chan *ch, const struct conf_reports *rp, uint32_t *n)
 	return ipc_send(ch, IPC_CONF_REPORTS, &m, sizeof(m));
 }
 
-/* The report socket, opened and bound by the parent (the port may be
- * privileged); none when reports are off or the socket cannot be had. */
+/* A socket the parent opened and bound for a child (a report port may be
+ * privileged; the metrics child may open nothing): fd from sockets.c,
+ * none when it is off or cannot be had. */
 static int
-push_reports_socket(struct lvsd *d, struct ipc_chan *ch, uint32_t *n)
+push_socket(struct ipc_chan *ch, enum ipc_socket_kind kind, int fd, uint32_t *n)
 {
-	struct ipc_conf_socket m = {.kind = IPC_SOCKET_REPORTS};
-	int fd = sockets_reports(d);
+	struct ipc_conf_socket m = {.kind = kind};
 
 	if (fd < 0)
 		return 0;
@@ -307,7 +307,7 @@ push_services(struct lvsd *d, struct ipc_chan *ch, bool weight, uint32_t *n)
 	if (weight) {
 		r = push_reports(ch, &c->reports, n);
 		if (r == 0)
-			r = push_reports_socket(d, ch, n);
+			r = push_socket(ch, IPC_SOCKET_REPORTS, sockets_reports(d), n);
 		for (size_t i = 0; r == 0 && i < c->n_keys; i++)
 			r = push_key(ch, &c->keys[i], (uint32_t)i, n);
 	}
@@ -358,6 +358,8 @@ push_conf(struct lvsd *d, struct ipc_chan *ch, enum lvsd_role role)
 	if (role == LVSD_VRRP)
 		for (size_t i = 0; r == 0 && i < c->n_vrrp; i++)
 			r = push_vrrp(d, ch, &c->vrrp[i], (uint32_t)i, &n);
+	else if (role == LVSD_METRICS && r == 0)
+		r = push_socket(ch, IPC_SOCKET_METRICS, sockets_metrics(d), &n);
 	else if (r == 0)
 		r = push_services(d, ch, role == LVSD_WEIGHT, &n);
 	if (r < 0)

@@ -9,5 +9,9 @@ struct lvsd;
  * not close, -1 when reports are off, or -errno (logged). */
 int sockets_reports(struct lvsd *d);
 void sockets_close(struct lvsd *d);
+/* The metrics listener (TCP) for the running configuration, the same way:
+ * a descriptor, -1 when metrics are off, or -errno (logged). */
+int sockets_metrics(struct lvsd *d);
+void sockets_metrics_close(struct lvsd *d);
 
 #endif

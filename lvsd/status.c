@@ -10,10 +10,12 @@
 #include <event2/buffer.h>
 
 #include "lvsd/announce/announce.h"
+#include "lvsd/confirm.h"
 #include "lvsd/core/clock.h"
 #include "lvsd/core/json.h"
 #include "lvsd/core/names.h"
 #include "lvsd/lvsd.h"
+#include "lvsd/proc.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/track.h"
 #include "lvsd/status.h"
@@ -211,21 +213,6 @@ status_text_vrrp(const struct lvsd *d, struct evbuffer *out)
 	}
 }
 
-/* "198.51.100.11:80", "[2001:db8::11]:80" or the address alone (no port) */
-static const char *
-status_rs_name(const struct conf_service *s, const struct conf_rs *rs, char *buf, size_t len)
-{
-	char a[CONF_ADDRSTRLEN];
-	uint16_t port = rs->port ? rs->port : s->port;
-
-	conf_addr_str(&rs->addr, a, sizeof(a));
-	if (!port)
-		snprintf(buf, len, "%s", a);
-	else
-		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-	return buf;
-}
-
 /* The operator's weight overrides (lvsctl weight), one line each. */
 static void
 status_text_overrides(const struct lvsd *d, struct evbuffer *out)
@@ -240,7 +227,7 @@ status_text_overrides(const struct lvsd *d, struct evbuffer *out)
 				evbuffer_add_printf(
 				    out, "  weight override: %s %s %u (effective %u)\n",
 				    c->services[i].name,
-				    status_rs_name(&c->services[i], &c->services[i].rs[j], n,
+				    conf_rs_endpoint(&c->services[i], &c->services[i].rs[j], n,
 						   sizeof(n)),
 				    v.override, v.effective);
 }
@@ -261,7 +248,7 @@ status_json_overrides(const struct lvsd *d, struct json *j)
 			json_string(j, "service", c->services[i].name);
 			json_string(
 			    j, "server",
-			    status_rs_name(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
+			    conf_rs_endpoint(&c->services[i], &c->services[i].rs[k], n, sizeof(n)));
 			json_uint(j, "weight", v.override);
 			json_uint(j, "effective", v.effective);
 			json_object_end(j);
@@ -281,18 +268,42 @@ status_check(const struct conf_service *s, size_t rs)
 	return s->rs[rs].has_check ? &s->rs[rs].check : &s->check;
 }
 
-/* Real servers: check, health, last result, time in state, weights. */
+/* The widths of the service and server columns: their longest entry. */
+static void
+status_rs_widths(const struct conf *c, int *w_svc, int *w_srv)
+{
+	char n[CONF_ADDRSTRLEN + 16];
+
+	*w_svc = 7; /* "SERVICE" */
+	*w_srv = 6; /* "SERVER" */
+	for (size_t i = 0; i < c->n_services; i++) {
+		const struct conf_service *s = &c->services[i];
+
+		if ((int)strlen(s->name) > *w_svc)
+			*w_svc = (int)strlen(s->name);
+		for (size_t k = 0; k < s->n_rs; k++)
+			if ((int)strlen(conf_rs_endpoint(s, &s->rs[k], n, sizeof(n))) > *w_srv)
+				*w_srv = (int)strlen(n);
+	}
+}
+
+/* Real servers: check, health, time in state, the weight IPVS has and the
+ * configured one (each in its own column: a policy's weights are on
+ * another scale than the file's), last result. */
 static void
 status_text_rs(const struct lvsd *d, struct evbuffer *out)
 {
 	const struct conf *c = d->conf;
 	char n[CONF_ADDRSTRLEN + 16], why[160], t[32];
 	struct eff_view v;
+	int ws, wr;
 
 	if (!status_n_rs(c))
 		return;
-	evbuffer_add_printf(out, "real servers\n  %-12s %-24s %-6s %-8s %-8s %-7s %s\n",
-			    "SERVICE", "SERVER", "CHECK", "HEALTH", "FOR", "WEIGHT", "LAST RESULT");
+	status_rs_widths(c, &ws, &wr);
+	evbuffer_add_printf(out, "real servers\n  %-*s %-*s %-6s %-7s %-7s %6s %6s  %s\n", ws,
+			    "SERVICE", wr, "SERVER", "CHECK", "HEALTH", "FOR", "WEIGHT", "CONF",
+			    "LAST RESULT");
 	for (size_t i = 0; i < c->n_services; i++)
 		for (size_t k = 0; k < c->services[i].n_rs; k++) {
 			const struct conf_service *s = &c->services[i];
@@ -300,8 +311,8 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 			if (!eff_get(d, i, k, &v))
 				continue;
 			evbuffer_add_printf(
-			    out, "  %-12s %-24s %-6s %-8s %-8s %u/%-5u %s%s\n", s->name,
-			    status_rs_name(s, &s->rs[k], n, sizeof(n)),
+			    out, "  %-*s %-*s %-6s %-7s %-7s %6u %6u  %s%s\n", ws, s->name, wr,
+			    conf_rs_endpoint(s, &s->rs[k], n, sizeof(n)),
 			    conf_check_type_name(status_check(s, k)->type),
 			    status_health_name(v.health),
 			    v.health == EFF_HEALTH_UNKNOWN
@@ -322,7 +333,7 @@ status_sorry_name(const struct conf_service *s, char *buf, size_t len)
 {
 	struct conf_rs so = {.addr = s->sorry.addr, .port = s->sorry.port};
 
-	return status_rs_name(s, &so, buf, len);
+	return conf_rs_endpoint(s, &so, buf, len);
 }
 
 /* Services with a sorry server: whether it is in. */
@@ -413,7 +424,7 @@ status_json_rs(const struct lvsd *d, struct json *j)
 				continue;
 			json_object_begin(j, NULL);
 			json_string(j, "service", s->name);
-			json_string(j, "server", status_rs_name(s, &s->rs[k], n, sizeof(n)));
+			json_string(j, "server", conf_rs_endpoint(s, &s->rs[k], n, sizeof(n)));
 			json_string(j, "check", conf_check_type_name(status_check(s, k)->type));
 			json_string(j, "health", status_health_name(v.health));
 			if (v.health != EFF_HEALTH_UNKNOWN)
@@ -456,12 +467,14 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	if (d->reloads_failed)
 		evbuffer_add_printf(out, "  %u failed reloads, last: %s\n", d->reloads_failed,
 				    d->last_reload_error);
+	confirm_status_text(d, out);
 	evbuffer_add_printf(out, "processes\n  %-9s %-7s %-8s %-8s %-4s %-7s %s\n", "ROLE", "PID",
 			    "UPTIME", "RESTARTS", "GEN", "OBJECTS", "LAST EXIT");
 	evbuffer_add_printf(out, "  %-9s %-7d %-8s %-8s %-4llu %-7s %s\n", "lvsd", (int)getpid(),
 			    up, "-", (unsigned long long)d->generation, "-", "-");
 	for (int i = 0; i < LVSD_N_ROLES; i++)
-		status_text_child(&d->child[i], out);
+		if (d->child[i].pid || proc_wanted(d, (enum lvsd_role)i))
+			status_text_child(&d->child[i], out);
 	evbuffer_add_printf(out, "  results dropped as of another generation: vrrp %lu, "
 				 "checkers %lu, weight %lu\n",
 			    d->child[LVSD_VRRP].stale, d->child[LVSD_CHECKERS].stale,
@@ -518,6 +531,7 @@ status_json_conf(const struct lvsd *d, struct json *j)
 		json_string(j, "last_reload_error", d->last_reload_error);
 	else
 		json_null(j, "last_reload_error");
+	confirm_status_json(d, j);
 	json_object_end(j);
 	status_json_ipvs(d, j);
 }
@@ -593,7 +607,8 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	json_null(&j, "last_exit");
 	json_object_end(&j);
 	for (int i = 0; i < LVSD_N_ROLES; i++)
-		status_json_child(&d->child[i], &j);
+		if (d->child[i].pid || proc_wanted(d, (enum lvsd_role)i))
+			status_json_child(&d->child[i], &j);
 	json_array_end(&j);
 	status_json_conf(d, &j);
 	status_json_vrrp(d, &j);

@@ -3,12 +3,15 @@
 # and create the system user lvsd's unprivileged children run as.  Waits
 # for another apt or dpkg (an unattended upgrade, a second test run) to
 # finish instead of failing.  Quiet when everything is already there.
+# prometheus: promtool checks the metrics and the alerts' unit tests in
+# make check, and the lab runs the server to scrape both directors.
 set -e
 PKGS="build-essential autoconf automake pkg-config
  libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnftnl-dev libmnl-dev
  libssl-dev libyaml-dev libevent-dev libcmocka-dev
  iproute2 procps python3 user-mode-linux kmod ipvsadm busybox util-linux
- gdb keepalived nftables iputils-arping iputils-ping tcpdump openssl bird2"
+ gdb keepalived nftables iputils-arping iputils-ping tcpdump openssl bird2
+ prometheus curl"
 LOCK_WAIT_S=600
 
 # apt_get ARGS...: apt-get waiting up to LOCK_WAIT_S for the dpkg lock; the

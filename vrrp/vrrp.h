@@ -94,6 +94,7 @@ struct vrrp_child {
 	bool stopping; /* SIGTERM: resigning, exit when done */
 	bool syncing;  /* moving the members of a sync group */
 	uint64_t stop_deadline;
+	uint64_t stop_wait_us; /* how long a clean stop waits for a new master */
 	struct event *ev_stop;
 	/* vrrp_main's: an instance of a sync group made a transition, its
 	 * fellow members follow (installed at start) */

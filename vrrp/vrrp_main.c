@@ -330,7 +330,9 @@ vrrp_stop_check(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (vrrp_resigning(vc))
-		log_warn("no new master was heard in time: letting go anyway");
+		log_warn("no other director was heard as master within %.1f s: removing the "
+			 "virtual addresses anyway (a director without a peer stops this way)",
+			 (double)vc->stop_wait_us / 1e6);
 	child_exit(vc->child, 0);
 }
 
@@ -368,7 +370,8 @@ vrrp_term(void *state)
 		return false;
 	log_info("SIGTERM received: handing over %u instances before exiting", n);
 	vc->stopping = true;
-	vc->stop_deadline = vrrp_now() + vrrp_stop_wait_us(vc);
+	vc->stop_wait_us = vrrp_stop_wait_us(vc);
+	vc->stop_deadline = vrrp_now() + vc->stop_wait_us;
 	event_active(vc->ev_stop, EV_TIMEOUT, 0);
 	return true;
 }

@@ -108,6 +108,36 @@ agent_keygen_usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
+/* The directory prefix names, made with its missing parents (0755: the
+ * private key file itself is 0600) as mkdir -p would, on a fresh install
+ * where /etc/lvs-agent does not exist yet.  0 or -errno. */
+static int
+agent_keygen_dir(const char *prefix)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", prefix) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) == 0)
+		printf("%s: created\n", dir);
+	else if (errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 /* Write the files of k under prefix and say what goes where. */
 static int
 agent_keygen_write(const struct rpt_key *k, const char *prefix)
@@ -118,6 +148,8 @@ agent_keygen_write(const struct rpt_key *k, const char *prefix)
 	if ((size_t)snprintf(priv, sizeof(priv), "%s.key", prefix) >= sizeof(priv) ||
 	    (size_t)snprintf(pub, sizeof(pub), "%s.pub", prefix) >= sizeof(pub))
 		return -ENAMETOOLONG;
+	if ((r = agent_keygen_dir(prefix)) < 0)
+		return r;
 	if (k->sig == RPT_SIG_HMAC_SHA256) {
 		r = agent_key_write_hex(k, priv);
 		if (r == 0)

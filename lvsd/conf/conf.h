@@ -344,6 +344,13 @@ const char *conf_addr_str(const struct conf_addr *a, char *buf, size_t len);
 /* A real server as logs name it: ADDR:PORT, [ADDR6]:PORT, or ADDR alone
  * when it has no port of its own. */
 const char *conf_rs_name(const struct conf_rs *rs, char *buf, size_t len);
+/* A real server as status and metrics name it: ADDR:PORT or [ADDR6]:PORT
+ * with the service's port when it has none of its own, ADDR alone when
+ * neither has one (fwmark services). */
+const char *conf_rs_endpoint(const struct conf_service *s, const struct conf_rs *rs, char *buf,
+			     size_t len);
+/* A socket address as the file writes it: ADDR:PORT or [ADDR6]:PORT. */
+const char *conf_sockaddr_str(const struct conf_sockaddr *s, char *buf, size_t len);
 const char *conf_proto_name(enum conf_proto p);
 const char *conf_fwd_name(enum conf_fwd f);
 /* A scheduler flag's name for the service's scheduler (mh-port, flag-3). */

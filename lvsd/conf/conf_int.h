@@ -144,7 +144,6 @@ void conf_defaults(struct conf *c);
 void conf_check_defaults(struct conf_check *chk);
 void conf_policy_defaults(struct conf_policy_params *p);
 void conf_fmt_ms(uint64_t ms, char *buf, size_t len);
-const char *conf_sockaddr_str(const struct conf_sockaddr *s, char *buf, size_t len);
 void *conf_grow(void *arr, size_t n, size_t size);
 
 extern const char *const conf_proto_names[];

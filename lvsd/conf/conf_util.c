@@ -364,6 +364,20 @@ conf_rs_name(const struct conf_rs *rs, char *buf, size_t len)
 }
 
 const char *
+conf_rs_endpoint(const struct conf_service *s, const struct conf_rs *rs, char *buf, size_t len)
+{
+	char a[CONF_ADDRSTRLEN];
+	uint16_t port = rs->port ? rs->port : s->port;
+
+	conf_addr_str(&rs->addr, a, sizeof(a));
+	if (!port)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, rs->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+const char *
 conf_sockaddr_str(const struct conf_sockaddr *s, char *buf, size_t len)
 {
 	char a[CONF_ADDRSTRLEN];

@@ -81,5 +81,6 @@ uint64_t child_generation(const struct child *c);
 int vrrp_main(int fd);
 int chk_main(int fd);
 int wt_main(int fd);
+int metrics_main(int fd);
 
 #endif

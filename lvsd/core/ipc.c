@@ -41,7 +41,23 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     FIXED(IPC_TRACK, struct ipc_track),
     VAR(IPC_CONF_CA, struct ipc_conf_ca, len, uint8_t, IPC_CA_MAX),
     VAR(IPC_FEEDBACK, struct ipc_feedback, n, struct ipc_feedback_rs, IPC_FEEDBACK_MAX),
+    FIXED(IPC_SNAP_REQ, struct ipc_snap_req),
+    FIXED(IPC_SNAP_BEGIN, struct ipc_snap_begin),
+    VAR(IPC_SNAP_VRRP, struct ipc_snap_vrrps, n, struct ipc_snap_vrrp, IPC_SNAP_VRRP_MAX),
+    VAR(IPC_SNAP_SVC, struct ipc_snap_svcs, n, struct ipc_snap_svc, IPC_SNAP_SVC_MAX),
+    VAR(IPC_SNAP_RS, struct ipc_snap_rss, n, struct ipc_snap_rs, IPC_SNAP_RS_MAX),
+    FIXED(IPC_SNAP_END, struct ipc_snap_end),
 };
+
+_Static_assert(sizeof(struct ipc_snap_vrrps) + IPC_SNAP_VRRP_MAX * sizeof(struct ipc_snap_vrrp) <=
+		   IPC_PAYLOAD_MAX,
+	       "snapshot VRRP frame too large");
+_Static_assert(sizeof(struct ipc_snap_svcs) + IPC_SNAP_SVC_MAX * sizeof(struct ipc_snap_svc) <=
+		   IPC_PAYLOAD_MAX,
+	       "snapshot service frame too large");
+_Static_assert(sizeof(struct ipc_snap_rss) + IPC_SNAP_RS_MAX * sizeof(struct ipc_snap_rs) <=
+		   IPC_PAYLOAD_MAX,
+	       "snapshot real server frame too large");
 
 _Static_assert(sizeof(struct ipc_feedback) + IPC_FEEDBACK_MAX * sizeof(struct ipc_feedback_rs) <=
 		   IPC_PAYLOAD_MAX,

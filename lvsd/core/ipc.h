@@ -79,6 +79,14 @@ enum ipc_type {
 	IPC_CONF_CA, /* struct ipc_conf_ca + len bytes of PEM */
 	/* weight -> parent: what its proposals rest on, and its drop counters */
 	IPC_FEEDBACK, /* struct ipc_feedback + n x struct ipc_feedback_rs */
+	/* metrics -> parent: a scrape wants a snapshot; parent -> metrics: one
+	 * snapshot, BEGIN, the objects' frames, END */
+	IPC_SNAP_REQ,	/* struct ipc_snap_req */
+	IPC_SNAP_BEGIN, /* struct ipc_snap_begin */
+	IPC_SNAP_VRRP,	/* struct ipc_snap_vrrps + n x struct ipc_snap_vrrp */
+	IPC_SNAP_SVC,	/* struct ipc_snap_svcs + n x struct ipc_snap_svc */
+	IPC_SNAP_RS,	/* struct ipc_snap_rss + n x struct ipc_snap_rs */
+	IPC_SNAP_END,	/* struct ipc_snap_end */
 	IPC_TYPE_COUNT
 };
 
@@ -270,7 +278,7 @@ struct ipc_conf_reports {
 
 /* A socket the parent opened (and bound) for the child, which could not:
  * the descriptor travels with the frame. */
-enum ipc_socket_kind { IPC_SOCKET_REPORTS = 1 };
+enum ipc_socket_kind { IPC_SOCKET_REPORTS = 1, IPC_SOCKET_METRICS };
 struct ipc_conf_socket {
 	uint32_t kind; /* enum ipc_socket_kind */
 	uint32_t id;
@@ -381,6 +389,118 @@ struct ipc_vrrp_state {
 	uint32_t gap_ms;
 	uint32_t pad2;
 	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (enum vrrp_drop of lvsd/core/names.h) */
+};
+
+/* ---- snapshots for the metrics child: what the parent knows, by value
+ * (names and addresses as text), so the child renders them without a
+ * configuration of its own.  A snapshot is IPC_SNAP_BEGIN, then its VRRP
+ * instances, services and real servers in frames of at most the _MAX
+ * elements each, in that order, then IPC_SNAP_END; the counts of BEGIN
+ * are the elements that follow (metrics/metrics_snap.c checks them). */
+#define IPC_SNAP_CHILDREN 8 /* processes of a snapshot: the parent and its children */
+#define IPC_SNAP_VRRP_MAX 200
+#define IPC_SNAP_SVC_MAX 400
+#define IPC_SNAP_RS_MAX 500
+#define IPC_SNAP_TEXT 48 /* a real server's "198.51.100.11:80", "[2001:db8::1]:80" */
+
+struct ipc_snap_req {
+	uint32_t cookie;
+	uint32_t pad;
+};
+
+/* One process of lvsd: the parent (first) or a child. */
+struct ipc_snap_proc {
+	char name[16];
+	uint8_t up;
+	uint8_t lag_known; /* the process measures its loop lag */
+	uint8_t pad[2];
+	uint32_t restarts;
+	uint64_t lag_max_us;	/* longest loop hold seen (0: not measured) */
+	uint64_t lag_minute_us; /* over the last minute */
+};
+
+struct ipc_snap_begin {
+	uint32_t cookie; /* the request's */
+	uint32_t n_vrrp, n_svc, n_rs;
+	char director[IPC_NAME_MAX]; /* global.director_id */
+	char version[16];	     /* lvsd's */
+	uint64_t generation;
+	int64_t loaded_at; /* wall clock, seconds */
+	uint64_t reloads, reloads_failed, rollbacks;
+	uint8_t ready;		 /* the running generation's IPVS table is programmed */
+	uint8_t ipvs_available;	 /* the kernel has IPVS */
+	uint8_t confirm_pending; /* a reload --confirm waits for lvsctl confirm */
+	uint8_t n_procs;
+	uint32_t confirm_left_ms;
+	/* the IPVS writer */
+	uint64_t ipvs_applies, ipvs_batches, ipvs_ops, ipvs_refused, ipvs_resyncs, ipvs_repairs,
+	    ipvs_dumps, ipvs_weight_changes;
+	uint64_t ipvs_services, ipvs_services_accepted, ipvs_dests, ipvs_dests_accepted;
+	/* the weight child's receiver, since it started */
+	uint64_t reports_accepted;
+	uint64_t reports_dropped[IPC_WT_DROPS];
+	struct ipc_snap_proc procs[IPC_SNAP_CHILDREN];
+};
+
+struct ipc_snap_vrrp {
+	char name[IPC_NAME_MAX];
+	char interface[IPC_NAME_MAX];
+	uint8_t vrid;
+	uint8_t known;	  /* the vrrp child reported it */
+	uint8_t state;	  /* enum ipc_vrrp_st */
+	uint8_t priority; /* effective */
+	uint8_t conf_priority;
+	uint8_t pad[3];
+	uint32_t transitions;
+	uint64_t adverts_sent, adverts_received, adverts_dropped;
+	uint32_t drops[IPC_VRRP_DROPS]; /* by reason (enum vrrp_drop of lvsd/core/names.h) */
+};
+struct ipc_snap_vrrps {
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_snap_vrrp v[]; /* n of them, at most IPC_SNAP_VRRP_MAX */
+};
+
+struct ipc_snap_svc {
+	char name[IPC_NAME_MAX];
+	uint32_t n_rs;
+	uint32_t n_up;
+	uint8_t has_quorum; /* the service sets one */
+	uint8_t quorum_lost;
+	uint8_t pad[2];
+	uint32_t quorum;
+	uint64_t alive_weight; /* configured weight of its servers not down */
+};
+struct ipc_snap_svcs {
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_snap_svc s[]; /* n of them, at most IPC_SNAP_SVC_MAX */
+};
+
+struct ipc_snap_rs {
+	uint32_t svc; /* index of its service in this snapshot */
+	char server[IPC_SNAP_TEXT];
+	uint8_t health; /* enum ipc_health_state */
+	uint8_t drained;
+	uint8_t fb_state; /* enum wt_feedback of lvsd/core/names.h */
+	uint8_t has_report;
+	uint8_t has_feedback; /* fb_weight is the policy's */
+	uint8_t check_reason; /* the last result (enum chk_reason) */
+	uint8_t pad[2];
+	uint32_t weight_configured, weight_feedback, weight_effective;
+	uint32_t report_age_ms; /* UINT32_MAX without a report */
+	uint64_t reports;	/* accepted for this server */
+	uint32_t checks_up, checks_down; /* health changes to up, to down */
+};
+struct ipc_snap_rss {
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_snap_rs rs[]; /* n of them, at most IPC_SNAP_RS_MAX */
+};
+
+struct ipc_snap_end {
+	uint32_t cookie;
+	uint32_t pad;
 };
 
 /* Size rules of one type. */

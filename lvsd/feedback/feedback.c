@@ -76,6 +76,14 @@ fb_free(struct lvsd *d)
 }
 
 void
+fb_counters(const struct lvsd *d, uint64_t *accepted, uint64_t *drops)
+{
+	*accepted = d->fb ? d->fb->accepted : 0;
+	for (size_t i = 0; i < IPC_WT_DROPS; i++)
+		drops[i] = d->fb ? d->fb->drops[i] : 0;
+}
+
+void
 fb_apply(struct lvsd *d, const struct ipc_feedback *m)
 {
 	struct feedback *f = d->fb;

@@ -23,6 +23,9 @@ void fb_free(struct lvsd *d);
 void fb_apply(struct lvsd *d, const struct ipc_feedback *m);
 /* The real server's feedback, or NULL when there is none yet. */
 const struct ipc_feedback_rs *fb_get(const struct lvsd *d, uint32_t svc, uint32_t rs);
+/* The receiver's counters: reports accepted and dropped by reason
+ * (IPC_WT_DROPS of them), since the weight child started. */
+void fb_counters(const struct lvsd *d, uint64_t *accepted, uint64_t *drops);
 
 /* A proposal changed the effective weight of (svc, rs) from `from` to
  * `to`: append a line to the history file when one is configured. */

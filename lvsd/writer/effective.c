@@ -499,8 +499,13 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 
 	if (!v)
 		return;
-	if (v->health != (up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN))
+	if (v->health != (up ? EFF_HEALTH_UP : EFF_HEALTH_DOWN)) {
 		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
+		if (up)
+			v->went_up++;
+		else
+			v->went_down++;
+	}
 	/* back from down: slow start when configured */
 	if (up && v->health == EFF_HEALTH_DOWN && (v->ramp_ms = eff_slow_start(d, svc, rs))) {
 		v->ramp_from = v->health_since;

@@ -45,8 +45,9 @@ struct eff_view {
 	 * ramp_ms (0 when not ramping) */
 	struct timespec ramp_from;
 	uint32_t ramp_ms;
-	bool drained; /* lvsctl drain: weight 0 until undrain, whatever its health */
-	bool removed; /* down with on_down: remove: not in the IPVS table */
+	uint32_t went_up, went_down; /* health changes to up, to down (kept over reloads) */
+	bool drained;		     /* lvsctl drain: weight 0 until undrain, whatever its health */
+	bool removed;		     /* down with on_down: remove: not in the IPVS table */
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */

@@ -537,7 +537,11 @@ ack_one(struct writer *w, const struct ipvs_op *op)
 static void
 writer_batch_done(struct writer *w)
 {
+	if (w->b.k)
+		w->st.batches++;
 	for (size_t i = 0; i < w->b.k; i++) {
+		w->st.ops_total += w->bop[i].err == 0;
+		w->st.refused_total += w->bop[i].err != 0;
 		if (!w->bweight[i] && w->round.active) {
 			w->round.ops += w->bop[i].err == 0;
 			w->round.refused += w->bop[i].err != 0;

@@ -26,6 +26,9 @@ struct writer_stats {
 	unsigned long long resyncs;	   /* periodic resyncs done */
 	unsigned long long repairs;	   /* operations resyncs made to repair drift */
 	unsigned long long weight_changes; /* SET_DEST sent for weight changes */
+	unsigned long long batches;	   /* batches of operations the kernel answered */
+	unsigned long long ops_total;	   /* operations it accepted, since the start */
+	unsigned long long refused_total;  /* operations it refused, since the start */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lvsd/core/ipc.h"
+#include "metrics/metrics_snap.h"
 #include "tests/fuzz/fuzz.h"
 
 /* A datagram is one frame: any other length is refused. */
@@ -25,6 +26,37 @@ fuzz_ipc_lengths(uint8_t *p, size_t frame)
 			continue;
 		FUZZ_ASSERT(ipc_decode(p, lens[i], &m) == -EBADMSG);
 	}
+}
+
+/* A snapshot frame goes to the metrics child's assembly as it would: after
+ * a BEGIN of its own (counts of one frame's worth) or alone.  It accepts or
+ * refuses; whatever it holds reads back NUL-terminated, in range. */
+static void
+fuzz_ipc_snapshot(struct ipc_msg *m)
+{
+	struct ipc_snap_begin b = {.n_vrrp = IPC_SNAP_VRRP_MAX,
+				   .n_svc = IPC_SNAP_SVC_MAX,
+				   .n_rs = IPC_SNAP_RS_MAX};
+	struct ipc_msg bm = {.type = IPC_SNAP_BEGIN, .len = sizeof(b), .payload = &b, .fd = -1};
+	struct metrics_snap s = {0};
+	int r;
+
+	if (m->type < IPC_SNAP_BEGIN || m->type > IPC_SNAP_END)
+		return;
+	if (m->type == IPC_SNAP_BEGIN && IPC_BODY(m, struct ipc_snap_begin)->n_rs > 100000)
+		return; /* the parent's word: a large snapshot is only memory */
+	r = metrics_snap_frame(&s, m);
+	FUZZ_ASSERT(r == 0 || r == 1 || r == -EBADMSG || r == -ENOMEM);
+	metrics_snap_clear(&s);
+	if (metrics_snap_frame(&s, &bm) != 0)
+		return;
+	r = metrics_snap_frame(&s, m);
+	FUZZ_ASSERT(r == 0 || r == 1 || r == -EBADMSG || r == -ENOMEM);
+	for (size_t i = 0; r >= 0 && i < s.n_vrrp; i++)
+		FUZZ_ASSERT(strlen(s.vrrp[i].name) < IPC_NAME_MAX && s.vrrp[i].state <= 3);
+	for (size_t i = 0; r >= 0 && i < s.n_rs; i++)
+		FUZZ_ASSERT(strlen(s.rs[i].server) < IPC_SNAP_TEXT && s.rs[i].svc < s.n_svc);
+	metrics_snap_clear(&s);
 }
 
 /* The text fields read back NUL-terminated whatever the peer sent. */
@@ -90,5 +122,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(memcmp(out, p, size) == 0);
 	fuzz_ipc_lengths(p, size);
 	fuzz_ipc_strings(&m);
+	fuzz_ipc_snapshot(&m);
 	return 0;
 }

@@ -15,6 +15,7 @@ LAB_CASE_FILES += tests/lab/cases/ipvs-tool.sh tests/lab/cases/lvsd-features.sh 
 	tests/lab/cases/lvsd-refusals.sh tests/lab/cases/lvsd-no-flush.sh \
 	tests/lab/cases/lvsd-incremental.sh tests/lab/cases/lvsd-ipvs-late.sh
 LAB_CASE_FILES += tests/lab/cases/checks-remove-sorry.sh
+LAB_CASE_FILES += tests/lab/cases/reload-confirm.sh tests/lab/cases/metrics-prometheus.sh
 LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-handover-probes.sh \
 	tests/lab/cases/vrrp-restart-ready.sh \
 	tests/lab/cases/vrrp-nft-absent.sh tests/lab/cases/vrrp-failback-checks.sh

@@ -257,4 +257,4 @@ check "no weight flapped: no transition logged, weights as before" eval \
 	"[ \$(lines) = $before ] && [ \"\$(rs web $R1:8080 effective_weight)\" = 5 ] &&
 	 [ \"\$(rs web $R1:8082 effective_weight)\" = 0 ]"
 check "status shows the real servers as text" eval \
-	"'$LVSCTL' -s '$T/d1.sock' status | grep -qE '^  web +$R1:8082 +http +down .* 0/1 +status 503\$'"
+	"'$LVSCTL' -s '$T/d1.sock' status | grep -qE '^  web +$R1:8082 +http +down .* 0 +1  status 503\$'"

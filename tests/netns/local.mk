@@ -21,7 +21,7 @@ tests_netns_route_tool_LDADD = $(NL_LIBS)
 
 NETNS_TESTS = tests/netns/nft.sh tests/netns/checks-late.sh tests/netns/vrrp-pair.sh tests/netns/vrrp-keepalived.sh \
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
-	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-two.sh \
+	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-stop-alone.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh tests/netns/vrrp-unicast-return.sh \
 	tests/netns/checks.sh tests/netns/reports.sh tests/netns/announce.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)

@@ -17,7 +17,7 @@ AGENT_PID=
 RECV_PID=
 # stop what is still running, then proc_cleanup with the script's status
 trap 'st=$?; for p in $AGENT_PID $RECV_PID; do kill "$p" 2>/dev/null; done; (exit $st); proc_cleanup' EXIT
-tap_plan 17
+tap_plan 18
 
 # mode FILE: its permission bits, octal
 mode() { stat -c %a "$1"; }
@@ -47,6 +47,13 @@ check "keygen never overwrites a key" \
 "$AGENT" keygen --type hmac --out "$T/h1" >/dev/null 2>&1
 check "keygen hmac writes 32 bytes as hex, mode 600" \
 	test "$(mode "$T/h1.key")" = 600 -a "$(grep -cxE '[0-9a-f]{64}' "$T/h1.key")" = 1
+
+# a fresh install: the key's directory does not exist yet
+out=$("$AGENT" keygen --out "$T/etc/lvs-agent/agent" 2>&1); rc=$?
+echo "$out" | diag
+check "keygen makes the directory it writes into, and says so" \
+	test "$rc" = 0 -a -f "$T/etc/lvs-agent/agent.key" -a -f "$T/etc/lvs-agent/agent.pub" \
+	-a -z "${out##*"$T/etc/lvs-agent: created"*}"
 
 # --once --print: the fixture /proc and cgroup, so the numbers are known
 "$AGENT" --once --print --sample 10ms --window 10ms --proc "$FX/proc" --cgroup "$FX/cgroup" \

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-tap_plan 9
+tap_plan 10
 write_conf dir1
 check "lvsd starts and answers on its control socket" start_lvsd
 
@@ -51,3 +51,23 @@ p = {x["role"]: x for x in s["processes"]}
 assert p["vrrp"]["generation"] == 1 and p["vrrp"]["objects"] == 1, p["vrrp"]
 assert p["checkers"]["objects"] == 2 and p["weight"]["objects"] == 2, p
 ' <<<"$json"
+
+# the real servers' table: every column of a row starts where its header
+# does, the weight IPVS has and the configured one each in a column of its
+# own, right-aligned under their headers
+text=$(ctl status)
+sed -n '/^real servers$/,/^[a-z]/p' <<<"$text" | diag
+check "the real servers' columns line up with their headers" python3 -c '
+import sys
+lines = sys.stdin.read().split("\n")
+i = lines.index("real servers")
+head, rows = lines[i + 1], [l for l in lines[i + 2:i + 4]]
+assert len(rows) == 2 and all(r.startswith("  web ") for r in rows), rows
+for h in ("SERVER", "CHECK", "HEALTH", "FOR"):
+    c = head.index(h)
+    assert all(r[c - 1] == " " and r[c] != " " for r in rows), (h, rows)
+for h, want in (("WEIGHT", ("10", "20")), ("CONF", ("10", "20"))):
+    end = head.index(h) + len(h)
+    got = tuple(r[:end].split()[-1] for r in rows)
+    assert got == want and all(r[end] == " " for r in rows), (h, got, rows)
+' <<<"$text"

@@ -4,13 +4,13 @@
 # point, and a point names the files that break it.
 #
 #   - no include circle among the project's files;
-#   - a child's headers (vrrp/, checkers/, weight/) are included only by
+#   - a child's headers (vrrp/, checkers/, weight/, metrics/) are included only by
 #     that child, and the children include only lvsd/core and lvsd/conf of
 #     lvsd/ (weight/ holds lvs-agent too: the same rule);
 #   - lvsd/core includes nothing outside itself; lvsd/ipvs nothing but
 #     itself; lvsd/conf nothing but itself;
 #   - the parent's rooms in their order: the top (lvsd/*.c) above announce/,
-#     feedback/ and drill/, above writer/, above scripts/; a room includes
+#     feedback/, drill/ and preview/, above writer/, above scripts/; a room includes
 #     only rooms below it (and lvsd/lvsd.h, the state they share), never
 #     one of its own level or above.
 # Then the calls, from the built libraries (nm): a library of the parent
@@ -23,7 +23,7 @@ exec python3 - "$top" "$build" <<'EOP'
 import os, re, subprocess, sys
 
 top, build = sys.argv[1], sys.argv[2]
-roots = ["lvsd", "vrrp", "checkers", "weight", "lvsctl"]
+roots = ["lvsd", "vrrp", "checkers", "weight", "metrics", "lvsctl"]
 inc = {}
 for r in roots:
     for d, _, files in os.walk(os.path.join(top, r)):
@@ -70,7 +70,7 @@ for p in sorted(inc):
         visit(p, [p])
 point(not bad, "no include circle", bad)
 
-children = {"vrrp", "checkers", "weight"}
+children = {"vrrp", "checkers", "weight", "metrics"}
 bad = [f"{p} includes {q}" for p in inc for q in inc[p]
        if room(q) in children and room(p) != room(q)]
 point(not bad, "a child's headers are its own", bad)
@@ -85,6 +85,7 @@ for leaf in ("lvsd/core", "lvsd/conf", "lvsd/ipvs"):
     point(not bad, f"{leaf} includes nothing outside itself", bad)
 
 level = {"lvsd": 4, "lvsd/announce": 3, "lvsd/feedback": 3, "lvsd/drill": 3,
+         "lvsd/preview": 3,
          "lvsd/writer": 2, "lvsd/scripts": 1,
          "lvsd/core": 0, "lvsd/conf": 0, "lvsd/ipvs": 0}
 bad = []
@@ -104,11 +105,13 @@ point(not bad, "lvsd/lvsd.h, the shared state, includes only core and conf", bad
 
 # the calls: which library defines each symbol, which it leaves undefined
 libs = {"lvsd/announce/libannounce.a": 3, "lvsd/feedback/libfeedback.a": 3,
-        "lvsd/drill/libdrill.a": 3, "lvsd/writer/libwriter.a": 2,
+        "lvsd/drill/libdrill.a": 3, "lvsd/preview/libpreview.a": 3,
+        "lvsd/writer/libwriter.a": 2,
         "lvsd/scripts/libscripts.a": 1, "lvsd/core/libcore.a": 0,
         "lvsd/conf/libconf.a": 0, "lvsd/ipvs/libipvs.a": 0,
         "vrrp/libvrrp.a": "child", "checkers/libchk.a": "child",
-        "weight/libwt.a": "child", "weight/libreport.a": 0}
+        "weight/libwt.a": "child", "metrics/libmetrics.a": "child",
+        "weight/libreport.a": 0}
 def nm(lib, *opt):
     out = subprocess.run(["nm", "-g", *opt, os.path.join(build, lib)],
                          capture_output=True, text=True).stdout

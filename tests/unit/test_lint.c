@@ -100,7 +100,6 @@ static void
 test_each_row(void **state)
 {
 	static const char *const want[] = {
-	    "t.yaml:2:3: warning: metrics" I "nothing serves the Prometheus endpoint yet",
 	    "t.yaml:4:14: warning: key k1: cannot read /nonexistent/lvsd/k1.pub: No such file or "
 	    "directory",
 	    "t.yaml:15:5: warning: vrrp instance VI_1: tracked interface lvsd-none0 does not "
