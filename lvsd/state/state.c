@@ -204,7 +204,7 @@ state_touch(struct lvsd *d, bool soon)
 		s->want_soon = true;
 	else
 		s->want_lazy = true;
-	state_write_arm(d, soon ? STATE_SOON_MS : STATE_LAZY_MS);
+	state_write_arm(d, soon ? STATE_SOON_MS : state_lazy_ms(s));
 }
 
 int
@@ -439,6 +439,7 @@ state_status_json(const struct lvsd *d, struct json *j)
 		json_double(j, "written_s_ago", lvsd_since(&s->written_at));
 		json_double(j, "write_ms", s->write_ms);
 		json_double(j, "longest_slice_ms", s->write_slice_ms);
+		json_double(j, "busy_ms", s->write_busy_ms);
 		json_uint(j, "bytes", s->write_bytes);
 		json_uint(j, "real_servers", s->write_records);
 	} else {

@@ -14,9 +14,10 @@
  * the first IPVS write; entries whose service or real server is no longer
  * configured are dropped.  It is written whole, to a temporary file then
  * renamed over the old one, never on every change: within STATE_SOON_MS of
- * an operator's change or a health change, within STATE_LAZY_MS of
- * learnt state changing, a slice of STATE_SLICE servers per turn of the
- * event loop; and once more, whole, when lvsd stops.  A damaged, foreign
+ * an operator's change or a health change, within STATE_LAZY_MIN_MS to
+ * STATE_LAZY_MAX_MS of learnt state changing, a slice of STATE_SLICE
+ * servers per turn of the event loop; and once more, whole, when lvsd
+ * stops.  A damaged, foreign
  * or other-version file is logged and ignored.  The codec is
  * state_file.h. */
 #ifndef LVSD_STATE_H
@@ -33,9 +34,13 @@ struct evbuffer;
 struct json;
 struct ipc_chan;
 
-#define STATE_SOON_MS 100   /* an operator's change, a health change */
-#define STATE_LAZY_MS 5000  /* what the weight child learnt */
-#define STATE_SLICE 2048    /* real servers encoded and written per turn of the loop */
+#define STATE_SOON_MS 100 /* an operator's change, a health change */
+/* what the weight child learnt: written after 50 times the last write's
+ * busy time (its slices, not the loop's other work in between), so
+ * writing takes at most 2% of the loop, within these bounds */
+#define STATE_LAZY_MIN_MS 500
+#define STATE_LAZY_MAX_MS 10000
+#define STATE_SLICE 2048 /* real servers encoded and written per turn of the loop */
 
 /* The state for d->conf, kept in path (NULL: none kept).  0 or -ENOMEM. */
 int state_init(struct lvsd *d, const char *path);

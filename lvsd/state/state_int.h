@@ -38,12 +38,14 @@ struct state {
 	size_t bytes;	 /* written to the temporary file so far */
 	struct timespec began;
 	double slice_max_ms; /* the longest slice of this write */
+	double busy_ms;	     /* its slices' time, summed */
 	/* what status shows */
 	uint64_t writes, failures;
 	int last_err; /* of the last attempt, 0 when it worked */
 	bool written;
 	struct timespec written_at; /* CLOCK_MONOTONIC */
-	double write_ms, write_slice_ms; /* the last write: from start to rename, longest slice */
+	/* the last write: from start to rename, its longest slice, the sum of its slices */
+	double write_ms, write_slice_ms, write_busy_ms;
 	size_t write_bytes, write_records;
 	/* what the start brought back */
 	char loaded[256];
@@ -54,6 +56,8 @@ int state_write_init(struct state *s);
 void state_write_free(struct state *s);
 /* Start a write when one is wanted and none runs; after delay_ms. */
 void state_write_arm(struct lvsd *d, uint32_t delay_ms);
+/* The delay of a write for learnt state (see STATE_LAZY_MIN_MS). */
+uint32_t state_lazy_ms(const struct state *s);
 /* The whole file at once (stop); 0 or -errno. */
 int state_write_all(struct lvsd *d);
 /* s->ids for the running generation: 0 or -errno. */

@@ -146,6 +146,7 @@ state_begin(struct lvsd *d)
 	s->bytes = 0;
 	s->gen = d->generation;
 	s->slice_max_ms = 0;
+	s->busy_ms = 0;
 	return state_put(s, s->buf, state_file_put_head(&h, s->buf));
 }
 
@@ -226,6 +227,7 @@ state_finish(struct state *s)
 	clock_gettime(CLOCK_MONOTONIC, &s->written_at);
 	s->write_ms = lvsd_since(&s->began) * 1000;
 	s->write_slice_ms = s->slice_max_ms;
+	s->write_busy_ms = s->busy_ms;
 	s->write_bytes = s->bytes;
 	s->write_records = s->count;
 	return 0;
@@ -262,11 +264,12 @@ state_write_step(evutil_socket_t fd, short what, void *arg)
 		state_write_abort(s); /* a reload renumbered the servers: again */
 	if (!s->writing && (r = state_begin(d)) < 0) {
 		state_failed(s, r);
-		state_write_arm(d, STATE_LAZY_MS);
+		state_write_arm(d, STATE_LAZY_MAX_MS);
 		return;
 	}
 	r = state_slice(d);
 	ms = lvsd_since(&t0) * 1000;
+	s->busy_ms += ms;
 	if (ms > s->slice_max_ms)
 		s->slice_max_ms = ms;
 	if (r == 0) {
@@ -280,8 +283,20 @@ state_write_step(evutil_socket_t fd, short what, void *arg)
 	}
 	if (r < 0)
 		state_failed(s, r);
-	if (s->want_soon || s->want_lazy || r < 0)
-		state_write_arm(d, s->want_soon ? STATE_SOON_MS : STATE_LAZY_MS);
+	if (r < 0)
+		state_write_arm(d, STATE_LAZY_MAX_MS);
+	else if (s->want_soon || s->want_lazy)
+		state_write_arm(d, s->want_soon ? STATE_SOON_MS : state_lazy_ms(s));
+}
+
+uint32_t
+state_lazy_ms(const struct state *s)
+{
+	double ms = 50 * s->write_busy_ms;
+
+	return ms < STATE_LAZY_MIN_MS	? STATE_LAZY_MIN_MS
+	       : ms > STATE_LAZY_MAX_MS ? STATE_LAZY_MAX_MS
+					: (uint32_t)ms;
 }
 
 void
