@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -236,39 +237,32 @@ state_save(struct lvsd *d)
 
 /* ---------------------------------------------------------------- loading */
 
-/* The whole file into *buf (malloc'd), *len its size: 0, -ENOENT when
- * there is none, or -errno. */
+/* The whole file mapped at *buf (munmap it), *len its size: 0, -ENOENT
+ * when there is none, or -errno.  An empty file maps nothing (*buf NULL). */
 static int
-state_read(const char *path, uint8_t **buf, size_t *len)
+state_map(const char *path, const uint8_t **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), e = 0;
 	struct stat st;
-	size_t got = 0;
-	uint8_t *b;
+	void *p = NULL;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_FILE_MAX) {
-		e = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-		close(fd);
-		return e;
-	}
-	if (!(b = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	if (fstat(fd, &st) < 0)
+		e = -errno;
+	else if (!S_ISREG(st.st_mode))
+		e = -EINVAL;
+	else if ((uint64_t)st.st_size > STATE_FILE_MAX)
+		e = -EFBIG;
+	else if (st.st_size > 0 &&
+		 (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
+		     MAP_FAILED)
+		e = -errno;
 	close(fd);
-	*buf = b;
-	*len = got;
+	if (e < 0)
+		return e;
+	*buf = p;
+	*len = (size_t)st.st_size;
 	return 0;
 }
 
@@ -280,8 +274,8 @@ struct state_counts {
 /* One record: back into the effective weights and the copy, when its
  * server is still configured.  same_boot: its monotonic times are ours. */
 static void
-state_restore_rs(struct lvsd *d, const struct state_file_rs *r, bool same_boot,
-		 struct state_counts *c)
+state_restore_rs(struct lvsd *d, const struct table_ids *ids, const struct state_file_rs *r,
+		 bool same_boot, struct state_counts *c)
 {
 	struct state *s = d->state;
 	struct eff_saved v = {
@@ -297,7 +291,7 @@ state_restore_rs(struct lvsd *d, const struct state_file_rs *r, bool same_boot,
 	};
 	size_t svc, rs, k;
 
-	if (!table_ids_find(&s->ids, &r->svc, &r->dest, &svc, &rs)) {
+	if (!table_ids_find(ids, &r->svc, &r->dest, &svc, &rs)) {
 		c->dropped++;
 		return;
 	}
@@ -330,10 +324,11 @@ state_restore(struct lvsd *d, const struct state_file_head *h, struct state_file
 	struct state_counts c = {0};
 	uint8_t boot[16] = {0};
 	struct state_file_rs r;
+	struct table_ids ids;
 	bool same_boot;
 	int k;
 
-	if ((k = state_ids(d)) < 0)
+	if ((k = table_ids_build(d->conf, &ids)) < 0)
 		return k;
 	state_boot_id(boot);
 	same_boot = !memcmp(boot, h->boot_id, sizeof(boot));
@@ -341,7 +336,8 @@ state_restore(struct lvsd *d, const struct state_file_head *h, struct state_file
 		if (k < 0)
 			c.bad++;
 		else
-			state_restore_rs(d, &r, same_boot, &c);
+			state_restore_rs(d, &ids, &r, same_boot, &c);
+	table_ids_free(&ids);
 	eff_restore_done(d);
 	if (h->director_drained && announce_restore(d, true, (double)(lvsd_clock_ms(CLOCK_REALTIME) - h->director_drain_wall_ms) / 1000) < 0)
 		log_err("state file %s: out of memory: the director drain is not restored", s->path);
@@ -361,13 +357,13 @@ state_load(struct lvsd *d)
 	struct state *s = d->state;
 	struct state_file_head h;
 	struct state_file_iter it;
-	uint8_t *buf = NULL;
+	const uint8_t *buf = NULL;
 	size_t len = 0;
 	int r;
 
 	if (!s || !s->path[0])
 		return;
-	if ((r = state_read(s->path, &buf, &len)) < 0) {
+	if ((r = state_map(s->path, &buf, &len)) < 0) {
 		if (r == -ENOENT)
 			log_info("state file %s: none: nothing to restore", s->path);
 		else
@@ -396,10 +392,29 @@ state_load(struct lvsd *d)
 		log_notice("state file %s (written %.0f s ago): restored %s", s->path,
 			   (double)(lvsd_clock_ms(CLOCK_REALTIME) - h.wall_ms) / 1000, s->loaded);
 	}
-	free(buf);
+	if (buf)
+		munmap((void *)buf, len);
 }
 
 /* ----------------------------------------------------------------- status */
+
+void
+state_stats_get(const struct lvsd *d, struct state_stats *out)
+{
+	const struct state *s = d->state;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return;
+	out->writes = s->writes;
+	out->failures = s->failures;
+	out->write_ms = s->write_ms;
+	out->longest_slice_ms = s->write_slice_ms;
+	out->longest_slice_cpu_ms = s->write_slice_cpu_ms;
+	out->busy_ms = s->write_busy_ms;
+	out->bytes = s->write_bytes;
+	out->records = s->write_records;
+}
 
 void
 state_status_text(const struct lvsd *d, struct evbuffer *out)
@@ -412,9 +427,9 @@ state_status_text(const struct lvsd *d, struct evbuffer *out)
 	if (s->written)
 		evbuffer_add_printf(out,
 				    "  written %.0f s ago: %zu real servers, %zu bytes in %.1f ms "
-				    "(longest slice %.1f ms)\n",
+				    "(%.1f ms CPU; longest slice %.1f ms)\n",
 				    lvsd_since(&s->written_at), s->write_records, s->write_bytes,
-				    s->write_ms, s->write_slice_ms);
+				    s->write_ms, s->write_busy_ms, s->write_slice_ms);
 	if (s->last_err)
 		evbuffer_add_printf(out, "  last write failed: %s (%llu failures)\n",
 				    strerror(-s->last_err), (unsigned long long)s->failures);
@@ -439,7 +454,8 @@ state_status_json(const struct lvsd *d, struct json *j)
 		json_double(j, "written_s_ago", lvsd_since(&s->written_at));
 		json_double(j, "write_ms", s->write_ms);
 		json_double(j, "longest_slice_ms", s->write_slice_ms);
-		json_double(j, "busy_ms", s->write_busy_ms);
+		json_double(j, "longest_slice_cpu_ms", s->write_slice_cpu_ms);
+		json_double(j, "cpu_ms", s->write_busy_ms);
 		json_uint(j, "bytes", s->write_bytes);
 		json_uint(j, "real_servers", s->write_records);
 	} else {

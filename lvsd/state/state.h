@@ -36,11 +36,11 @@ struct ipc_chan;
 
 #define STATE_SOON_MS 100 /* an operator's change, a health change */
 /* what the weight child learnt: written after 50 times the last write's
- * busy time (its slices, not the loop's other work in between), so
- * writing takes at most 2% of the loop, within these bounds */
+ * busy time (the CPU time of its slices), so writing takes at most 2% of
+ * the parent's CPU, within these bounds */
 #define STATE_LAZY_MIN_MS 500
 #define STATE_LAZY_MAX_MS 10000
-#define STATE_SLICE 2048 /* real servers encoded and written per turn of the loop */
+#define STATE_SLICE 1024 /* real servers encoded and written per turn of the loop */
 
 /* The state for d->conf, kept in path (NULL: none kept).  0 or -ENOMEM. */
 int state_init(struct lvsd *d, const char *path);
@@ -69,6 +69,17 @@ int state_wt_push(struct lvsd *d, struct ipc_chan *ch, uint32_t *n);
 /* lvsd stops: the whole file now, whatever is pending (the loop is
  * over).  0 or -errno (logged). */
 int state_save(struct lvsd *d);
+
+/* What the writes cost (a bench reads it; status shows it). */
+struct state_stats {
+	uint64_t writes, failures;
+	double write_ms;	 /* the last write, from its start to the rename */
+	double longest_slice_ms; /* its longest slice: the loop held at most this long */
+	double longest_slice_cpu_ms; /* the same in CPU time (a busy host inflates the wall) */
+	double busy_ms;		 /* the CPU time of its slices, summed */
+	size_t bytes, records;
+};
+void state_stats_get(const struct lvsd *d, struct state_stats *out);
 
 /* status: a line, and the member "state" */
 void state_status_text(const struct lvsd *d, struct evbuffer *out);

@@ -1,6 +1,7 @@
 /* The state file's codec; the layout is in state_file.h. */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -164,9 +165,10 @@ state_wt_len(void)
 	return n;
 }
 
-/* One integer field of the struct, whatever its width. */
-static uint64_t
-field_get(const uint8_t *at, size_t size)
+/* One integer field of the struct, whatever its width, to and from the
+ * file's little-endian bytes (htole/letoh: nothing to do on such a host). */
+static void
+field_put(uint8_t *p, const uint8_t *at, size_t size)
 {
 	uint16_t h;
 	uint32_t w;
@@ -174,33 +176,51 @@ field_get(const uint8_t *at, size_t size)
 
 	switch (size) {
 	case 1:
-		return *at;
+		*p = *at;
+		break;
 	case 2:
 		memcpy(&h, at, 2);
-		return h;
+		h = htole16(h);
+		memcpy(p, &h, 2);
+		break;
 	case 4:
 		memcpy(&w, at, 4);
-		return w;
+		w = htole32(w);
+		memcpy(p, &w, 4);
+		break;
 	default:
 		memcpy(&q, at, 8);
-		return q;
+		q = htole64(q);
+		memcpy(p, &q, 8);
 	}
 }
 
 static void
-field_set(uint8_t *at, size_t size, uint64_t v)
+field_get(uint8_t *at, const uint8_t *p, size_t size)
 {
-	uint16_t h = (uint16_t)v;
-	uint32_t w = (uint32_t)v;
+	uint16_t h;
+	uint32_t w;
+	uint64_t q;
 
-	if (size == 1)
-		*at = (uint8_t)v;
-	else if (size == 2)
+	switch (size) {
+	case 1:
+		*at = *p;
+		break;
+	case 2:
+		memcpy(&h, p, 2);
+		h = le16toh(h);
 		memcpy(at, &h, 2);
-	else if (size == 4)
+		break;
+	case 4:
+		memcpy(&w, p, 4);
+		w = le32toh(w);
 		memcpy(at, &w, 4);
-	else
-		memcpy(at, &v, 8);
+		break;
+	default:
+		memcpy(&q, p, 8);
+		q = le64toh(q);
+		memcpy(at, &q, 8);
+	}
 }
 
 static uint8_t *
@@ -211,12 +231,11 @@ state_put_wt(const struct ipc_wt_rs *w, uint8_t *p)
 	for (size_t i = 0; i < STATE_N_WT; i++) {
 		const struct state_field *f = &state_wt_fields[i];
 
-		if (f->size == 16) {
+		if (f->size == 16)
 			memcpy(p, base + f->off, 16);
-			p += 16;
-		} else {
-			p = put_le(p, field_get(base + f->off, f->size), f->size);
-		}
+		else
+			field_put(p, base + f->off, f->size);
+		p += f->size;
 	}
 	return p;
 }
@@ -233,7 +252,7 @@ state_get_wt(const uint8_t *p, struct ipc_wt_rs *w)
 		if (f->size == 16)
 			memcpy(base + f->off, p, 16);
 		else
-			field_set(base + f->off, f->size, get_le(p, f->size));
+			field_get(base + f->off, p, f->size);
 		p += f->size;
 	}
 }

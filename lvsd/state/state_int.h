@@ -32,20 +32,22 @@ struct state {
 	uint32_t count;	 /* records written */
 	uint32_t crc;	 /* of the bytes written */
 	uint64_t gen;	 /* the generation being written */
-	uint64_t ids_gen; /* the generation ids are for (0: none) */
-	struct table_ids ids;
+	size_t key_svc;	 /* the service svc_key is of (SIZE_MAX: none) */
+	struct ipvs_service svc_key;
 	uint8_t *buf;	 /* one slice's bytes */
 	size_t bytes;	 /* written to the temporary file so far */
 	struct timespec began;
-	double slice_max_ms; /* the longest slice of this write */
-	double busy_ms;	     /* its slices' time, summed */
+	double slice_max_ms;	 /* the longest slice of this write, wall clock */
+	double slice_cpu_max_ms; /* and in CPU time */
+	double busy_ms;		 /* its slices' CPU time, summed */
 	/* what status shows */
 	uint64_t writes, failures;
 	int last_err; /* of the last attempt, 0 when it worked */
 	bool written;
 	struct timespec written_at; /* CLOCK_MONOTONIC */
-	/* the last write: from start to rename, its longest slice, the sum of its slices */
-	double write_ms, write_slice_ms, write_busy_ms;
+	/* the last write: from start to rename, its longest slice (wall and
+	 * CPU), the CPU time of its slices */
+	double write_ms, write_slice_ms, write_slice_cpu_ms, write_busy_ms;
 	size_t write_bytes, write_records;
 	/* what the start brought back */
 	char loaded[256];
@@ -60,8 +62,6 @@ void state_write_arm(struct lvsd *d, uint32_t delay_ms);
 uint32_t state_lazy_ms(const struct state *s);
 /* The whole file at once (stop); 0 or -errno. */
 int state_write_all(struct lvsd *d);
-/* s->ids for the running generation: 0 or -errno. */
-int state_ids(struct lvsd *d);
 /* This host's boot id, as 16 bytes (zeros when it cannot be read). */
 void state_boot_id(uint8_t out[16]);
 

@@ -53,7 +53,6 @@ state_write_free(struct state *s)
 	if (s->ev)
 		event_free(s->ev);
 	s->ev = NULL;
-	table_ids_free(&s->ids);
 	free(s->buf);
 	s->buf = NULL;
 }
@@ -81,22 +80,6 @@ state_boot_id(uint8_t out[16])
 	fclose(f);
 }
 
-int
-state_ids(struct lvsd *d)
-{
-	struct state *s = d->state;
-	int r;
-
-	if (s->ids_gen == d->generation)
-		return 0;
-	table_ids_free(&s->ids);
-	s->ids_gen = 0;
-	if ((r = table_ids_build(d->conf, &s->ids)) < 0)
-		return r;
-	s->ids_gen = d->generation;
-	return 0;
-}
-
 /* All of len bytes at p to the temporary file: 0 or -errno. */
 static int
 state_put(struct state *s, const uint8_t *p, size_t len)
@@ -122,10 +105,7 @@ state_begin(struct lvsd *d)
 {
 	struct state *s = d->state;
 	struct state_file_head h;
-	int r;
 
-	if ((r = state_ids(d)) < 0)
-		return r;
 	memset(&h, 0, sizeof(h));
 	state_boot_id(h.boot_id);
 	h.wall_ms = lvsd_clock_ms(CLOCK_REALTIME);
@@ -141,11 +121,12 @@ state_begin(struct lvsd *d)
 	s->want_soon = s->want_lazy = false; /* what changes from now on wants the next one */
 	s->next = 0;
 	s->next_svc = 0;
+	s->key_svc = SIZE_MAX;
 	s->count = 0;
 	s->crc = 0;
 	s->bytes = 0;
 	s->gen = d->generation;
-	s->slice_max_ms = 0;
+	s->slice_max_ms = s->slice_cpu_max_ms = 0;
 	s->busy_ms = 0;
 	return state_put(s, s->buf, state_file_put_head(&h, s->buf));
 }
@@ -155,7 +136,7 @@ state_begin(struct lvsd *d)
 static size_t
 state_record(const struct lvsd *d, size_t svc, size_t rs, uint8_t *buf)
 {
-	const struct state *s = d->state;
+	struct state *s = d->state;
 	size_t k = s->base[svc] + rs;
 	struct state_file_rs r;
 	struct eff_view v;
@@ -177,8 +158,16 @@ state_record(const struct lvsd *d, size_t svc, size_t rs, uint8_t *buf)
 	if (!r.drained && !r.has_override && !r.has_proposal && !r.has_wt &&
 	    r.health == STATE_HEALTH_UNKNOWN)
 		return 0;
-	r.svc = s->ids.t.svcs[svc].svc;
-	r.dest = s->ids.t.svcs[svc].dests[rs];
+	/* the keys: the service's once per service */
+	if (s->key_svc != svc) {
+		if (table_service(&d->conf->services[svc], &s->svc_key) < 0)
+			return 0;
+		s->key_svc = svc;
+	}
+	r.svc = s->svc_key;
+	if (table_dest(&d->conf->services[svc], &s->svc_key, &d->conf->services[svc].rs[rs], 0,
+		       &r.dest) < 0)
+		return 0;
 	return state_file_put_rs(&r, buf);
 }
 
@@ -227,6 +216,7 @@ state_finish(struct state *s)
 	clock_gettime(CLOCK_MONOTONIC, &s->written_at);
 	s->write_ms = lvsd_since(&s->began) * 1000;
 	s->write_slice_ms = s->slice_max_ms;
+	s->write_slice_cpu_ms = s->slice_cpu_max_ms;
 	s->write_busy_ms = s->busy_ms;
 	s->write_bytes = s->bytes;
 	s->write_records = s->count;
@@ -254,7 +244,8 @@ state_write_step(evutil_socket_t fd, short what, void *arg)
 	struct lvsd *d = arg;
 	struct state *s = d->state;
 	struct timespec t0;
-	double ms;
+	uint64_t c0 = lvsd_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	double ms, cpu;
 	int r = 0;
 
 	(void)fd;
@@ -269,9 +260,12 @@ state_write_step(evutil_socket_t fd, short what, void *arg)
 	}
 	r = state_slice(d);
 	ms = lvsd_since(&t0) * 1000;
-	s->busy_ms += ms;
+	cpu = (double)(lvsd_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e6;
+	s->busy_ms += cpu;
 	if (ms > s->slice_max_ms)
 		s->slice_max_ms = ms;
+	if (cpu > s->slice_cpu_max_ms)
+		s->slice_cpu_max_ms = cpu;
 	if (r == 0) {
 		event_add(s->ev, &(struct timeval){0, 0});
 		return;
