@@ -24,7 +24,7 @@ NETNS_TESTS = tests/netns/nft.sh tests/netns/checks-late.sh tests/netns/vrrp-pai
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-stop-alone.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh tests/netns/vrrp-unicast-return.sh \
 	tests/netns/checks.sh tests/netns/reports.sh tests/netns/announce.sh \
-	tests/netns/weight-restart.sh
+	tests/netns/weight-restart.sh tests/netns/vrrp-split.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh
