@@ -154,7 +154,7 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 			    h->rs[i].state != IPC_HEALTH_UNKNOWN &&
 			    (v.restored ||
 			     v.health != (h->rs[i].state == IPC_HEALTH_UP ? EFF_HEALTH_UP
-									   : EFF_HEALTH_DOWN)))
+									  : EFF_HEALTH_DOWN)))
 				changed = true;
 			lvsd_health(d, &h->rs[i]);
 		}

@@ -320,7 +320,7 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 				? "-"
 				: status_duration(lvsd_since(&v.health_since), t, sizeof(t)),
 			    v.effective, v.static_weight,
-			    v.drained ? "drained by the operator"
+			    v.drained	 ? "drained by the operator"
 			    : v.restored ? "as before the restart: no check since"
 			    : v.check_reason
 				? lvsd_check_reason(v.check_reason, v.check_code, why, sizeof(why))

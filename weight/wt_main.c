@@ -364,7 +364,8 @@ wt_start(void *state, struct child *c, struct event_base *base)
 	s->child = c;
 	s->base = base;
 	s->ev_round = event_new(base, -1, EV_PERSIST, wt_round, s);
-	s->state_msg = malloc(sizeof(*s->state_msg) + IPC_WT_STATE_MAX * sizeof(s->state_msg->rs[0]));
+	s->state_msg =
+	    malloc(sizeof(*s->state_msg) + IPC_WT_STATE_MAX * sizeof(s->state_msg->rs[0]));
 	return s->ev_round && s->state_msg ? 0 : -ENOMEM;
 }
 

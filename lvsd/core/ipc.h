@@ -416,10 +416,10 @@ struct ipc_wt_kept { /* the report a policy keeps (weight/pool.h struct wt_metri
 };
 struct ipc_wt_policy { /* the policy's state, valid when ipc_wt_rs.pooled */
 	struct ipc_wt_kept report;
-	uint8_t policy;	    /* enum conf_policy it was computed by */
+	uint8_t policy; /* enum conf_policy it was computed by */
 	uint8_t has_report;
-	uint8_t fresh;	    /* recorded since the last round */
-	uint8_t state;	    /* enum wt_feedback */
+	uint8_t fresh; /* recorded since the last round */
+	uint8_t state; /* enum wt_feedback */
 	uint32_t smooth_valid;
 	uint32_t static_weight; /* and unit: the scale weight and proposed are in */
 	uint32_t unit;

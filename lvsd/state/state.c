@@ -120,7 +120,8 @@ state_reload(struct lvsd *d, const struct conf *old)
 
 	if (!s)
 		return 0;
-	if ((r = state_shape(&n, d->conf)) < 0 || (r = table_map(d->conf, old, state_carry_one, &k)) < 0) {
+	if ((r = state_shape(&n, d->conf)) < 0 ||
+	    (r = table_map(d->conf, old, state_carry_one, &k)) < 0) {
 		state_unshape(&n);
 		/* the old numbering does not fit the new file: start empty */
 		state_unshape(s);
@@ -254,9 +255,8 @@ state_map(const char *path, const uint8_t **buf, size_t *len)
 		e = -EINVAL;
 	else if ((uint64_t)st.st_size > STATE_FILE_MAX)
 		e = -EFBIG;
-	else if (st.st_size > 0 &&
-		 (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
-		     MAP_FAILED)
+	else if (st.st_size > 0 && (p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+					     MAP_PRIVATE | MAP_POPULATE, fd, 0)) == MAP_FAILED)
 		e = -errno;
 	close(fd);
 	if (e < 0)
@@ -339,15 +339,20 @@ state_restore(struct lvsd *d, const struct state_file_head *h, struct state_file
 			state_restore_rs(d, &ids, &r, same_boot, &c);
 	table_ids_free(&ids);
 	eff_restore_done(d);
-	if (h->director_drained && announce_restore(d, true, (double)(lvsd_clock_ms(CLOCK_REALTIME) - h->director_drain_wall_ms) / 1000) < 0)
-		log_err("state file %s: out of memory: the director drain is not restored", s->path);
-	snprintf(s->loaded, sizeof(s->loaded),
-		 "%zu real servers (%zu drained, %zu overrides, %zu down, %zu with learnt state)%s%s; "
-		 "dropped %zu no longer configured, %zu unreadable",
-		 c.restored, c.drained, c.overrides, c.down, c.learnt,
-		 h->director_drained ? "; the director drained" : "",
-		 same_boot || !c.learnt ? "" : "; written before a reboot: learnt weights start again",
-		 c.dropped, c.bad);
+	if (h->director_drained &&
+	    announce_restore(d, true,
+			     (double)(lvsd_clock_ms(CLOCK_REALTIME) - h->director_drain_wall_ms) /
+				 1000) < 0)
+		log_err("state file %s: out of memory: the director drain is not restored",
+			s->path);
+	snprintf(
+	    s->loaded, sizeof(s->loaded),
+	    "%zu real servers (%zu drained, %zu overrides, %zu down, %zu with learnt state)%s%s; "
+	    "dropped %zu no longer configured, %zu unreadable",
+	    c.restored, c.drained, c.overrides, c.down, c.learnt,
+	    h->director_drained ? "; the director drained" : "",
+	    same_boot || !c.learnt ? "" : "; written before a reboot: learnt weights start again",
+	    c.dropped, c.bad);
 	return 0;
 }
 

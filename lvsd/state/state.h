@@ -73,10 +73,10 @@ int state_save(struct lvsd *d);
 /* What the writes cost (a bench reads it; status shows it). */
 struct state_stats {
 	uint64_t writes, failures;
-	double write_ms;	 /* the last write, from its start to the rename */
-	double longest_slice_ms; /* its longest slice: the loop held at most this long */
+	double write_ms;	     /* the last write, from its start to the rename */
+	double longest_slice_ms;     /* its longest slice: the loop held at most this long */
 	double longest_slice_cpu_ms; /* the same in CPU time (a busy host inflates the wall) */
-	double busy_ms;		 /* the CPU time of its slices, summed */
+	double busy_ms;		     /* the CPU time of its slices, summed */
 	size_t bytes, records;
 };
 void state_stats_get(const struct lvsd *d, struct state_stats *out);

@@ -35,8 +35,9 @@ state_crc_init(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			state_crc_table[t][i] = (state_crc_table[t - 1][i] >> 8) ^
-						state_crc_table[0][state_crc_table[t - 1][i] & 0xff];
+			state_crc_table[t][i] =
+			    (state_crc_table[t - 1][i] >> 8) ^
+			    state_crc_table[0][state_crc_table[t - 1][i] & 0xff];
 }
 
 /* Eight bytes a step (slicing-by-8): the file is tens of megabytes at
@@ -130,27 +131,69 @@ state_file_get_head(const uint8_t *p, struct state_file_head *h)
 struct state_field {
 	uint16_t off, size;
 };
-#define WF(f) {offsetof(struct ipc_wt_rs, f), sizeof(((struct ipc_wt_rs *)0)->f)}
+#define WF(f)                                                                                      \
+	{                                                                                          \
+		offsetof(struct ipc_wt_rs, f), sizeof(((struct ipc_wt_rs *)0)->f)                  \
+	}
 static const struct state_field state_wt_fields[] = {
-    WF(seen_valid), WF(has_report), WF(pooled), WF(state), WF(seen_boot_id), WF(seen_seq),
-    WF(seen_time_ns), WF(last_mono_ms), WF(reports),
+    WF(seen_valid),
+    WF(has_report),
+    WF(pooled),
+    WF(state),
+    WF(seen_boot_id),
+    WF(seen_seq),
+    WF(seen_time_ns),
+    WF(last_mono_ms),
+    WF(reports),
     /* the receiver's last report */
-    WF(last.mem_available_kb), WF(last.mem_total_kb), WF(last.cg_mem_current),
-    WF(last.cg_mem_max), WF(last.cg_inactive_file), WF(last.procs_running),
-    WF(last.procs_blocked), WF(last.swapout_x100), WF(last.cpu_idle_pm), WF(last.load_x100[0]),
-    WF(last.load_x100[1]), WF(last.load_x100[2]), WF(last.psi_mem_x100), WF(last.psi_cpu_x100),
-    WF(last.cg_cpu_pm), WF(last.flags),
+    WF(last.mem_available_kb),
+    WF(last.mem_total_kb),
+    WF(last.cg_mem_current),
+    WF(last.cg_mem_max),
+    WF(last.cg_inactive_file),
+    WF(last.procs_running),
+    WF(last.procs_blocked),
+    WF(last.swapout_x100),
+    WF(last.cpu_idle_pm),
+    WF(last.load_x100[0]),
+    WF(last.load_x100[1]),
+    WF(last.load_x100[2]),
+    WF(last.psi_mem_x100),
+    WF(last.psi_cpu_x100),
+    WF(last.cg_cpu_pm),
+    WF(last.flags),
     /* the policy's */
-    WF(policy.report.stamp), WF(policy.report.mem_available_kb), WF(policy.report.mem_total_kb),
-    WF(policy.report.cg_mem_current_kb), WF(policy.report.cg_mem_max_kb),
-    WF(policy.report.present), WF(policy.report.procs_running), WF(policy.report.procs_blocked),
-    WF(policy.report.swapout_kb_per_s), WF(policy.report.cpu_idle_permille),
-    WF(policy.report.load_centi[0]), WF(policy.report.load_centi[1]),
-    WF(policy.report.load_centi[2]), WF(policy.report.psi_some_avg10_centi), WF(policy.policy),
-    WF(policy.has_report), WF(policy.fresh), WF(policy.state), WF(policy.smooth_valid),
-    WF(policy.static_weight), WF(policy.unit), WF(policy.trim), WF(policy.weight),
-    WF(policy.proposed), WF(policy.report_ms), WF(policy.state_ms), WF(policy.s_free_ppm),
-    WF(policy.free_ppm), WF(policy.s_blocked_milli), WF(policy.s_swapout), WF(policy.s_psi),
+    WF(policy.report.stamp),
+    WF(policy.report.mem_available_kb),
+    WF(policy.report.mem_total_kb),
+    WF(policy.report.cg_mem_current_kb),
+    WF(policy.report.cg_mem_max_kb),
+    WF(policy.report.present),
+    WF(policy.report.procs_running),
+    WF(policy.report.procs_blocked),
+    WF(policy.report.swapout_kb_per_s),
+    WF(policy.report.cpu_idle_permille),
+    WF(policy.report.load_centi[0]),
+    WF(policy.report.load_centi[1]),
+    WF(policy.report.load_centi[2]),
+    WF(policy.report.psi_some_avg10_centi),
+    WF(policy.policy),
+    WF(policy.has_report),
+    WF(policy.fresh),
+    WF(policy.state),
+    WF(policy.smooth_valid),
+    WF(policy.static_weight),
+    WF(policy.unit),
+    WF(policy.trim),
+    WF(policy.weight),
+    WF(policy.proposed),
+    WF(policy.report_ms),
+    WF(policy.state_ms),
+    WF(policy.s_free_ppm),
+    WF(policy.free_ppm),
+    WF(policy.s_blocked_milli),
+    WF(policy.s_swapout),
+    WF(policy.s_psi),
 };
 #undef WF
 #define STATE_N_WT (sizeof(state_wt_fields) / sizeof(state_wt_fields[0]))
@@ -363,8 +406,7 @@ state_file_frames(const uint8_t *p, const uint8_t *end, uint32_t n)
 }
 
 int
-state_file_open(const void *buf, size_t len, struct state_file_head *h,
-		struct state_file_iter *it)
+state_file_open(const void *buf, size_t len, struct state_file_head *h, struct state_file_iter *it)
 {
 	const uint8_t *p = buf, *tail;
 	uint32_t version;

@@ -34,8 +34,8 @@ struct state {
 	uint64_t gen;	 /* the generation being written */
 	size_t key_svc;	 /* the service svc_key is of (SIZE_MAX: none) */
 	struct ipvs_service svc_key;
-	uint8_t *buf;	 /* one slice's bytes */
-	size_t bytes;	 /* written to the temporary file so far */
+	uint8_t *buf; /* one slice's bytes */
+	size_t bytes; /* written to the temporary file so far */
 	struct timespec began;
 	double slice_max_ms;	 /* the longest slice of this write, wall clock */
 	double slice_cpu_max_ms; /* and in CPU time */

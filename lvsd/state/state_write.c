@@ -149,7 +149,7 @@ state_record(const struct lvsd *d, size_t svc, size_t rs, uint8_t *buf)
 	r.override = v.override;
 	r.has_proposal = v.has_proposal;
 	r.proposal = v.proposal;
-	r.health = v.health == EFF_HEALTH_UP	   ? STATE_HEALTH_UP
+	r.health = v.health == EFF_HEALTH_UP	 ? STATE_HEALTH_UP
 		   : v.health == EFF_HEALTH_DOWN ? STATE_HEALTH_DOWN
 						 : STATE_HEALTH_UNKNOWN;
 	r.has_wt = s->has_wt[k];
@@ -229,8 +229,7 @@ state_failed(struct state *s, int err)
 	if (err != s->last_err)
 		log_err("state file %s: cannot write it: %s; what lvsd keeps across a restart is "
 			"%s",
-			s->path, strerror(-err),
-			s->written ? "as of its last write" : "not kept");
+			s->path, strerror(-err), s->written ? "as of its last write" : "not kept");
 	s->last_err = err;
 	s->failures++;
 	state_write_abort(s);

@@ -802,8 +802,8 @@ eff_health_known(const struct lvsd *d)
 			enum conf_check_type t =
 			    rs->has_check ? rs->check.type : c->services[i].check.type;
 
-			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
-			     t == CONF_CHECK_HTTPS || t == CONF_CHECK_SCRIPT) &&
+			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP || t == CONF_CHECK_HTTPS ||
+			     t == CONF_CHECK_SCRIPT) &&
 			    eff_get(d, i, j, &v) && !eff_health_first_known(&v))
 				return false;
 		}

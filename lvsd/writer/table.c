@@ -338,7 +338,8 @@ table_map(const struct conf *c, const struct conf *old,
 		size_t oi, oj;
 
 		for (size_t j = 0; j < nt.t.svcs[i].n_dests; j++)
-			if (table_ids_find(&ot, &nt.t.svcs[i].svc, &nt.t.svcs[i].dests[j], &oi, &oj))
+			if (table_ids_find(&ot, &nt.t.svcs[i].svc, &nt.t.svcs[i].dests[j], &oi,
+					   &oj))
 				fn(arg, i, j, oi, oj);
 	}
 	table_ids_free(&ot);

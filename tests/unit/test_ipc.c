@@ -256,8 +256,9 @@ test_wt_state_batch(void **state)
 		assert_int_equal(n, IPC_HDR_LEN + len);
 		assert_int_equal(ipc_decode(buf, (size_t)n, &m), 0);
 		assert_int_equal(m.type, types[t]);
-		assert_int_equal(IPC_BODY(&m, struct ipc_wt_state)->rs[IPC_WT_STATE_MAX - 1].seen_seq,
-				 100 + IPC_WT_STATE_MAX - 1);
+		assert_int_equal(
+		    IPC_BODY(&m, struct ipc_wt_state)->rs[IPC_WT_STATE_MAX - 1].seen_seq,
+		    100 + IPC_WT_STATE_MAX - 1);
 		assert_int_equal(
 		    IPC_BODY(&m, struct ipc_wt_state)->rs[IPC_WT_STATE_MAX - 1].policy.trim,
 		    1000 + IPC_WT_STATE_MAX - 1);
@@ -271,14 +272,14 @@ test_wt_state_batch(void **state)
 		    ipc_encode(types[t], w, sizeof(*w) + sizeof(w->rs[0]), buf, IPC_FRAME_MAX),
 		    -EBADMSG);
 		w->n = IPC_WT_STATE_MAX + 1;
-		assert_int_equal(ipc_encode(types[t], w, len + sizeof(struct ipc_wt_rs), buf,
-					    2 * IPC_FRAME_MAX),
-				 -EBADMSG);
+		assert_int_equal(
+		    ipc_encode(types[t], w, len + sizeof(struct ipc_wt_rs), buf, 2 * IPC_FRAME_MAX),
+		    -EBADMSG);
 		/* a part of an entry */
 		w->n = 1;
-		assert_int_equal(ipc_encode(types[t], w, sizeof(*w) + sizeof(w->rs[0]) - 8, buf,
-					    IPC_FRAME_MAX),
-				 -EBADMSG);
+		assert_int_equal(
+		    ipc_encode(types[t], w, sizeof(*w) + sizeof(w->rs[0]) - 8, buf, IPC_FRAME_MAX),
+		    -EBADMSG);
 	}
 	free(w);
 }

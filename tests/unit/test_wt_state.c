@@ -79,8 +79,12 @@ gen_build(struct fx *f, struct wt_gen *g, const uint32_t *weights)
 	snprintf(s.name, sizeof(s.name), "web");
 	assert_int_equal(wt_gen_service(g, &s), 0);
 	for (uint32_t i = 0; i < N_RS; i++) {
-		struct ipc_conf_rs m = {.service_id = 0, .id = i, .port = 80, .weight = weights[i],
-					.key = 0, .key2 = -1};
+		struct ipc_conf_rs m = {.service_id = 0,
+					.id = i,
+					.port = 80,
+					.weight = weights[i],
+					.key = 0,
+					.key2 = -1};
 
 		m.addr.family = AF_INET;
 		m.addr.prefix = 32;
@@ -107,9 +111,21 @@ setup_policy(void **state, enum conf_policy policy)
 	return 0;
 }
 
-static int setup_damped(void **s) { return setup_policy(s, CONF_POLICY_DAMPED); }
-static int setup_paper1(void **s) { return setup_policy(s, CONF_POLICY_PAPER1); }
-static int setup_paper2(void **s) { return setup_policy(s, CONF_POLICY_PAPER2); }
+static int
+setup_damped(void **s)
+{
+	return setup_policy(s, CONF_POLICY_DAMPED);
+}
+static int
+setup_paper1(void **s)
+{
+	return setup_policy(s, CONF_POLICY_PAPER1);
+}
+static int
+setup_paper2(void **s)
+{
+	return setup_policy(s, CONF_POLICY_PAPER2);
+}
 
 static int
 teardown(void **state)
@@ -165,8 +181,8 @@ rx(struct fx *f, struct wt_gen *g, const struct dgram *d)
 {
 	struct sockaddr_storage src = {.ss_family = AF_INET};
 
-	return wt_recv_one(g, NULL, d->b, d->len, &src,
-			   NOW_NS + (f->t_ms - NOW_MS) * 1000000, f->t_ms);
+	return wt_recv_one(g, NULL, d->b, d->len, &src, NOW_NS + (f->t_ms - NOW_MS) * 1000000,
+			   f->t_ms);
 }
 
 /* One round at the clock; the proposals into props, their count. */
@@ -250,8 +266,7 @@ restart(struct fx *f)
 	for (uint32_t i = 0; i < N_RS; i++)
 		if (has[i])
 			m->rs[m->n++] = kept[i];
-	len = ipc_encode(IPC_WT_RESTORE, m, sizeof(*m) + m->n * sizeof(m->rs[0]), buf,
-			 sizeof(buf));
+	len = ipc_encode(IPC_WT_RESTORE, m, sizeof(*m) + m->n * sizeof(m->rs[0]), buf, sizeof(buf));
 	assert_true(len > 0);
 	assert_int_equal(ipc_decode(buf, (size_t)len, &msg), 0);
 	assert_int_equal(wt_state_stage(&f->new, IPC_BODY(&msg, struct ipc_wt_state)), 0);
@@ -279,7 +294,8 @@ run_both(struct fx *f, int steps)
 		no = round_of(f, &f->old, po);
 		nn = round_of(f, &f->new, pn);
 		for (uint32_t i = 0; i < N_RS; i++) {
-			const struct wt_policy_rs *a = &f->old.svcs[0].prs[i], *b = &f->new.svcs[0].prs[i];
+			const struct wt_policy_rs *a = &f->old.svcs[0].prs[i],
+						  *b = &f->new.svcs[0].prs[i];
 
 			assert_int_equal(a->weight, b->weight);
 			assert_int_equal(a->proposed, b->proposed);
