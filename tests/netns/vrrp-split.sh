@@ -12,7 +12,7 @@
 # on 6.1, sees the difference: tests/lab/cases/state-restart.sh.)
 . "$(dirname "$0")/lib.sh"
 ns_skip_unless_ready
-echo "1..10"
+tap_plan 10
 ns_setup d1 d2 c1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 vrrp_conf d1 150
 vrrp_conf d2 100
@@ -32,7 +32,7 @@ older() { local u; u=$(updated); [ -n "$u" ] && [ "$u" -ge 2 ]; }
 check "c1's entry is older than a locktime (d2's announcements will take)" wait_until 30 older
 
 # what c1's entry for the VIP says, as it changes
-nsx c1 ip -ts monitor neigh dev eth0 >"$T/neigh.log" 2>&1 &
+ip netns exec "$(ns c1)" ip -ts monitor neigh dev eth0 >"$T/neigh.log" 2>&1 &
 NS_PIDS="$NS_PIDS $!"
 V=$(child_pid_of d1 vrrp)
 kill -STOP "$V"

@@ -17,7 +17,7 @@ command -v python3 >/dev/null || { echo "1..0 # SKIP needs python3"; exit 0; }
 AGENT=$abs_top_builddir/weight/lvs-agent
 FORGE=$abs_top_builddir/tests/netns/report-forge
 [ -x "$AGENT" ] && [ -x "$FORGE" ] || { echo "1..0 # SKIP lvs-agent or report-forge not built"; exit 0; }
-echo "1..32"
+tap_plan 32
 ns_setup d1 d2 x1 || { echo "Bail out! cannot build the namespaces"; exit 1; }
 PORT=7946
 STEP=10 # max_step, percent

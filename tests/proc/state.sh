@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 proc_skip_unless_root
 proc_setup
-echo "1..35"
+tap_plan 35
 STATE=$T/run/lvsd.state
 mkdir -m 1777 "$T/w"
 # the script checks exit with the number in their verdict file; while
