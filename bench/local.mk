@@ -21,4 +21,4 @@ bench_state_state_bench_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(N
 bench_state_state_bench_LDADD = lvsd/state/libstate.a lvsd/announce/libannounce.a \
 	lvsd/writer/libwriter.a lvsd/scripts/libscripts.a lvsd/core/libcore.a \
 	lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS)
-EXTRA_DIST += bench/state/run bench/chaos/run bench/chaos/case.sh bench/chaos/report
+EXTRA_DIST += bench/state/run
