@@ -14,3 +14,11 @@ EXTRA_DIST += bench/reports/run
 # the targets of bench/checkers: many real servers in one process
 check_PROGRAMS += bench/checkers/chk-target
 bench_checkers_chk_target_SOURCES = bench/checkers/chk-target.c
+# state-bench: bench/state/run's helper (the parent's state file at scale)
+check_PROGRAMS += bench/state/state-bench
+bench_state_state_bench_SOURCES = bench/state/state-bench.c
+bench_state_state_bench_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS)
+bench_state_state_bench_LDADD = lvsd/state/libstate.a lvsd/announce/libannounce.a \
+	lvsd/writer/libwriter.a lvsd/scripts/libscripts.a lvsd/core/libcore.a \
+	lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) $(EVENT_LIBS)
+EXTRA_DIST += bench/state/run

@@ -40,6 +40,7 @@
 #include "lvsd/feedback/feedback.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/proc.h"
+#include "lvsd/state/state.h"
 #include "lvsd/status.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
@@ -366,6 +367,8 @@ control_weight_apply(struct control_conn *cc)
 		else
 			cc->applied++;
 	}
+	if (cc->applied)
+		state_touch(d, true);
 	if (cc->n_lines == 1 && cc->applied == 1) {
 		const struct conf_service *s = &d->conf->services[cc->lines[0].svc];
 		char a[CONF_ADDRSTRLEN];
@@ -464,6 +467,7 @@ control_drain(struct control_conn *cc, const char *line)
 	}
 	cc->applied++;
 	announce_update(d);
+	state_touch(d, true);
 	log_notice("rs %s in %s: %s by the operator",
 		   conf_rs_name(&d->conf->services[l.svc].rs[l.rs], a, sizeof(a)),
 		   d->conf->services[l.svc].name, drain ? "drained" : "undrained");
@@ -521,6 +525,7 @@ control_director(struct control_conn *cc, const char *line)
 
 	if (!strcmp(line, "undrain --director")) {
 		announce_drain(d, false);
+		state_touch(d, true);
 		control_reply(cc, "ok", NULL);
 		return true;
 	}
@@ -539,6 +544,7 @@ control_director(struct control_conn *cc, const char *line)
 		wait_ms = (uint32_t)s * 1000;
 	}
 	cc->withdrawn = announce_drain(d, true);
+	state_touch(d, true);
 	if (!control_wait(cc, wait_ms, control_director_drained))
 		control_director_drained(-1, 0, cc);
 	return true;

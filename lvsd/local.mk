@@ -4,11 +4,12 @@
 # control socket and status (control.c, status.c), reloads on trial
 # (confirm.c), the metrics child's snapshots (snapshot.c), the service
 # manager's notifications (sdnotify.c) and lvsd -t's warnings (lint.c).
-# Each other role is a folder with its own local.mk: writer/ (the IPVS
-# side), announce/ (VIP routes), scripts/ (operator scripts), feedback/
-# (the weight child's feedback), drill/ (drills), preview/ (reload
-# --dry-run); and below them core/ (shared by every process), conf/ (the
-# configuration model) and ipvs/ (the IPVS adapter).
+# Each other role is a folder with its own local.mk: state/ (what is kept
+# across restarts), writer/ (the IPVS side), announce/ (VIP routes),
+# scripts/ (operator scripts), feedback/ (the weight child's feedback),
+# drill/ (drills), preview/ (reload --dry-run); and below them core/
+# (shared by every process), conf/ (the configuration model) and ipvs/
+# (the IPVS adapter).
 sbin_PROGRAMS += lvsd/lvsd
 lvsd_lvsd_SOURCES = lvsd/main.c lvsd/lvsd.h lvsd/lint.c lvsd/lint.h lvsd/proc.c lvsd/proc.h \
 	lvsd/push.c lvsd/push.h lvsd/control.c lvsd/control.h lvsd/status.c lvsd/status.h \
@@ -22,7 +23,8 @@ lvsd/lvsd-main.$(OBJEXT): Makefile
 # Children are started from the lvsd binary, so their roles are libraries
 # linked in here.  The libraries come in the order of their arrows: each
 # uses only those after it (libcore: IPC, logging; libconf: the model).
-LVSD_PARENT_LIBS = lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a lvsd/preview/libpreview.a \
+LVSD_PARENT_LIBS = lvsd/state/libstate.a lvsd/announce/libannounce.a lvsd/feedback/libfeedback.a \
+	lvsd/preview/libpreview.a \
 	lvsd/drill/libdrill.a lvsd/writer/libwriter.a lvsd/scripts/libscripts.a
 lvsd_lvsd_LDADD = $(LVSD_PARENT_LIBS) vrrp/libvrrp.a checkers/libchk.a weight/libwt.a \
 	metrics/libmetrics.a \
@@ -37,7 +39,8 @@ UNIT_TESTS += tests/unit/test_results
 tests_unit_test_results_SOURCES = tests/unit/test_results.c lvsd/results.c lvsd/results.h
 tests_unit_test_results_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(YAML_CFLAGS) $(NL_CFLAGS) \
 	$(EVENT_CFLAGS)
-tests_unit_test_results_LDADD = lvsd/feedback/libfeedback.a lvsd/drill/libdrill.a \
+tests_unit_test_results_LDADD = lvsd/state/libstate.a lvsd/announce/libannounce.a \
+	lvsd/feedback/libfeedback.a lvsd/drill/libdrill.a \
 	lvsd/writer/libwriter.a lvsd/scripts/libscripts.a vrrp/libvrrp.a weight/libwt.a \
 	lvsd/core/libcore.a lvsd/ipvs/libipvs.a lvsd/conf/libconf.a $(NL_LIBS) $(YAML_LIBS) \
 	$(EVENT_LIBS) $(CMOCKA_LIBS) $(CRYPTO_LIBS)

@@ -24,6 +24,7 @@ struct eff;
 struct script_runner;
 struct track;
 struct ipc_health_rs;
+struct state;
 
 /* The metrics child runs only while global.metrics is set. */
 enum lvsd_role { LVSD_VRRP, LVSD_CHECKERS, LVSD_WEIGHT, LVSD_METRICS, LVSD_N_ROLES };
@@ -119,6 +120,7 @@ struct lvsd {
 	struct script_runner *scripts; /* operator scripts (scripts/script.h) */
 	struct track *track;	       /* tracked scripts and files (scripts/track.h) */
 	struct announce *ann;	       /* VIP routes for ECMP (announce/announce.h) */
+	struct state *state;	       /* kept across restarts (state/state.h) */
 	uint8_t *group_state; /* per sync group: the state notified last, 0xff none */
 	size_t n_group_state;
 	struct event *ev_ready; /* readiness and announcements judged once per loop */

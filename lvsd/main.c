@@ -36,6 +36,7 @@
 #include "lvsd/sdnotify.h"
 #include "lvsd/snapshot.h"
 #include "lvsd/sockets.h"
+#include "lvsd/state/state.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
 
@@ -248,6 +249,8 @@ lvsd_installed(struct lvsd *d, struct conf *c)
 	/* weights and overrides of the servers that stay, by identity */
 	if (eff_reload(d, old) < 0)
 		log_err("reload: out of memory: weights start again from the file");
+	if (state_reload(d, old) < 0)
+		log_err("reload: out of memory: a restarted weight child would start afresh");
 	if (lvsd_results_reset(d, old->n_vrrp) < 0)
 		log_err("out of memory: VRRP states of the new generation are not kept");
 	if (fb_reset(d) < 0)
@@ -532,6 +535,7 @@ lvsd_run(struct lvsd *d)
 	eff_settle(d); /* quorums known without a check result, now that hooks can run */
 	lvsd_apply(d);
 	announce_reset(d); /* after the apply: a route lvsd left waits for it */
+	state_start(d);
 	r = proc_init(d);
 	if (r < 0) {
 		log_err("cannot start the children: %s", strerror(-r));
@@ -539,21 +543,22 @@ lvsd_run(struct lvsd *d)
 	}
 	log_info("lvsd %s running, pid %d", PACKAGE_VERSION, (int)getpid());
 	event_base_dispatch(d->base);
+	state_save(d); /* what the next start restores */
 	log_info("stopped");
 	return r < 0 ? 1 : 0;
 }
 
-/* The IPVS ownership record sits beside the control socket:
- * /run/lvsd/lvsd.sock -> /run/lvsd/lvsd.owned. */
+/* The IPVS ownership record and the state file sit beside the control
+ * socket: /run/lvsd/lvsd.sock -> /run/lvsd/lvsd.owned, lvsd.state. */
 static const char *
-lvsd_owned_path(const struct lvsd *d, char *buf, size_t len)
+lvsd_runtime_path(const struct lvsd *d, const char *ext, char *buf, size_t len)
 {
 	const char *sock = d->conf->global.control_socket;
 	size_t n = strlen(sock);
 
 	if (n > 5 && !strcmp(sock + n - 5, ".sock"))
 		n -= 5;
-	if (snprintf(buf, len, "%.*s.owned", (int)n, sock) >= (int)len)
+	if (snprintf(buf, len, "%.*s%s", (int)n, sock, ext) >= (int)len)
 		return NULL;
 	return buf;
 }
@@ -593,7 +598,7 @@ lvsd_first_load(struct lvsd *d, const struct lvsd_opts *o)
 static int
 lvsd_prepare(struct lvsd *d)
 {
-	char owned[CONF_PATH_MAX + 8];
+	char owned[CONF_PATH_MAX + 8], kept[CONF_PATH_MAX + 8];
 
 	/* the binary each child runs: this one, even if the file is replaced */
 	d->self_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
@@ -606,12 +611,15 @@ lvsd_prepare(struct lvsd *d)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &d->started);
-	d->ipvs = writer_new(lvsd_owned_path(d, owned, sizeof(owned)));
+	d->ipvs = writer_new(lvsd_runtime_path(d, ".owned", owned, sizeof(owned)));
 	if (!d->ipvs || eff_init(d) < 0 || lvsd_results_reset(d, 0) < 0 || drill_init(d) < 0 ||
-	    notify_reset(d) < 0 || fb_reset(d) < 0) {
+	    notify_reset(d) < 0 || fb_reset(d) < 0 ||
+	    state_init(d, lvsd_runtime_path(d, ".state", kept, sizeof(kept))) < 0) {
 		log_err("cannot start: out of memory");
 		return 1;
 	}
+	/* drains, overrides, health and learnt weights, before the first apply */
+	state_load(d);
 	return 0;
 }
 
@@ -639,6 +647,7 @@ lvsd_start(struct lvsd *d, const struct lvsd_opts *o)
 	script_runner_free(d->scripts);
 	notify_free(d);
 	writer_free(d->ipvs); /* the kernel keeps its table: never flushed on exit */
+	state_free(d);
 	eff_free(d);
 	fb_free(d);
 	sockets_close(d);

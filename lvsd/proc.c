@@ -111,6 +111,7 @@ proc_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 	case IPC_HEALTH:
 	case IPC_WEIGHTS:
 	case IPC_FEEDBACK:
+	case IPC_WT_STATE:
 	case IPC_VRRP_STATE:
 		r = proc_result(c, msg);
 		break;

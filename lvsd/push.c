@@ -16,6 +16,7 @@
 #include "lvsd/push.h"
 #include "lvsd/scripts/track.h"
 #include "lvsd/sockets.h"
+#include "lvsd/state/state.h"
 #include "lvsd/writer/effective.h"
 
 static void
@@ -317,6 +318,10 @@ push_services(struct lvsd *d, struct ipc_chan *ch, bool weight, uint32_t *n)
 			r = push_rs(ch, &c->services[i], (uint32_t)i, (uint32_t)j, n,
 				    weight ? NULL : &cas);
 	}
+	/* a weight child started a moment ago takes back what the last one
+	 * (or the last lvsd, through the state file) had learnt */
+	if (r == 0 && weight && d->child[LVSD_WEIGHT].acked_generation == 0)
+		r = state_wt_push(d, ch, n);
 	free(cas.path);
 	return r;
 }

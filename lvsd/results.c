@@ -22,6 +22,7 @@
 #include "lvsd/lvsd.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/notify.h"
+#include "lvsd/state/state.h"
 #include "lvsd/writer/effective.h"
 
 static bool
@@ -42,6 +43,15 @@ results_judge_health(const struct conf *c, const struct ipc_health *m)
 
 static int
 results_judge_feedback(const struct conf *c, const struct ipc_feedback *m)
+{
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!results_rs_valid(c, m->rs[i].service_id, m->rs[i].rs_id))
+			return -EINVAL;
+	return 1;
+}
+
+static int
+results_judge_wt_state(const struct conf *c, const struct ipc_wt_state *m)
 {
 	for (uint32_t i = 0; i < m->n; i++)
 		if (!results_rs_valid(c, m->rs[i].service_id, m->rs[i].rs_id))
@@ -84,6 +94,12 @@ results_judge(const struct conf *c, uint64_t generation, enum lvsd_role from,
 		if (IPC_BODY(m, struct ipc_feedback)->generation != generation)
 			return 0;
 		return results_judge_feedback(c, IPC_BODY(m, struct ipc_feedback));
+	case IPC_WT_STATE:
+		if (from != LVSD_WEIGHT)
+			return -EPROTO;
+		if (IPC_BODY(m, struct ipc_wt_state)->generation != generation)
+			return 0;
+		return results_judge_wt_state(c, IPC_BODY(m, struct ipc_wt_state));
 	case IPC_VRRP_STATE:
 		v = IPC_BODY(m, struct ipc_vrrp_state);
 		if (from != LVSD_VRRP)
@@ -133,10 +149,12 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 		for (uint32_t i = 0; i < h->n; i++) {
 			struct eff_view v;
 
+			/* a first result after a restart counts, whatever it says */
 			if (eff_get(d, h->rs[i].service_id, h->rs[i].rs_id, &v) &&
 			    h->rs[i].state != IPC_HEALTH_UNKNOWN &&
-			    v.health != (h->rs[i].state == IPC_HEALTH_UP ? EFF_HEALTH_UP
-									  : EFF_HEALTH_DOWN))
+			    (v.restored ||
+			     v.health != (h->rs[i].state == IPC_HEALTH_UP ? EFF_HEALTH_UP
+									  : EFF_HEALTH_DOWN)))
 				changed = true;
 			lvsd_health(d, &h->rs[i]);
 		}
@@ -152,6 +170,9 @@ results_apply(struct lvsd *d, const struct ipc_msg *m)
 		break;
 	case IPC_FEEDBACK:
 		fb_apply(d, IPC_BODY(m, struct ipc_feedback));
+		break;
+	case IPC_WT_STATE:
+		state_wt_apply(d, IPC_BODY(m, struct ipc_wt_state));
 		break;
 	case IPC_VRRP_STATE:
 		lvsd_vrrp_state(d, IPC_BODY(m, struct ipc_vrrp_state));
@@ -234,6 +255,9 @@ lvsd_health(struct lvsd *d, const struct ipc_health_rs *h)
 	if (v.health != (h->state == IPC_HEALTH_UP ? EFF_HEALTH_UP : EFF_HEALTH_DOWN)) {
 		results_log_health(d, h);
 		results_forward_health(d, h);
+		state_touch(d, true);
+	} else if (v.restored) { /* what the state file said, confirmed */
+		results_log_health(d, h);
 	}
 	eff_health(d, h->service_id, h->rs_id, h->state == IPC_HEALTH_UP);
 	eff_check_note(d, h->service_id, h->rs_id, h->reason, h->count, h->code);

@@ -14,7 +14,7 @@ struct ipc_health_rs;
 struct ipc_weight;
 struct ipc_vrrp_state;
 
-/* Judge a result message (HEALTH, WEIGHTS, FEEDBACK, VRRP_STATE) from
+/* Judge a result message (HEALTH, WEIGHTS, FEEDBACK, WT_STATE, VRRP_STATE) from
  * child role from against the running configuration c of generation
  * generation: 1 to apply it, 0 when it is for another generation (drop and
  * count), -EPROTO when that child may not send it, -EINVAL when it names

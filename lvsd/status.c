@@ -18,6 +18,7 @@
 #include "lvsd/proc.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/track.h"
+#include "lvsd/state/state.h"
 #include "lvsd/status.h"
 #include "lvsd/writer/effective.h"
 #include "lvsd/writer/writer.h"
@@ -319,7 +320,8 @@ status_text_rs(const struct lvsd *d, struct evbuffer *out)
 				? "-"
 				: status_duration(lvsd_since(&v.health_since), t, sizeof(t)),
 			    v.effective, v.static_weight,
-			    v.drained ? "drained by the operator"
+			    v.drained	 ? "drained by the operator"
+			    : v.restored ? "as before the restart: no check since"
 			    : v.check_reason
 				? lvsd_check_reason(v.check_reason, v.check_code, why, sizeof(why))
 				: "-",
@@ -440,6 +442,7 @@ status_json_rs(const struct lvsd *d, struct json *j)
 			json_uint(j, "results_in_a_row", v.check_count);
 			json_bool(j, "drained", v.drained);
 			json_bool(j, "removed", v.removed);
+			json_bool(j, "health_restored", v.restored);
 			json_uint(j, "weight", v.static_weight);
 			json_uint(j, "effective_weight", v.effective);
 			json_object_end(j);
@@ -484,6 +487,7 @@ status_render_text(const struct lvsd *d, struct evbuffer *out)
 	status_text_quorum(d, out);
 	status_text_sorry(d, out);
 	announce_status_text(d, out);
+	state_status_text(d, out);
 }
 
 static void
@@ -617,5 +621,6 @@ status_render_json(const struct lvsd *d, struct evbuffer *out)
 	status_json_quorum(d, &j);
 	status_json_sorry(d, &j);
 	announce_status_json(d, &j);
+	state_status_json(d, &j);
 	json_object_end(&j);
 }

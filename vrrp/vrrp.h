@@ -66,6 +66,8 @@ struct vrrp_inst {
 	int fd; /* the raw socket, -1 while closed */
 	struct event *ev_read, *ev_timer, *ev_announce;
 	unsigned announce_left;
+	uint64_t announce_began;     /* the first announcement of this burst (us) */
+	bool announce_late;	     /* the one after a neighbour's locktime is armed */
 	struct vrrp_pkt_addr master; /* the last master heard (or ourselves) */
 	bool link_down;		     /* its interface or a tracked one is down */
 	uint32_t handover_cookie;    /* of a resign in progress, or 0 */

@@ -166,6 +166,16 @@ master_advert(struct vrrp_fsm *f, uint64_t now, const struct vrrp_fsm_advert *a,
 		to_backup(f, now,
 			  a->priority > f->priority ? VRRP_WHY_HIGHER_PRIO : VRRP_WHY_HIGHER_ADDR,
 			  out);
+	} else if (now >= f->reclaim_at) {
+		/* a master of lower priority: the other side of a split (it took
+		 * over while we were not heard: a stopped process, lost
+		 * adverts).  It backs off when it hears us, so advertise now; and
+		 * announce the addresses again, since the clients followed its
+		 * announcements and would keep sending to it once it let go.  At
+		 * most once an advertisement interval (as keepalived does). */
+		send(f, now, f->priority, out);
+		out->actions |= VRRP_ACT_ANNOUNCE | VRRP_ACT_RECLAIM;
+		f->reclaim_at = now + (uint64_t)f->conf.advert_ms * 1000;
 	}
 }
 

@@ -37,14 +37,16 @@
 /* What the caller must do after a step, in this order: add the addresses,
  * announce them, send, then remove addresses. */
 enum {
-	VRRP_ACT_ADD_VIPS = 1 << 0,	/* put the virtual addresses on the interface */
-	VRRP_ACT_ANNOUNCE = 1 << 1,	/* gratuitous ARP / unsolicited NA, repeated as configured */
-	VRRP_ACT_SEND = 1 << 2,		/* send an advertisement with out->priority */
-	VRRP_ACT_DEL_VIPS = 1 << 3,	/* remove them */
-	VRRP_ACT_TRANSITION = 1 << 4,	/* state changed: out->from, out->to, out->why */
-	VRRP_ACT_DROP_STALE = 1 << 5,	/* remove addresses found at start (see above) */
+	VRRP_ACT_ADD_VIPS = 1 << 0,   /* put the virtual addresses on the interface */
+	VRRP_ACT_ANNOUNCE = 1 << 1,   /* gratuitous ARP / unsolicited NA, repeated as configured */
+	VRRP_ACT_SEND = 1 << 2,	      /* send an advertisement with out->priority */
+	VRRP_ACT_DEL_VIPS = 1 << 3,   /* remove them */
+	VRRP_ACT_TRANSITION = 1 << 4, /* state changed: out->from, out->to, out->why */
+	VRRP_ACT_DROP_STALE = 1 << 5, /* remove addresses found at start (see above) */
 	VRRP_ACT_RESIGN_GIVEN_UP = 1 << 6, /* no new master heard within the resign's
 					      limit: still master, own priority sent */
+	VRRP_ACT_RECLAIM = 1 << 7,	   /* with ANNOUNCE: a lower master was heard; the
+					      announcements outlast a neighbour's locktime */
 };
 
 struct vrrp_fsm_conf {
@@ -64,6 +66,7 @@ struct vrrp_fsm {
 	uint64_t advert_at;	      /* master: next advertisement (us) */
 	uint64_t ready_since;	      /* when ready became true; 0 while not ready */
 	uint64_t resign_until;	      /* resigning: when to give up (us), 0 never */
+	uint64_t reclaim_at;	      /* master: a lower master heard is answered from then */
 	bool ready;
 	bool resigning;		      /* master handing over: priority 0, addresses kept */
 	bool yielded;		      /* resigned: no preempting back */

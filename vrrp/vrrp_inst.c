@@ -16,6 +16,9 @@
 #include "lvsd/core/log.h"
 #include "vrrp/vrrp.h"
 
+/* Linux's neighbour locktime (1 s) and a margin: see inst_announce_cb */
+#define VRRP_NEIGH_LOCKTIME_MS 1100
+
 uint64_t
 vrrp_now(void)
 {
@@ -109,13 +112,30 @@ inst_announce_cb(evutil_socket_t fd, short what, void *arg)
 			     (suseconds_t)(vi->announce_interval_ms % 1000) * 1000};
 	int r;
 
+	uint64_t spent;
+
 	if (vi->fsm.state != VRRP_MASTER || !vi->announce_left)
 		return;
 	if ((r = vrrp_announce(vi)) < 0)
 		log_warn("%s: cannot announce the virtual addresses on %s: %s", vi->name,
 			 vi->ifname, strerror(-r));
-	if (--vi->announce_left)
+	if (--vi->announce_left) {
 		event_add(vi->ev_announce, &tv);
+		return;
+	}
+	/* Linux takes no ARP update for an entry changed less than a second
+	 * ago (its locktime), unless arp_accept: a split that heals at once
+	 * answers the other director's announcements of a moment before, and
+	 * a burst shorter than that is lost on the clients.  So after such a
+	 * burst, one more once a locktime has passed. */
+	spent = (vrrp_now() - vi->announce_began) / 1000;
+	if (!vi->announce_late && spent < VRRP_NEIGH_LOCKTIME_MS) {
+		vi->announce_late = true;
+		vi->announce_left = 1;
+		tv.tv_sec = (time_t)((VRRP_NEIGH_LOCKTIME_MS - spent) / 1000);
+		tv.tv_usec = (suseconds_t)((VRRP_NEIGH_LOCKTIME_MS - spent) % 1000) * 1000;
+		event_add(vi->ev_announce, &tv);
+	}
 }
 
 static void
@@ -168,6 +188,8 @@ inst_do(struct vrrp_inst *vi, const struct vrrp_fsm_out *o)
 		inst_addrs(vi, true, NULL);
 	if (o->actions & VRRP_ACT_ANNOUNCE) {
 		vi->announce_left = vi->announce_repeat;
+		vi->announce_began = vrrp_now();
+		vi->announce_late = !(o->actions & VRRP_ACT_RECLAIM);
 		/* the first one now, before the advertisement below: the old
 		 * master lets go of the addresses when it hears that, and the
 		 * clients must know the new owner by then; and the strict
@@ -433,6 +455,7 @@ inst_readdress(struct vrrp_inst *vi, const struct vrrp_inst *old)
 	inst_addrs(vi, true, NULL);
 	if (added && vi->announce_repeat) {
 		vi->announce_left = vi->announce_repeat;
+		vi->announce_late = true; /* addresses new to every neighbour */
 		event_active(vi->ev_announce, EV_TIMEOUT, 0);
 	}
 }

@@ -1,6 +1,7 @@
 # weight: the weight child (linked into lvsd) and lvs-agent (its own program).
 noinst_LIBRARIES += weight/libwt.a
 weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_state.c \
 	weight/wt_drop.c weight/wt_drop.h \
 	weight/wt_round.c weight/pool.h weight/policy.c weight/policy.h \
 	weight/policy_math.c weight/policy_math.h weight/policy_paper.c weight/policy_paper.h \
@@ -74,8 +75,19 @@ check_PROGRAMS += tests/unit/test_wt_recv
 TESTS += tests/unit/test_wt_recv
 UNIT_TESTS += tests/unit/test_wt_recv
 tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_recv.c \
+	weight/wt_state.c \
 	weight/wt_drop.c \
 	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_math.c \
 	weight/policy_paper.c weight/policy_damped.c
 tests_unit_test_wt_recv_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_wt_recv_LDADD = weight/libreport.a $(CMOCKA_LIBS) $(CRYPTO_LIBS)
+
+# the weight child's state as the parent keeps it, handed back to a
+# restarted child: it goes on exactly where the old one was
+check_PROGRAMS += tests/unit/test_wt_state
+TESTS += tests/unit/test_wt_state
+UNIT_TESTS += tests/unit/test_wt_state
+tests_unit_test_wt_state_SOURCES = tests/unit/test_wt_state.c
+tests_unit_test_wt_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_wt_state_LDADD = weight/libwt.a weight/libreport.a lvsd/core/libcore.a \
+	$(CMOCKA_LIBS) $(CRYPTO_LIBS) $(EVENT_LIBS)

@@ -7,6 +7,9 @@
  *               signature; then record it for the next round
  *   wt_round.c  every round: the policies' weights, proposals and
  *               feedback to the parent
+ *   wt_state.c  what the child learnt of each real server, as the parent
+ *               keeps it (struct ipc_wt_rs) and hands it back to a
+ *               restarted child
  * wt_main.c ties them to the child runtime. */
 #ifndef LVSD_WEIGHT_WT_H
 #define LVSD_WEIGHT_WT_H
@@ -51,6 +54,11 @@ struct wt_rs {
 	bool proposed;
 	uint32_t proposal;
 	uint8_t state;
+	/* its state as the parent keeps it (wt_state.c): waiting to be sent,
+	 * and what moves a round makes as of the last one sent */
+	bool sync;
+	uint8_t sent_state;
+	uint32_t sent_weight, sent_trim, sent_proposed;
 };
 
 struct wt_svc {
@@ -76,6 +84,13 @@ struct wt_gen {
 	struct wt_rs *rs;
 	size_t n_rs;
 	struct wt_rs **by_addr; /* rs sorted by family, address, port */
+	/* the real servers whose state the parent has not been sent (wt_state.c) */
+	uint32_t *sync; /* a ring of n_rs: n_sync of them from sync_head */
+	size_t sync_head, n_sync;
+	/* state handed back by the parent for a restarted child (IPC_WT_RESTORE),
+	 * applied at commit to the servers no running generation knew */
+	struct ipc_wt_rs *restore;
+	size_t n_restore, cap_restore;
 };
 
 /* Building: the objects of one generation, in the parent's order.  0 or
@@ -88,6 +103,11 @@ int wt_gen_rs(struct wt_gen *g, const struct ipc_conf_rs *rs);
  * (same service name, address and port).  0 or -errno. */
 int wt_gen_commit(struct wt_gen *g, const struct wt_gen *old, uint64_t now_ms);
 void wt_gen_free(struct wt_gen *g);
+/* Take p, a server's policy state computed by the same policy with
+ * static weight ostatic and unit ounit, as server id of v's pool: the
+ * weights rescaled when either changed (from 0: the static weight). */
+void wt_gen_adopt(struct wt_svc *v, uint32_t id, const struct wt_policy_rs *p, uint32_t ostatic,
+		  uint32_t ounit);
 /* The real servers a report's server id names: *first and *n into
  * by_addr (port 0: every port of that address). */
 void wt_gen_find(const struct wt_gen *g, const struct rpt_server *id, size_t *first, size_t *n);
@@ -109,5 +129,24 @@ void wt_gen_health(struct wt_gen *g, const struct ipc_health *m);
 
 /* The feedback entry of one real server. */
 void wt_feedback_of(const struct wt_gen *g, const struct wt_rs *rs, struct ipc_feedback_rs *out);
+
+/* What the child learnt of a real server, as the parent keeps it. */
+void wt_state_export(const struct wt_gen *g, const struct wt_rs *rs, struct ipc_wt_rs *out);
+/* Take it back into rs (same ids), the policy's part only when the service
+ * has the same policy now: the weights rescaled when the static weight or
+ * the unit changed, as across a reload. */
+void wt_state_import(struct wt_gen *g, struct wt_rs *rs, const struct ipc_wt_rs *in);
+/* A server's state is to be sent (after a report, a round, a generation). */
+void wt_state_mark(struct wt_gen *g, struct wt_rs *rs);
+/* After a round: mark the servers whose policy state it moved. */
+void wt_state_mark_moved(struct wt_gen *g);
+/* Up to max of the servers waiting, exported into out, oldest first: the
+ * number taken (they are no longer waiting). */
+size_t wt_state_take(struct wt_gen *g, struct ipc_wt_rs *out, size_t max);
+/* Put back the last n taken (a send failed): they are sent next time. */
+void wt_state_untake(struct wt_gen *g, const struct ipc_wt_rs *taken, size_t n);
+/* An IPC_WT_RESTORE of the staged generation: keep its entries for the
+ * commit.  0, -EINVAL (another generation) or -ENOMEM. */
+int wt_state_stage(struct wt_gen *g, const struct ipc_wt_state *m);
 
 #endif

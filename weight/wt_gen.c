@@ -190,8 +190,31 @@ rescale(uint32_t w, uint64_t base, uint64_t obase)
 	return x > WT_WEIGHT_MAX ? WT_WEIGHT_MAX : (uint32_t)x;
 }
 
-/* What the old generation knew of rs (same service name, address, port). */
-static void
+void
+wt_gen_adopt(struct wt_svc *v, uint32_t id, const struct wt_policy_rs *o, uint32_t ostatic,
+	     uint32_t ounit)
+{
+	struct wt_policy_rs *p = &v->prs[id];
+	uint64_t base = (uint64_t)p->static_weight * v->pool.unit;
+	uint64_t obase = (uint64_t)ostatic * ounit;
+	uint32_t w = p->static_weight;
+	uint64_t cap = p->capacity_kb;
+
+	*p = *o;
+	p->static_weight = w;
+	p->capacity_kb = cap;
+	/* damped weights are static x unit x the feedback factor: keep the
+	 * factor when the unit or the static weight changed (from 0: start
+	 * from the static weight) */
+	if (v->policy == CONF_POLICY_DAMPED && base != obase) {
+		p->weight = obase ? rescale(p->weight, base, obase) : rescale(1, base, 1);
+		p->proposed = obase ? rescale(p->proposed, base, obase) : p->weight;
+	}
+}
+
+/* What the old generation knew of rs (same service name, address, port):
+ * false when it knew nothing. */
+static bool
 take_over(struct wt_gen *g, struct wt_rs *rs, const struct wt_gen *old)
 {
 	size_t i = lower_bound(old, rs->family, rs->addr, rs->port);
@@ -202,7 +225,7 @@ take_over(struct wt_gen *g, struct wt_rs *rs, const struct wt_gen *old)
 		const struct wt_svc *ov = &old->svcs[o->svc];
 
 		if (addr_cmp(o->family, o->addr, rs->family, rs->addr) || o->port != rs->port)
-			return;
+			return false;
 		if (strcmp(ov->name, v->name))
 			continue;
 		rs->seen = o->seen;
@@ -212,46 +235,65 @@ take_over(struct wt_gen *g, struct wt_rs *rs, const struct wt_gen *old)
 		rs->reports = o->reports;
 		rs->down = o->down;
 		if (v->pooled && ov->pooled && v->policy == ov->policy) {
-			struct wt_policy_rs *p = &v->prs[rs->id];
-			uint64_t base = (uint64_t)p->static_weight * v->pool.unit;
-			uint64_t obase = (uint64_t)ov->prs[o->id].static_weight * ov->pool.unit;
-			uint32_t w = p->static_weight;
-
-			*p = ov->prs[o->id];
-			p->static_weight = w;
-			/* damped weights are static x unit x the feedback factor:
-			 * keep the factor when the unit or the static weight changed
-			 * (from 0: start from the static weight) */
-			if (v->policy == CONF_POLICY_DAMPED && base != obase) {
-				p->weight =
-				    obase ? rescale(p->weight, base, obase) : rescale(1, base, 1);
-				p->proposed = obase ? rescale(p->proposed, base, obase) : p->weight;
-			}
-			rs->state = (uint8_t)p->state;
+			wt_gen_adopt(v, rs->id, &ov->prs[o->id], ov->prs[o->id].static_weight,
+				     ov->pool.unit);
+			rs->state = (uint8_t)v->prs[rs->id].state;
 		}
-		return;
+		return true;
 	}
+	return false;
+}
+
+/* The state the parent handed back (a restarted child): for the servers
+ * the running generation did not know, each entry naming one of this
+ * generation's servers (the parent numbered them for it). */
+static void
+gen_restore(struct wt_gen *g, const bool *taken)
+{
+	for (size_t i = 0; i < g->n_restore; i++) {
+		const struct ipc_wt_rs *in = &g->restore[i];
+		size_t k;
+
+		if (in->service_id >= g->n_svcs || in->rs_id >= g->svcs[in->service_id].n_rs)
+			continue;
+		k = g->svcs[in->service_id].first + in->rs_id;
+		if (!taken[k])
+			wt_state_import(g, &g->rs[k], in);
+	}
+	free(g->restore);
+	g->restore = NULL;
+	g->n_restore = g->cap_restore = 0;
 }
 
 int
 wt_gen_commit(struct wt_gen *g, const struct wt_gen *old, uint64_t now_ms)
 {
+	size_t n = g->n_rs ? g->n_rs : 1;
+	bool *taken;
 	int r;
 
 	(void)now_ms;
-	if (!(g->by_addr = calloc(g->n_rs ? g->n_rs : 1, sizeof(*g->by_addr))))
+	if (!(g->by_addr = calloc(n, sizeof(*g->by_addr))) ||
+	    !(g->sync = calloc(n, sizeof(*g->sync))) || !(taken = calloc(n, sizeof(*taken))))
 		return -ENOMEM;
 	for (size_t i = 0; i < g->n_rs; i++)
 		g->by_addr[i] = &g->rs[i];
 	qsort(g->by_addr, g->n_rs, sizeof(*g->by_addr), rs_cmp);
 	for (size_t i = 0; i < g->n_svcs; i++)
-		if ((r = svc_pool(g, &g->svcs[i])) < 0)
+		if ((r = svc_pool(g, &g->svcs[i])) < 0) {
+			free(taken);
 			return r;
+		}
 	for (size_t i = 0; i < g->n_rs; i++) {
 		if (old && old->by_addr)
-			take_over(g, &g->rs[i], old);
+			taken[i] = take_over(g, &g->rs[i], old);
 		g->rs[i].dirty = true; /* the parent's new generation knows nothing yet */
 	}
+	gen_restore(g, taken);
+	free(taken);
+	/* and the parent's copy of the state is numbered afresh */
+	for (size_t i = 0; i < g->n_rs; i++)
+		wt_state_mark(g, &g->rs[i]);
 	return 0;
 }
 
@@ -296,6 +338,8 @@ wt_gen_free(struct wt_gen *g)
 	free(g->svcs);
 	free(g->rs);
 	free(g->by_addr);
+	free(g->sync);
+	free(g->restore);
 	memset(g, 0, sizeof(*g));
 	g->sock = -1;
 }

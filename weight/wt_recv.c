@@ -117,6 +117,7 @@ recv_apply(struct wt_gen *g, size_t first, size_t n, const bool *ok, int32_t key
 		rs->last_mono_ms = now_ms;
 		rs->reports++;
 		rs->dirty = true;
+		wt_state_mark(g, rs);
 		if (v->pooled)
 			(void)wt_policy_report(&v->pool, rs->id, &m, now_ms);
 	}

@@ -23,6 +23,10 @@ round_svc(struct wt_gen *g, struct wt_svc *v, uint64_t now_ms, struct ipc_weight
 	bool any = svc_has_reports(g, v);
 	int r;
 
+	/* a report the round folds in moves the state the parent keeps */
+	for (uint32_t i = 0; i < v->n_rs; i++)
+		if (v->prs[i].fresh)
+			wt_state_mark(g, &g->rs[v->first + i]);
 	if ((r = wt_policy_round(&v->pool, now_ms, v->out)) < 0)
 		return r;
 	for (uint32_t i = 0; i < v->n_rs; i++) {
@@ -56,6 +60,7 @@ wt_round_compute(struct wt_gen *g, uint64_t now_ms, struct ipc_weight *props, si
 	for (size_t i = 0; i < g->n_svcs; i++)
 		if (g->svcs[i].pooled && (r = round_svc(g, &g->svcs[i], now_ms, props, n)) < 0)
 			return r;
+	wt_state_mark_moved(g);
 	return 0;
 }
 

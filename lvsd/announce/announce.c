@@ -84,7 +84,7 @@ ann_input(const struct lvsd *d, size_t i, struct ann_input *in)
 
 		if (!eff_get(d, i, j, &v) || v.drained)
 			continue;
-		if (v.health == EFF_HEALTH_UNKNOWN && !unchecked)
+		if (!eff_health_first_known(&v) && !unchecked)
 			in->unknown++;
 		else if (v.health != EFF_HEALTH_DOWN && v.effective > 0)
 			in->up++;
@@ -292,9 +292,10 @@ announce_reset(struct lvsd *d)
 		a->tick = old->tick;
 		free(old->vips);
 		free(old);
-	} else if ((r = ann_nl_open(&a->nl)) < 0) {
-		a->nl_err = r;
 	}
+	/* the first reset, or the one after announce_restore */
+	if (!a->nl && !a->nl_err && (r = ann_nl_open(&a->nl)) < 0)
+		a->nl_err = r;
 	d->ann = a;
 	if (!a->nl && a->n)
 		log_err("announce: cannot open rtnetlink: %s: no route is announced",
@@ -337,6 +338,30 @@ bool
 announce_draining(const struct lvsd *d)
 {
 	return d->ann && d->ann->draining;
+}
+
+double
+announce_drained_for(const struct lvsd *d)
+{
+	return announce_draining(d) ? lvsd_since(&d->ann->drain_since) : 0;
+}
+
+int
+announce_restore(struct lvsd *d, bool draining, double since_s)
+{
+	struct timespec now;
+
+	if (!draining)
+		return 0;
+	if (!d->ann && !(d->ann = calloc(1, sizeof(*d->ann))))
+		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since_s < 0 || since_s > (double)now.tv_sec)
+		since_s = 0;
+	now.tv_sec -= (time_t)since_s;
+	d->ann->draining = true;
+	d->ann->drain_since = now;
+	return 0;
 }
 
 void

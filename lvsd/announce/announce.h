@@ -26,10 +26,15 @@ int announce_reset(struct lvsd *d);
 /* Judge every VIP again; change the routes that must change; log each
  * transition once with its reason. */
 void announce_update(struct lvsd *d);
+/* At start, before announce_reset: the director drain a restart brings
+ * back (the state file), drained since_s seconds ago.  0 or -ENOMEM. */
+int announce_restore(struct lvsd *d, bool draining, double since_s);
 /* lvsctl drain --director / undrain --director: the number of routes
  * withdrawn now (drain) or 0. */
 size_t announce_drain(struct lvsd *d, bool drain);
 bool announce_draining(const struct lvsd *d);
+/* Seconds since the director was drained (0 when it is not). */
+double announce_drained_for(const struct lvsd *d);
 /* Remove every route and close (on stop). */
 void announce_free(struct lvsd *d);
 /* status */

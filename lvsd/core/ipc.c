@@ -47,7 +47,15 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_COUNT] = {
     VAR(IPC_SNAP_SVC, struct ipc_snap_svcs, n, struct ipc_snap_svc, IPC_SNAP_SVC_MAX),
     VAR(IPC_SNAP_RS, struct ipc_snap_rss, n, struct ipc_snap_rs, IPC_SNAP_RS_MAX),
     FIXED(IPC_SNAP_END, struct ipc_snap_end),
+    VAR(IPC_WT_STATE, struct ipc_wt_state, n, struct ipc_wt_rs, IPC_WT_STATE_MAX),
+    VAR(IPC_WT_RESTORE, struct ipc_wt_state, n, struct ipc_wt_rs, IPC_WT_STATE_MAX),
 };
+
+_Static_assert(IPC_TYPE_COUNT <= 32, "the children's accept masks are 32 bits");
+_Static_assert(sizeof(struct ipc_wt_state) + IPC_WT_STATE_MAX * sizeof(struct ipc_wt_rs) <=
+		   IPC_PAYLOAD_MAX,
+	       "weight state frame too large");
+_Static_assert(sizeof(struct ipc_wt_rs) % 8 == 0, "ipc_wt_rs keeps 8-byte alignment");
 
 _Static_assert(sizeof(struct ipc_snap_vrrps) + IPC_SNAP_VRRP_MAX * sizeof(struct ipc_snap_vrrp) <=
 		   IPC_PAYLOAD_MAX,

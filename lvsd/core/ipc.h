@@ -87,6 +87,11 @@ enum ipc_type {
 	IPC_SNAP_SVC,	/* struct ipc_snap_svcs + n x struct ipc_snap_svc */
 	IPC_SNAP_RS,	/* struct ipc_snap_rss + n x struct ipc_snap_rs */
 	IPC_SNAP_END,	/* struct ipc_snap_end */
+	/* weight -> parent: what it learnt of real servers, for a restarted
+	 * child and the state file */
+	IPC_WT_STATE, /* struct ipc_wt_state + n x struct ipc_wt_rs */
+	/* parent -> weight, in a generation: the same, handed back */
+	IPC_WT_RESTORE, /* struct ipc_wt_state + n x struct ipc_wt_rs */
 	IPC_TYPE_COUNT
 };
 
@@ -365,6 +370,92 @@ struct ipc_feedback {
 	uint32_t n;
 	uint32_t pad;
 	struct ipc_feedback_rs rs[]; /* n of them, at most IPC_FEEDBACK_MAX */
+};
+
+/* What the weight child learnt of one real server, so that a child
+ * restarted (or a whole lvsd, through the state file) goes on where the
+ * old one was: the anti-replay record, the receiver's last report and
+ * counters, and the policy's state (weight/pool.h struct wt_policy_rs, the
+ * report kept field by field).  Times are CLOCK_MONOTONIC ms of this host.
+ * The child sends it after a burst of reports for the servers that
+ * accepted one, and after a round for those whose state moved; the parent
+ * keeps the last of each and sends them back (IPC_WT_RESTORE, between
+ * CONF_BEGIN and CONF_END) to a child it has just started. */
+#define IPC_WT_STATE_MAX 180
+struct ipc_wt_metrics { /* a report's metrics (weight/report.h struct rpt_metrics) */
+	uint64_t mem_available_kb;
+	uint64_t mem_total_kb;
+	uint64_t cg_mem_current;
+	uint64_t cg_mem_max;
+	uint64_t cg_inactive_file;
+	uint32_t procs_running;
+	uint32_t procs_blocked;
+	uint32_t swapout_x100;
+	uint32_t cpu_idle_pm;
+	uint32_t load_x100[3];
+	uint32_t psi_mem_x100;
+	uint32_t psi_cpu_x100;
+	uint32_t cg_cpu_pm;
+	uint16_t flags;
+	uint8_t pad[6];
+};
+struct ipc_wt_kept { /* the report a policy keeps (weight/pool.h struct wt_metrics) */
+	uint64_t stamp;
+	uint64_t mem_available_kb;
+	uint64_t mem_total_kb;
+	uint64_t cg_mem_current_kb;
+	uint64_t cg_mem_max_kb;
+	uint32_t present;
+	uint32_t procs_running;
+	uint32_t procs_blocked;
+	uint32_t swapout_kb_per_s;
+	uint32_t cpu_idle_permille;
+	uint32_t load_centi[3];
+	uint32_t psi_some_avg10_centi;
+	uint32_t pad;
+};
+struct ipc_wt_policy { /* the policy's state, valid when ipc_wt_rs.pooled */
+	struct ipc_wt_kept report;
+	uint8_t policy; /* enum conf_policy it was computed by */
+	uint8_t has_report;
+	uint8_t fresh; /* recorded since the last round */
+	uint8_t state; /* enum wt_feedback */
+	uint32_t smooth_valid;
+	uint32_t static_weight; /* and unit: the scale weight and proposed are in */
+	uint32_t unit;
+	uint32_t trim;
+	uint32_t weight;
+	uint32_t proposed;
+	uint32_t pad;
+	uint64_t report_ms;
+	uint64_t state_ms;
+	uint64_t s_free_ppm;
+	uint64_t free_ppm;
+	uint64_t s_blocked_milli;
+	uint64_t s_swapout;
+	uint64_t s_psi;
+};
+struct ipc_wt_rs {
+	uint32_t service_id;
+	uint32_t rs_id;
+	uint8_t seen_valid; /* the anti-replay record (seen_*) holds a report */
+	uint8_t has_report; /* the receiver accepted a report: last */
+	uint8_t pooled;	    /* policy holds the policy's state */
+	uint8_t state;	    /* the feedback state the parent was told */
+	uint8_t pad[4];
+	uint8_t seen_boot_id[16];
+	uint64_t seen_seq;
+	uint64_t seen_time_ns;
+	uint64_t last_mono_ms; /* when the last report was accepted */
+	uint64_t reports;      /* accepted for this server */
+	struct ipc_wt_metrics last;
+	struct ipc_wt_policy policy;
+};
+struct ipc_wt_state {
+	uint64_t generation;
+	uint32_t n;
+	uint32_t pad;
+	struct ipc_wt_rs rs[]; /* n of them, at most IPC_WT_STATE_MAX */
 };
 
 /* A VRRP instance changed state. */

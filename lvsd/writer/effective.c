@@ -11,7 +11,6 @@
 #include <event2/event.h>
 
 #include "lvsd/core/log.h"
-#include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/lvsd.h"
 #include "lvsd/scripts/quorum.h"
 #include "lvsd/writer/effective.h"
@@ -142,6 +141,12 @@ eff_at(const struct lvsd *d, size_t svc, size_t rs)
 }
 
 bool
+eff_health_first_known(const struct eff_view *v)
+{
+	return v->health != EFF_HEALTH_UNKNOWN && !v->restored;
+}
+
+bool
 eff_quorum_step(bool lost, uint64_t alive, uint32_t quorum, uint32_t hysteresis)
 {
 	if (!quorum)
@@ -173,7 +178,7 @@ eff_known(const struct lvsd *d, size_t svc)
 	const struct conf_service *s = &d->conf->services[svc];
 
 	for (size_t j = 0; j < s->n_rs; j++)
-		if (d->eff->rs[d->eff->base[svc] + j].health == EFF_HEALTH_UNKNOWN &&
+		if (!eff_health_first_known(&d->eff->rs[d->eff->base[svc] + j]) &&
 		    !eff_unchecked(d->conf, svc, j))
 			return false;
 	return true;
@@ -397,42 +402,55 @@ eff_free(struct lvsd *d)
 	d->eff = NULL;
 }
 
+struct eff_carry {
+	struct eff *e;
+	const struct eff *o;
+	const struct conf *c;
+};
+
+/* One server found in the old generation: its inputs, the new static weight. */
+static void
+eff_carry_one(void *arg, size_t svc, size_t rs, size_t osvc, size_t ors)
+{
+	struct eff_carry *k = arg;
+	struct eff_view *v = &k->e->rs[k->e->base[svc] + rs];
+	uint32_t sw = v->static_weight;
+
+	*v = k->o->rs[k->o->base[osvc] + ors];
+	v->static_weight = sw;
+	/* no check any more: nothing will say it is up again */
+	if (eff_unchecked(k->c, svc, rs)) {
+		v->health = EFF_HEALTH_UNKNOWN;
+		v->check_reason = 0;
+		v->restored = false;
+	}
+}
+
 /* Carry the inputs of every server found in old (by IPVS key) to e. */
 static int
 eff_carry(struct eff *e, const struct eff *o, const struct conf *c, const struct conf *old)
 {
-	struct ipvs_table nt = {0}, ot = {0};
-	struct ipvs_index ox = {0};
-	int r = table_from_conf(c, &nt);
+	struct eff_carry k = {e, o, c};
 
-	if (r == 0)
-		r = table_from_conf(old, &ot);
-	if (r == 0)
-		r = ipvs_index_build(&ox, &ot);
-	for (size_t i = 0; r == 0 && i < nt.n; i++) {
-		size_t oi, oj;
+	return table_map(c, old, eff_carry_one, &k);
+}
 
-		if (!ipvs_index_svc(&ox, &nt.svcs[i].svc, &oi))
-			continue;
-		for (size_t j = 0; j < nt.svcs[i].n_dests; j++) {
+/* Every server's weight and removal, and the sorry servers, from the
+ * inputs as they are now, for the writer_apply that comes next. */
+static void
+eff_recompute(struct lvsd *d)
+{
+	struct eff *e = d->eff;
+
+	for (size_t i = 0; i < d->conf->n_services; i++) {
+		for (size_t j = 0; j < d->conf->services[i].n_rs; j++) {
 			struct eff_view *v = &e->rs[e->base[i] + j];
-			uint32_t sw = v->static_weight;
 
-			if (!ipvs_index_dest(&ox, oi, &nt.svcs[i].dests[j], &oj))
-				continue;
-			*v = o->rs[o->base[oi] + oj];
-			v->static_weight = sw;
-			/* no check any more: nothing will say it is up again */
-			if (eff_unchecked(c, i, j)) {
-				v->health = EFF_HEALTH_UNKNOWN;
-				v->check_reason = 0;
-			}
+			v->effective = eff_compute(v);
+			v->removed = eff_removed(d, i, j, v);
 		}
+		eff_sorry(d, i, false);
 	}
-	ipvs_index_free(&ox);
-	ipvs_table_free(&ot);
-	ipvs_table_free(&nt);
-	return r;
 }
 
 int
@@ -454,15 +472,7 @@ eff_reload(struct lvsd *d, const struct conf *old)
 				e->svc[i] = d->eff->svc[j];
 	eff_destroy(d->eff);
 	d->eff = e;
-	for (size_t i = 0; i < d->conf->n_services; i++) {
-		for (size_t j = 0; j < d->conf->services[i].n_rs; j++) {
-			struct eff_view *v = &e->rs[e->base[i] + j];
-
-			v->effective = eff_compute(v);
-			v->removed = eff_removed(d, i, j, v);
-		}
-		eff_sorry(d, i, false); /* writer_apply reads it next */
-	}
+	eff_recompute(d);
 	eff_settle(d);
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rs[i].ramp_ms) {
@@ -505,7 +515,10 @@ eff_health(struct lvsd *d, uint32_t svc, uint32_t rs, bool up)
 			v->went_up++;
 		else
 			v->went_down++;
+	} else if (v->restored) {
+		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
 	}
+	v->restored = false;
 	/* back from down: slow start when configured */
 	if (up && v->health == EFF_HEALTH_DOWN && (v->ramp_ms = eff_slow_start(d, svc, rs))) {
 		v->ramp_from = v->health_since;
@@ -527,6 +540,33 @@ eff_check_note(struct lvsd *d, uint32_t svc, uint32_t rs, uint8_t reason, uint16
 	v->check_reason = reason;
 	v->check_count = count;
 	v->check_code = code;
+}
+
+void
+eff_restore(struct lvsd *d, size_t svc, size_t rs, const struct eff_saved *s)
+{
+	struct eff_view *v = eff_at(d, svc, rs);
+
+	if (!v)
+		return;
+	v->drained = s->drained;
+	v->has_override = s->has_override;
+	v->override = s->has_override && s->override <= 65535 ? s->override : 0;
+	v->has_proposal = s->has_proposal;
+	v->proposal = s->has_proposal && s->proposal <= 65535 ? s->proposal : 0;
+	/* a server with no check keeps no health: nothing would change it */
+	if (s->health != EFF_HEALTH_UNKNOWN && !eff_unchecked(d->conf, svc, rs)) {
+		v->health = s->health == EFF_HEALTH_DOWN ? EFF_HEALTH_DOWN : EFF_HEALTH_UP;
+		v->restored = true;
+		clock_gettime(CLOCK_MONOTONIC, &v->health_since);
+	}
+}
+
+void
+eff_restore_done(struct lvsd *d)
+{
+	if (d->eff)
+		eff_recompute(d);
 }
 
 int
@@ -762,9 +802,9 @@ eff_health_known(const struct lvsd *d)
 			enum conf_check_type t =
 			    rs->has_check ? rs->check.type : c->services[i].check.type;
 
-			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP ||
-			     t == CONF_CHECK_HTTPS || t == CONF_CHECK_SCRIPT) &&
-			    eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UNKNOWN)
+			if ((t == CONF_CHECK_TCP || t == CONF_CHECK_HTTP || t == CONF_CHECK_HTTPS ||
+			     t == CONF_CHECK_SCRIPT) &&
+			    eff_get(d, i, j, &v) && !eff_health_first_known(&v))
 				return false;
 		}
 	return true;
@@ -789,7 +829,7 @@ eff_health_usable(const struct lvsd *d)
 			    CONF_CHECK_NONE)
 				continue;
 			checked = true;
-			up = eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UP;
+			up = eff_get(d, i, j, &v) && v.health == EFF_HEALTH_UP && !v.restored;
 		}
 		if (checked && !up)
 			return false;

@@ -10,8 +10,9 @@
  * configuration's services[] and their rs[].  A reload carries each real
  * server's inputs to the new generation by identity (the service's IPVS
  * key and the real server's address and port), so it never resets a
- * weight; the static weight comes from the new file.  Overrides live
- * while the server exists, not across restarts. */
+ * weight; the static weight comes from the new file.  A restart brings
+ * back drains, overrides, health and proposals through the state file
+ * (lvsd/state): eff_restore() before the first apply. */
 #ifndef LVSD_EFFECTIVE_H
 #define LVSD_EFFECTIVE_H
 
@@ -48,6 +49,10 @@ struct eff_view {
 	uint32_t went_up, went_down; /* health changes to up, to down (kept over reloads) */
 	bool drained;		     /* lvsctl drain: weight 0 until undrain, whatever its health */
 	bool removed;		     /* down with on_down: remove: not in the IPVS table */
+	/* health as the state file had it: no check has said anything since
+	 * the restart; it weighs (a server down stays out), but is not a
+	 * first result (readiness and quorums wait for one) */
+	bool restored;
 };
 
 /* The state for d->conf (the first generation).  0 or -ENOMEM. */
@@ -81,6 +86,24 @@ bool eff_sorry_get(const struct lvsd *d, size_t svc, bool *active);
 /* Quorums (and their hooks) of every service, for a state known without
  * any check result (at start, once scripts can run). */
 void eff_settle(struct lvsd *d);
+
+/* What a restart brings back of one real server (the state file). */
+struct eff_saved {
+	bool drained;
+	bool has_override;
+	bool has_proposal;
+	enum eff_health health;
+	uint32_t override;
+	uint32_t proposal;
+};
+/* Before the first apply: restore one server, silently (no log, no
+ * write; health restored as above).  eff_restore_done() after the last
+ * one: the effective weights, removals and sorry servers the first apply
+ * reads. */
+void eff_restore(struct lvsd *d, size_t svc, size_t rs, const struct eff_saved *s);
+void eff_restore_done(struct lvsd *d);
+/* A health that counts as a check's result (not unknown, not restored). */
+bool eff_health_first_known(const struct eff_view *v);
 
 /* lvsctl drain / undrain.  0 or -EINVAL (no such server). */
 int eff_drain(struct lvsd *d, uint32_t svc, uint32_t rs, bool drain);

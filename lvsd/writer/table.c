@@ -286,3 +286,63 @@ table_from_conf(const struct conf *c, struct ipvs_table *out)
 	ipvs_table_free(&t);
 	return r;
 }
+
+int
+table_ids_build(const struct conf *c, struct table_ids *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = table_from_conf(c, &out->t)) == 0 && (r = ipvs_index_build(&out->x, &out->t)) == 0)
+		return 0;
+	table_ids_free(out);
+	return r;
+}
+
+void
+table_ids_free(struct table_ids *ids)
+{
+	ipvs_index_free(&ids->x);
+	ipvs_table_free(&ids->t);
+	memset(ids, 0, sizeof(*ids));
+}
+
+bool
+table_ids_find(const struct table_ids *ids, const struct ipvs_service *svc_key,
+	       const struct ipvs_dest *dest_key, size_t *svc, size_t *rs)
+{
+	size_t si, di;
+
+	if (!ids->x.slot || !ipvs_index_svc(&ids->x, svc_key, &si) ||
+	    !ipvs_index_dest(&ids->x, si, dest_key, &di))
+		return false;
+	*svc = si;
+	*rs = di;
+	return true;
+}
+
+int
+table_map(const struct conf *c, const struct conf *old,
+	  void (*fn)(void *arg, size_t svc, size_t rs, size_t old_svc, size_t old_rs), void *arg)
+{
+	struct table_ids nt, ot;
+	int r;
+
+	if ((r = table_ids_build(c, &nt)) < 0)
+		return r;
+	if ((r = table_ids_build(old, &ot)) < 0) {
+		table_ids_free(&nt);
+		return r;
+	}
+	for (size_t i = 0; i < nt.t.n; i++) {
+		size_t oi, oj;
+
+		for (size_t j = 0; j < nt.t.svcs[i].n_dests; j++)
+			if (table_ids_find(&ot, &nt.t.svcs[i].svc, &nt.t.svcs[i].dests[j], &oi,
+					   &oj))
+				fn(arg, i, j, oi, oj);
+	}
+	table_ids_free(&ot);
+	table_ids_free(&nt);
+	return 0;
+}

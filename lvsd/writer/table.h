@@ -5,6 +5,7 @@
 #define LVSD_TABLE_H
 
 #include "lvsd/conf/conf.h"
+#include "lvsd/ipvs/ipvs_index.h"
 #include "lvsd/ipvs/ipvs_table.h"
 
 /* A weight that keeps a destination out of the kernel's table: a real
@@ -41,5 +42,25 @@ int table_dest(const struct conf_service *s, const struct ipvs_service *svc,
 /* The destination of s's sorry server. */
 int table_sorry(const struct conf_service *s, const struct ipvs_service *svc, uint32_t weight,
 		struct ipvs_dest *out);
+
+/* A configuration's real servers by identity: the service's IPVS key and
+ * the destination's address and port, what a reload and a restart match
+ * on.  t is table_from_conf()'s: t.svcs[svc].dests[rs] is real server rs
+ * of service svc. */
+struct table_ids {
+	struct ipvs_table t;
+	struct ipvs_index x;
+};
+/* 0 or -ENOMEM (-EINVAL for a configuration the table cannot hold). */
+int table_ids_build(const struct conf *c, struct table_ids *out);
+void table_ids_free(struct table_ids *ids);
+/* The real server with these keys: true and *svc, *rs set, or false. */
+bool table_ids_find(const struct table_ids *ids, const struct ipvs_service *svc_key,
+		    const struct ipvs_dest *dest_key, size_t *svc, size_t *rs);
+/* fn(arg, svc, rs, old_svc, old_rs) for every real server of c that old
+ * has too.  0 or -errno (nothing called). */
+int table_map(const struct conf *c, const struct conf *old,
+	      void (*fn)(void *arg, size_t svc, size_t rs, size_t old_svc, size_t old_rs),
+	      void *arg);
 
 #endif

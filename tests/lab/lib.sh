@@ -210,6 +210,27 @@ lab_rs_up() {
 	rm -f "$LAB_RUN/rs/$1.down"
 }
 
+# lab_reports SEQ DIR KEYDIR DIRECTOR...: for each of rs1..rs3, one signed
+# load report (report-forge, sequence SEQ, boot id byte 16+N) with
+# unequal memory (rs1 the poorest, rs3 the richest; moving a little with
+# SEQ), sent to the first director's listener (port 7946), and its very
+# bytes to the other directors: they all get the same reports.  Keys
+# KEYDIR/kN.key; the last datagram of rsN stays in DIR/capN (to replay).
+lab_reports() {
+	local seq=$1 dir=$2 keys=$3 i d mem
+	shift 3
+	for i in 1 2 3; do
+		mem=$((300000 + 600000 * (i - 1) + (seq * 7919 % 40) * 1000))
+		ip netns exec cl1 "$LAB_BUILD/tests/netns/report-forge" -d "${LAB_IP[$1]}:7946" \
+			-s "${LAB_IP[rs$i]}:80" -k "$keys/k$i.key" -q "$seq" -b $((16 + i)) -M "$mem" \
+			-w "$dir/cap$i" || return 1
+		for d in "${@:2}"; do
+			ip netns exec cl1 "$LAB_BUILD/tests/netns/report-forge" -d "${LAB_IP[$d]}:7946" \
+				-R "$dir/cap$i" || return 1
+		done
+	done
+}
+
 # lvsd's IPVS writer logs one summary per apply: "ipvs: N services, N
 # destinations; N changes, N refused".
 # lab_lvsd_applied NAME N: the log of daemon NAME has at least N of them

@@ -22,4 +22,5 @@ LAB_CASE_FILES += tests/lab/cases/vrrp-sync-failover.sh tests/lab/cases/vrrp-han
 LAB_CASE_FILES += tests/lab/cases/checks-weight.sh tests/lab/cases/reports-memory.sh \
 	tests/lab/cases/paper-smoke.sh
 LAB_CASE_FILES += tests/lab/cases/ecmp-three.sh
+LAB_CASE_FILES += tests/lab/cases/state-restart.sh
 EXTRA_DIST += tests/lab/lib.sh tests/lab/ecmp.sh tests/lab/README.md $(LAB_CASE_FILES)

@@ -23,7 +23,8 @@ NETNS_TESTS = tests/netns/nft.sh tests/netns/checks-late.sh tests/netns/vrrp-pai
 	tests/netns/vrrp-handover.sh tests/netns/vrrp-badinput.sh tests/netns/vrrp-ipv6.sh \
 	tests/netns/vrrp-reload.sh tests/netns/vrrp-restart.sh tests/netns/vrrp-stop-alone.sh tests/netns/vrrp-two.sh \
 	tests/netns/vrrp-track.sh tests/netns/vrrp-unicast-return.sh \
-	tests/netns/checks.sh tests/netns/reports.sh tests/netns/announce.sh
+	tests/netns/checks.sh tests/netns/reports.sh tests/netns/announce.sh \
+	tests/netns/weight-restart.sh tests/netns/vrrp-split.sh
 dist_check_SCRIPTS += $(NETNS_TESTS)
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += tests/netns/lib.sh

@@ -10,6 +10,7 @@
  *                   successive runs keep increasing)
  *     -b BYTE       the boot id: 16 times this byte (default 0x42)
  *     -o SECONDS    add this (may be negative) to the timestamp
+ *     -M KB         MemAvailable (default 1000000, of a MemTotal of 2000000)
  *     -m MODE       spoil after signing: truncate, flip (a bit of
  *                   MemAvailable), magic, version
  *     -w FILE       write the first datagram sent to FILE
@@ -45,7 +46,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: report-forge -d DEST -s SERVER -k KEYFILE [-t ed25519|hmac] "
-			"[-q SEQ] [-b BYTE] [-o SECONDS] [-m truncate|flip|magic|version] "
+			"[-q SEQ] [-b BYTE] [-o SECONDS] [-M KB] [-m truncate|flip|magic|version] "
 			"[-w FILE] [-R FILE] [-n N] [-r PPS] [-S PREFIX6 -N SOURCES]\n");
 	exit(2);
 }
@@ -116,6 +117,7 @@ struct opts {
 	struct rpt_key key;
 	bool have_key;
 	uint64_t seq;
+	uint64_t mem_kb;
 	int boot;
 	int64_t offset_s;
 	const char *mode, *write, *replay, *src6;
@@ -137,7 +139,7 @@ make(const struct opts *o, unsigned long i, uint8_t *buf)
 	r.seq = o->seq + i;
 	r.time_ns = now_ns(CLOCK_REALTIME) + (uint64_t)(o->offset_s * 1000000000);
 	r.m.flags = RPT_HAS_MEM | RPT_HAS_PROCS | RPT_HAS_CPU_IDLE;
-	r.m.mem_available_kb = 1000000;
+	r.m.mem_available_kb = o->mem_kb;
 	r.m.mem_total_kb = 2000000;
 	r.m.procs_running = 1;
 	r.m.cpu_idle_pm = 950;
@@ -184,7 +186,7 @@ source_socket(const struct opts *o, unsigned long k)
 int
 main(int argc, char **argv)
 {
-	struct opts o = {.boot = 0x42, .count = 1};
+	struct opts o = {.boot = 0x42, .count = 1, .mem_kb = 1000000};
 	const char *keyfile = NULL, *dst = NULL, *server = NULL;
 	int sig = RPT_SIG_ED25519, c, family, fd = -1, *fds = NULL;
 	uint8_t buf[RPT_MAX_LEN], addr[16], raw[RPT_MAX_LEN + 64];
@@ -193,10 +195,15 @@ main(int argc, char **argv)
 	uint64_t start;
 
 	o.seq = now_ns(CLOCK_REALTIME) / 1000;
-	while ((c = getopt(argc, argv, "d:s:k:t:q:b:o:m:w:R:n:r:S:N:")) != -1) {
+	while ((c = getopt(argc, argv, "d:s:k:t:q:b:o:M:m:w:R:n:r:S:N:")) != -1) {
 		switch (c) {
 		case 'd':
 			dst = optarg;
+			break;
+		case 'M':
+			o.mem_kb = strtoull(optarg, NULL, 10);
+			if (o.mem_kb > 2000000)
+				usage();
 			break;
 		case 's':
 			server = optarg;

@@ -4,7 +4,7 @@ PROC_TESTS = tests/proc/status.sh tests/proc/restart.sh tests/proc/reload.sh \
 	tests/proc/stop.sh tests/proc/lvsctl.sh tests/proc/config-check.sh \
 	tests/proc/privdrop.sh tests/proc/daemon.sh tests/proc/startfail.sh \
 	tests/proc/control.sh tests/proc/handover.sh tests/proc/lint.sh tests/proc/chkscript.sh \
-	tests/proc/metrics.sh tests/proc/sdnotify.sh tests/proc/confirm.sh
+	tests/proc/metrics.sh tests/proc/sdnotify.sh tests/proc/confirm.sh tests/proc/state.sh
 dist_check_SCRIPTS += $(PROC_TESTS)
 TESTS += $(PROC_TESTS)
 EXTRA_DIST += tests/proc/lib.sh

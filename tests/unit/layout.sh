@@ -9,8 +9,9 @@
 #     lvsd/ (weight/ holds lvs-agent too: the same rule);
 #   - lvsd/core includes nothing outside itself; lvsd/ipvs nothing but
 #     itself; lvsd/conf nothing but itself;
-#   - the parent's rooms in their order: the top (lvsd/*.c) above announce/,
-#     feedback/, drill/ and preview/, above writer/, above scripts/; a room includes
+#   - the parent's rooms in their order: the top (lvsd/*.c) above state/,
+#     above announce/, feedback/, drill/ and preview/, above writer/, above
+#     scripts/; a room includes
 #     only rooms below it (and lvsd/lvsd.h, the state they share), never
 #     one of its own level or above.
 # Then the calls, from the built libraries (nm): a library of the parent
@@ -84,7 +85,7 @@ for leaf in ("lvsd/core", "lvsd/conf", "lvsd/ipvs"):
            if room(p) == leaf and room(q) != leaf]
     point(not bad, f"{leaf} includes nothing outside itself", bad)
 
-level = {"lvsd": 4, "lvsd/announce": 3, "lvsd/feedback": 3, "lvsd/drill": 3,
+level = {"lvsd": 5, "lvsd/state": 4, "lvsd/announce": 3, "lvsd/feedback": 3, "lvsd/drill": 3,
          "lvsd/preview": 3,
          "lvsd/writer": 2, "lvsd/scripts": 1,
          "lvsd/core": 0, "lvsd/conf": 0, "lvsd/ipvs": 0}
@@ -104,9 +105,9 @@ bad = [f"{q} includes {r}" for q in inc if q == "lvsd/lvsd.h"
 point(not bad, "lvsd/lvsd.h, the shared state, includes only core and conf", bad)
 
 # the calls: which library defines each symbol, which it leaves undefined
-libs = {"lvsd/announce/libannounce.a": 3, "lvsd/feedback/libfeedback.a": 3,
-        "lvsd/drill/libdrill.a": 3, "lvsd/preview/libpreview.a": 3,
-        "lvsd/writer/libwriter.a": 2,
+libs = {"lvsd/state/libstate.a": 4, "lvsd/announce/libannounce.a": 3,
+        "lvsd/feedback/libfeedback.a": 3, "lvsd/drill/libdrill.a": 3,
+        "lvsd/preview/libpreview.a": 3, "lvsd/writer/libwriter.a": 2,
         "lvsd/scripts/libscripts.a": 1, "lvsd/core/libcore.a": 0,
         "lvsd/conf/libconf.a": 0, "lvsd/ipvs/libipvs.a": 0,
         "vrrp/libvrrp.a": "child", "checkers/libchk.a": "child",

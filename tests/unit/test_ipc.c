@@ -229,6 +229,61 @@ test_feedback_batch(void **state)
 	free(f);
 }
 
+/* What the weight child learnt, up to its cap per frame, in both
+ * directions (WT_STATE to the parent, WT_RESTORE back): the count must
+ * agree with the length, and the cap holds. */
+static void
+test_wt_state_batch(void **state)
+{
+	size_t len = sizeof(struct ipc_wt_state) + IPC_WT_STATE_MAX * sizeof(struct ipc_wt_rs);
+	struct ipc_wt_state *w = calloc(1, len + sizeof(struct ipc_wt_rs));
+	const uint32_t types[] = {IPC_WT_STATE, IPC_WT_RESTORE};
+	struct ipc_msg m;
+	int n;
+
+	assert_non_null(w);
+	assert_true(len <= IPC_PAYLOAD_MAX);
+	w->generation = 4;
+	w->n = IPC_WT_STATE_MAX;
+	for (uint32_t i = 0; i < IPC_WT_STATE_MAX; i++) {
+		w->rs[i].rs_id = i;
+		w->rs[i].seen_seq = 100 + i;
+		w->rs[i].policy.trim = 1000 + i;
+	}
+	for (size_t t = 0; t < 2; t++) {
+		w->n = IPC_WT_STATE_MAX;
+		n = ipc_encode(types[t], w, len, buf, IPC_FRAME_MAX);
+		assert_int_equal(n, IPC_HDR_LEN + len);
+		assert_int_equal(ipc_decode(buf, (size_t)n, &m), 0);
+		assert_int_equal(m.type, types[t]);
+		assert_int_equal(
+		    IPC_BODY(&m, struct ipc_wt_state)->rs[IPC_WT_STATE_MAX - 1].seen_seq,
+		    100 + IPC_WT_STATE_MAX - 1);
+		assert_int_equal(
+		    IPC_BODY(&m, struct ipc_wt_state)->rs[IPC_WT_STATE_MAX - 1].policy.trim,
+		    1000 + IPC_WT_STATE_MAX - 1);
+		/* none at all is a frame too */
+		w->n = 0;
+		assert_int_equal(ipc_encode(types[t], w, sizeof(*w), buf, IPC_FRAME_MAX),
+				 (int)(IPC_HDR_LEN + sizeof(*w)));
+		/* a count that disagrees with the length, and one over the cap */
+		w->n = 2;
+		assert_int_equal(
+		    ipc_encode(types[t], w, sizeof(*w) + sizeof(w->rs[0]), buf, IPC_FRAME_MAX),
+		    -EBADMSG);
+		w->n = IPC_WT_STATE_MAX + 1;
+		assert_int_equal(
+		    ipc_encode(types[t], w, len + sizeof(struct ipc_wt_rs), buf, 2 * IPC_FRAME_MAX),
+		    -EBADMSG);
+		/* a part of an entry */
+		w->n = 1;
+		assert_int_equal(
+		    ipc_encode(types[t], w, sizeof(*w) + sizeof(w->rs[0]) - 8, buf, IPC_FRAME_MAX),
+		    -EBADMSG);
+	}
+	free(w);
+}
+
 /* Key material: a variable number of bytes, counted by len. */
 static void
 test_key_material(void **state)
@@ -548,6 +603,7 @@ main(void)
 	    cmocka_unit_test(test_variable_size),
 	    cmocka_unit_test(test_weights_batch),
 	    cmocka_unit_test(test_feedback_batch),
+	    cmocka_unit_test(test_wt_state_batch),
 	    cmocka_unit_test(test_key_material),
 	    cmocka_unit_test(test_ca_material),
 	    cmocka_unit_test(test_every_type_exact),

@@ -199,7 +199,9 @@ test_preempt_when_ready(void **state)
 }
 
 /* Split brain: two masters; the lower (priority, then address) backs off
- * at the first advertisement it hears from the other. */
+ * at the first advertisement it hears from the other; the higher answers
+ * the lower's at once and announces its addresses again (the clients
+ * followed the other's announcements), at most once an interval. */
 static void
 test_split_brain(void **state)
 {
@@ -210,10 +212,17 @@ test_split_brain(void **state)
 	vrrp_fsm_start(&b, 0, true, false, &o);
 	assert_int_equal(a.state, VRRP_MASTER);
 	assert_int_equal(b.state, VRRP_MASTER);
-	/* a hears b (lower): ignores it; b hears a (higher): backs off */
+	/* a hears b (lower): stays master, advertises and announces now */
 	vrrp_fsm_advert(&a, S, &(struct vrrp_fsm_advert){100, 100, -1}, &o);
 	assert_int_equal(a.state, VRRP_MASTER);
+	assert_int_equal(o.actions, VRRP_ACT_SEND | VRRP_ACT_ANNOUNCE | VRRP_ACT_RECLAIM);
+	assert_int_equal(o.priority, 150);
+	/* not again within its advertisement interval, again after it */
+	vrrp_fsm_advert(&a, S + 50 * MS, &(struct vrrp_fsm_advert){100, 100, -1}, &o);
 	assert_int_equal(o.actions, 0);
+	vrrp_fsm_advert(&a, S + 100 * MS, &(struct vrrp_fsm_advert){100, 100, -1}, &o);
+	assert_int_equal(o.actions, VRRP_ACT_SEND | VRRP_ACT_ANNOUNCE | VRRP_ACT_RECLAIM);
+	/* b hears a (higher): backs off */
 	vrrp_fsm_advert(&b, S, &(struct vrrp_fsm_advert){150, 100, 1}, &o);
 	assert_int_equal(b.state, VRRP_BACKUP);
 	assert_int_equal(o.actions, VRRP_ACT_DEL_VIPS | VRRP_ACT_TRANSITION);
@@ -223,6 +232,7 @@ test_split_brain(void **state)
 	vrrp_fsm_start(&a, 0, true, false, &o);
 	vrrp_fsm_advert(&a, S, &(struct vrrp_fsm_advert){100, 100, -1}, &o);
 	assert_int_equal(a.state, VRRP_MASTER);
+	assert_int_equal(o.actions, VRRP_ACT_SEND | VRRP_ACT_ANNOUNCE | VRRP_ACT_RECLAIM);
 	vrrp_fsm_advert(&a, S, &(struct vrrp_fsm_advert){100, 100, 1}, &o);
 	assert_int_equal(a.state, VRRP_BACKUP);
 	assert_int_equal(o.why, VRRP_WHY_HIGHER_ADDR);
