@@ -58,8 +58,8 @@ global:
   control_socket: $T/$1.sock
   script_user: lvsd
 track_scripts:
-  chk_fault: {script: "$S/chk.sh $S/$1.fault $S/$1.uid", interval: 200ms, timeout: 150ms}
-  chk_drop: {script: "$S/chk.sh $S/$1.drop", interval: 200ms, timeout: 150ms, weight: -60}
+  chk_fault: {script: "$S/chk.sh $S/$1.fault $S/$1.uid", interval: 2s, timeout: 1500ms}
+  chk_drop: {script: "$S/chk.sh $S/$1.drop", interval: 2s, timeout: 1500ms, weight: -60}
   chk_hang: {script: "$S/hang.sh $S/$1.pg", interval: 1s, timeout: 300ms, weight: -1}
 track_files:
   prio: {file: $S/$1.prio}
