@@ -3,7 +3,7 @@
 # their tables.  Pure; below the top, beside drill/ and feedback/.
 noinst_LIBRARIES += lvsd/preview/libpreview.a
 lvsd_preview_libpreview_a_SOURCES = lvsd/preview/preview.c lvsd/preview/preview.h \
-	lvsd/preview/preview_ipvs.c lvsd/preview/preview_int.h
+	lvsd/preview/preview_ipvs.c lvsd/preview/preview_out.c lvsd/preview/preview_int.h
 lvsd_preview_libpreview_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(NL_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_preview
