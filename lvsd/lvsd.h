@@ -85,6 +85,8 @@ struct lvsd_hooks {
 	void (*judge)(struct lvsd *d);
 	/* A check the parent runs itself (type script) has a result. */
 	void (*health)(struct lvsd *d, const struct ipc_health_rs *h);
+	/* The metrics child asked for a snapshot (snapshot.h). */
+	void (*snapshot)(struct lvsd *d, uint32_t cookie);
 };
 
 struct lvsd {

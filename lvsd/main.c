@@ -425,6 +425,7 @@ lvsd_hooks(struct lvsd *d)
 	d->hooks.vrrp_progress = lvsd_vrrp_progress;
 	d->hooks.judge = lvsd_judge;
 	d->hooks.health = lvsd_script_health;
+	d->hooks.snapshot = snapshot_request;
 }
 
 /* SIGTERM, SIGINT: the routes are withdrawn first (the router moves flows

@@ -26,7 +26,6 @@
 #include "lvsd/push.h"
 #include "lvsd/results.h"
 #include "lvsd/scripts/script.h"
-#include "lvsd/snapshot.h"
 
 #define PROC_BACKOFF_FIRST_MS 500
 #define PROC_BACKOFF_MAX_MS 30000
@@ -118,8 +117,8 @@ proc_on_msg(struct ipc_chan *ch, struct ipc_msg *msg, void *arg)
 	case IPC_SNAP_REQ:
 		if (c->role != LVSD_METRICS)
 			r = -EPROTO;
-		else
-			snapshot_request(c->d, IPC_BODY(msg, struct ipc_snap_req)->cookie);
+		else if (c->d->hooks.snapshot)
+			c->d->hooks.snapshot(c->d, IPC_BODY(msg, struct ipc_snap_req)->cookie);
 		break;
 	default:
 		r = -EPROTO;
