@@ -1,6 +1,6 @@
 # weight: the weight child (linked into lvsd) and lvs-agent (its own program).
 noinst_LIBRARIES += weight/libwt.a
-weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_recv.c \
+weight_libwt_a_SOURCES = weight/wt_main.c weight/wt.h weight/wt_gen.c weight/wt_adopt.c weight/wt_recv.c \
 	weight/wt_state.c \
 	weight/wt_drop.c weight/wt_drop.h \
 	weight/wt_round.c weight/pool.h weight/policy.c weight/policy.h \
@@ -74,7 +74,7 @@ tests_unit_test_wt_health_LDADD = weight/libwt.a weight/libreport.a lvsd/core/li
 check_PROGRAMS += tests/unit/test_wt_recv
 TESTS += tests/unit/test_wt_recv
 UNIT_TESTS += tests/unit/test_wt_recv
-tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_recv.c \
+tests_unit_test_wt_recv_SOURCES = tests/unit/test_wt_recv.c weight/wt_gen.c weight/wt_adopt.c weight/wt_recv.c \
 	weight/wt_state.c \
 	weight/wt_drop.c \
 	weight/wt_round.c weight/wt_ratelimit.c weight/policy.c weight/policy_math.c \

@@ -105,9 +105,10 @@ int wt_gen_commit(struct wt_gen *g, const struct wt_gen *old, uint64_t now_ms);
 void wt_gen_free(struct wt_gen *g);
 /* Take p, a server's policy state computed by the same policy with
  * static weight ostatic and unit ounit, as server id of v's pool: the
- * weights rescaled when either changed (from 0: the static weight). */
-void wt_gen_adopt(struct wt_svc *v, uint32_t id, const struct wt_policy_rs *p, uint32_t ostatic,
-		  uint32_t ounit);
+ * weights rescaled when either changed (from 0: the static weight)
+ * (wt_adopt.c). */
+void wt_adopt(struct wt_svc *v, uint32_t id, const struct wt_policy_rs *p, uint32_t ostatic,
+	      uint32_t ounit);
 /* The real servers a report's server id names: *first and *n into
  * by_addr (port 0: every port of that address). */
 void wt_gen_find(const struct wt_gen *g, const struct rpt_server *id, size_t *first, size_t *n);

@@ -179,39 +179,6 @@ svc_pool(struct wt_gen *g, struct wt_svc *v)
 	return 0;
 }
 
-/* w x base / obase, rounded, within a weight's range (never 0 unless w is) */
-static uint32_t
-rescale(uint32_t w, uint64_t base, uint64_t obase)
-{
-	uint64_t x = ((uint64_t)w * base + obase / 2) / obase;
-
-	if (w && x < 1)
-		x = 1;
-	return x > WT_WEIGHT_MAX ? WT_WEIGHT_MAX : (uint32_t)x;
-}
-
-void
-wt_gen_adopt(struct wt_svc *v, uint32_t id, const struct wt_policy_rs *o, uint32_t ostatic,
-	     uint32_t ounit)
-{
-	struct wt_policy_rs *p = &v->prs[id];
-	uint64_t base = (uint64_t)p->static_weight * v->pool.unit;
-	uint64_t obase = (uint64_t)ostatic * ounit;
-	uint32_t w = p->static_weight;
-	uint64_t cap = p->capacity_kb;
-
-	*p = *o;
-	p->static_weight = w;
-	p->capacity_kb = cap;
-	/* damped weights are static x unit x the feedback factor: keep the
-	 * factor when the unit or the static weight changed (from 0: start
-	 * from the static weight) */
-	if (v->policy == CONF_POLICY_DAMPED && base != obase) {
-		p->weight = obase ? rescale(p->weight, base, obase) : rescale(1, base, 1);
-		p->proposed = obase ? rescale(p->proposed, base, obase) : p->weight;
-	}
-}
-
 /* What the old generation knew of rs (same service name, address, port):
  * false when it knew nothing. */
 static bool
@@ -235,7 +202,7 @@ take_over(struct wt_gen *g, struct wt_rs *rs, const struct wt_gen *old)
 		rs->reports = o->reports;
 		rs->down = o->down;
 		if (v->pooled && ov->pooled && v->policy == ov->policy) {
-			wt_gen_adopt(v, rs->id, &ov->prs[o->id], ov->prs[o->id].static_weight,
+			wt_adopt(v, rs->id, &ov->prs[o->id], ov->prs[o->id].static_weight,
 				     ov->pool.unit);
 			rs->state = (uint8_t)v->prs[rs->id].state;
 		}

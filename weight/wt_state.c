@@ -170,7 +170,7 @@ wt_state_import(struct wt_gen *g, struct wt_rs *rs, const struct ipc_wt_rs *in)
 		struct wt_policy_rs p = v->prs[rs->id];
 
 		wt_state_policy_in(&in->policy, &p);
-		wt_gen_adopt(v, rs->id, &p, in->policy.static_weight, in->policy.unit);
+		wt_adopt(v, rs->id, &p, in->policy.static_weight, in->policy.unit);
 		rs->state = (uint8_t)v->prs[rs->id].state;
 	}
 }
