@@ -17,7 +17,8 @@
 # Then the calls, from the built libraries (nm): a library of the parent
 # calls only into libraries below it, a child's only into lvsd/core and
 # lvsd/conf (and the report codec); the calls that must run up are hooks
-# (struct lvsd_hooks, and the children's own).
+# (struct lvsd_hooks, and the children's own); and no circle of calls
+# between two files, inside a room or across rooms.
 top=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${abs_top_builddir:-.}
 exec python3 - "$top" "$build" <<'EOP'
@@ -131,8 +132,47 @@ if all(os.path.exists(os.path.join(build, l)) for l in libs):
             if not ok:
                 bad.append(f"{l} calls {sym} of {o}")
     point(not bad, "each library calls only libraries below it", bad)
+
+    # the calls between files: each library's members and the parent's top
+    # (lvsd/lvsd-*.o), a file -> file graph with no circle (a circle inside
+    # a room is still one: the rooms' files call one way too)
+    def members(path, *opt):
+        out = subprocess.run(["nm", "-A", "-g", *opt, path],
+                             capture_output=True, text=True).stdout
+        got = {}
+        for l in out.splitlines():
+            head, _, rest = l.rpartition(":")
+            f = head.split(":")[-1] if path.endswith(".a") else os.path.relpath(path, build)
+            if rest.split():
+                got.setdefault(f, set()).add(rest.split()[-1])
+        return got
+    objs = [os.path.join(build, l) for l in libs]
+    topdir = os.path.join(build, "lvsd")
+    objs += sorted(os.path.join(topdir, f) for f in os.listdir(topdir)
+                   if f.startswith("lvsd-") and f.endswith(".o"))
+    defs, undefs = {}, {}
+    for o in objs:
+        defs.update(members(o, "--defined-only"))
+        undefs.update(members(o, "--undefined-only"))
+    where = {sym: f for f, syms in defs.items() for sym in syms}
+    calls = {f: sorted({where[s] for s in undefs.get(f, ()) if s in where} - {f})
+             for f in defs}
+    bad, state = [], {}
+    def walk(f, stack):
+        state[f] = 1
+        for g in calls.get(f, []):
+            if state.get(g) == 1 and g in stack:
+                bad.append(" -> ".join(stack[stack.index(g):] + [g]))
+            elif not state.get(g):
+                walk(g, stack + [g])
+        state[f] = 2
+    for f in sorted(calls):
+        if not state.get(f):
+            walk(f, [f])
+    point(not bad, "no circle of calls between files", bad)
 else:
-    n += 1
+    n += 2
+    print(f"ok {n - 1} # SKIP the libraries are not built in {build}")
     print(f"ok {n} # SKIP the libraries are not built in {build}")
 print(f"1..{n}")
 EOP
