@@ -13,8 +13,9 @@ write_conf dir1
 check "lvsd starts" start_lvsd
 
 # 20 idle clients: 16 held until lvsd closes them, 4 refused at once.  Each
-# line: index, seconds from its connect to lvsd's close, what lvsd said.
-python3 - "$SOCK" "$T/idle.ready" >"$T/idle.out" 2>&1 <<'EOP' &
+# line: index, seconds from its connect to lvsd's close, what lvsd said;
+# idle.first: the wall-clock time lvsd closed the first held one.
+python3 - "$SOCK" "$T/idle.ready" "$T/idle.first" >"$T/idle.out" 2>&1 <<'EOP' &
 import selectors, socket, sys, time
 sel = selectors.DefaultSelector()
 start, data, rows = {}, {}, {}
@@ -37,19 +38,33 @@ while len(rows) < 20:
             data[i] += b
             continue
         rows[i] = time.monotonic() - start[i]
+        if i < 16 and "first_close" not in data:
+            data["first_close"] = time.time()
         sel.unregister(key.fileobj)
 for i in range(20):
     print(i, "%.1f" % rows[i] if i in rows else "never", data[i].decode().strip() or "-")
+with open(sys.argv[3], "w") as f:
+    f.write("%.3f\n" % data.get("first_close", 0))
 EOP
 IDLE=$!
 # lvsd accepts in order: once the 20 are connected, lvsctl is the 21st
 wait_until test -e "$T/idle.ready"
+t_ctl=$(date +%s.%N)
 out=$(ctl status 2>&1); rc=$?
-check "with 16 idle clients, lvsctl is told: $out" \
-	test "$rc" = 1 -a "$out" = "lvsctl: too many clients, try again later"
 check "status answers again once the idle clients are closed" wait_until answers
 wait "$IDLE"
 diag <"$T/idle.out"
+# a host so busy that lvsctl started after lvsd's 5 s had closed the idle
+# clients did not try the limit: said so, not counted either way
+first_close=$(cat "$T/idle.first" 2>/dev/null)
+if [ "$rc" != 1 ] && python3 -c 'import sys; sys.exit(not 0 < float(sys.argv[2]) < float(sys.argv[1]))' \
+	"$t_ctl" "${first_close:-0}"; then
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP lvsctl started after lvsd had closed the idle clients: a busy host"
+else
+	check "with 16 idle clients, lvsctl is told: $out" \
+		test "$rc" = 1 -a "$out" = "lvsctl: too many clients, try again later"
+fi
 # lvsd's deadline is 5 s from accept, which follows connect; a busy machine
 # only makes the client see the close later
 check "lvsd closed each idle client no sooner than 4.5 s after it connected (under 15 s)" \
