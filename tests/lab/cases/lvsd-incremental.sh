@@ -87,9 +87,12 @@ lab_is "one weight change sent" "$(json_num weight_changes)" 1
 lab_is "the same weight again sends nothing" \
 	"$(ctl weight web "${LAB_IP[rs1]}:80" 7 2>&1; json_num weight_changes)" "applied 1, refused 0
 1"
-lab_is "an unknown server is refused" "$(ctl weight web 198.51.100.99 3 2>&1)" \
-	"applied 0, refused 1
-refused: no real server 198.51.100.99 in web"
+# the count on stdout, what was refused on stderr, and exit status 1
+out=$(ctl weight web 198.51.100.99 3 2>"$LAB_CASE_DIR/weight.err"); rc=$?
+lab_is "an unknown server is refused: the count" "$out" "applied 0, refused 1"
+lab_is "and why, on stderr" "$(<"$LAB_CASE_DIR/weight.err")" \
+	"lvsctl: refused: no real server 198.51.100.99 in web"
+lab_is "and lvsctl exits 1" "$rc" 1
 
 write_conf 0 1
 # The reload and two requests reach lvsd together: its parent is stopped
