@@ -208,10 +208,11 @@ state_wt_len(void)
 	return n;
 }
 
-/* One integer field of the struct, whatever its width, to and from the
- * file's little-endian bytes (htole/letoh: nothing to do on such a host). */
+/* One integer field of the struct, whatever its width, copied between the
+ * struct and the file's little-endian bytes, either way: to and from
+ * little-endian is the same swap (none on such a host). */
 static void
-field_put(uint8_t *p, const uint8_t *at, size_t size)
+field_le(uint8_t *dst, const uint8_t *src, size_t size)
 {
 	uint16_t h;
 	uint32_t w;
@@ -219,50 +220,22 @@ field_put(uint8_t *p, const uint8_t *at, size_t size)
 
 	switch (size) {
 	case 1:
-		*p = *at;
+		*dst = *src;
 		break;
 	case 2:
-		memcpy(&h, at, 2);
+		memcpy(&h, src, 2);
 		h = htole16(h);
-		memcpy(p, &h, 2);
+		memcpy(dst, &h, 2);
 		break;
 	case 4:
-		memcpy(&w, at, 4);
+		memcpy(&w, src, 4);
 		w = htole32(w);
-		memcpy(p, &w, 4);
+		memcpy(dst, &w, 4);
 		break;
 	default:
-		memcpy(&q, at, 8);
+		memcpy(&q, src, 8);
 		q = htole64(q);
-		memcpy(p, &q, 8);
-	}
-}
-
-static void
-field_get(uint8_t *at, const uint8_t *p, size_t size)
-{
-	uint16_t h;
-	uint32_t w;
-	uint64_t q;
-
-	switch (size) {
-	case 1:
-		*at = *p;
-		break;
-	case 2:
-		memcpy(&h, p, 2);
-		h = le16toh(h);
-		memcpy(at, &h, 2);
-		break;
-	case 4:
-		memcpy(&w, p, 4);
-		w = le32toh(w);
-		memcpy(at, &w, 4);
-		break;
-	default:
-		memcpy(&q, p, 8);
-		q = le64toh(q);
-		memcpy(at, &q, 8);
+		memcpy(dst, &q, 8);
 	}
 }
 
@@ -277,7 +250,7 @@ state_put_wt(const struct ipc_wt_rs *w, uint8_t *p)
 		if (f->size == 16)
 			memcpy(p, base + f->off, 16);
 		else
-			field_put(p, base + f->off, f->size);
+			field_le(p, base + f->off, f->size);
 		p += f->size;
 	}
 	return p;
@@ -295,7 +268,7 @@ state_get_wt(const uint8_t *p, struct ipc_wt_rs *w)
 		if (f->size == 16)
 			memcpy(base + f->off, p, 16);
 		else
-			field_get(base + f->off, p, f->size);
+			field_le(base + f->off, p, f->size);
 		p += f->size;
 	}
 }
